@@ -1,0 +1,65 @@
+//! Text a command needs from the user: `-m TEXT`, `-F FILE`, `-F -` (stdin),
+//! or, on a terminal only, the user's editor.
+
+use anyhow::{bail, Context, Result};
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
+/// Reads text from the first source given. Returns `None` when none was
+/// given and no terminal is attached, so scripts never hang on a prompt.
+pub fn read_text(message: Option<&str>, file: Option<&Path>, what: &str) -> Result<Option<String>> {
+    if let Some(text) = message {
+        return Ok(Some(text.to_string()));
+    }
+    if let Some(path) = file {
+        return read_file_or_stdin(path).map(Some);
+    }
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return edit(what).map(Some);
+    }
+    Ok(None)
+}
+
+fn read_file_or_stdin(path: &Path) -> Result<String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input as UTF-8 text")?;
+        return Ok(text);
+    }
+    if path.is_dir() {
+        bail!("{} is a folder, not a text file", path.display());
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Opens `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file.
+fn edit(what: &str) -> Result<String> {
+    let file = tempfile::Builder::new()
+        .prefix("tkt-")
+        .suffix(".md")
+        .tempfile()
+        .context("cannot create a temporary file for the editor")?;
+    let instructions = format!(
+        "\n\n{SCISSORS}\n# Write the {what} above this line, in Markdown.\n# Everything below the line is ignored; an empty {what} aborts.\n"
+    );
+    std::fs::write(file.path(), instructions)?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("editor")
+        .arg(file.path())
+        .status()
+        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+    if !status.success() {
+        bail!("the editor `{editor}` failed ({status}); nothing was saved");
+    }
+    let text = std::fs::read_to_string(file.path())?;
+    Ok(text.split(SCISSORS).next().unwrap_or("").to_string())
+}

@@ -1,0 +1,182 @@
+//! `tkt list`: filtered ticket lists as a table, JSON or CSV.
+
+use super::output::{table, Cell, Style};
+use super::session::{open_tracker, resolve_actor, Global};
+use crate::git::Git;
+use crate::model::{Priority, Status, Ticket};
+use crate::query::{age, sort_by_urgency, Filter};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  tkt list                                   everything not closed, most urgent first
+  tkt list --assignee me --status in-progress,waiting-on-requester
+  tkt list --category technical --priority high,urgent
+  tkt list --view my-queue                   a view saved in helpdesk.yaml
+  tkt list --all --format csv > tickets.csv";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these statuses (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    status: Vec<Status>,
+    /// Only these priorities.
+    #[arg(long, value_delimiter = ',', value_parser = super::new::parse_priority)]
+    priority: Vec<Priority>,
+    /// Only these categories.
+    #[arg(long, value_delimiter = ',')]
+    category: Vec<String>,
+    /// Only tickets assigned to these people (`me` for you, `none` for nobody).
+    #[arg(long, value_delimiter = ',')]
+    assignee: Vec<String>,
+    /// Only tickets requested by these people (`me` for you).
+    #[arg(long, value_delimiter = ',')]
+    requester: Vec<String>,
+    /// Only tickets with one of these tags.
+    #[arg(long, value_delimiter = ',')]
+    tag: Vec<String>,
+    /// Start from a view saved in helpdesk.yaml; other filters refine it.
+    #[arg(long, value_name = "NAME")]
+    view: Option<String>,
+    /// Include closed tickets.
+    #[arg(long)]
+    all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
+    let tracker = open_tracker(global)?;
+    let config = &tracker.config;
+    for key in &args.category {
+        config.require_category(key).map_err(anyhow::Error::msg)?;
+    }
+    for key in args.assignee.iter().chain(&args.requester) {
+        if key != "me" && key != "none" {
+            config.require_person(key).map_err(anyhow::Error::msg)?;
+        }
+    }
+    let cli = Filter {
+        status: args.status,
+        priority: args.priority,
+        category: args.category,
+        assignee: args.assignee,
+        requester: args.requester,
+        tag: args.tag,
+        all: args.all,
+    };
+    let mut filter = match &args.view {
+        Some(name) => Filter::from_view(config.require_view(name).map_err(anyhow::Error::msg)?)
+            .overridden_by(cli),
+        None => cli,
+    };
+    if filter.mentions_me() {
+        let git = Git::open(&tracker.root)?;
+        let me = resolve_actor(&tracker, &git, global.actor.as_deref())?;
+        filter = filter.resolve_me(&me.key);
+    }
+    let loaded = tracker.read_all_tickets()?;
+    let mut tickets: Vec<Ticket> = loaded
+        .items
+        .into_iter()
+        .filter(|t| filter.matches(t))
+        .collect();
+    sort_by_urgency(&mut tickets);
+    match args.format {
+        Format::Table => print_table(&tickets)?,
+        Format::Json => println!("{}", serde_json::to_string_pretty(&tickets)?),
+        Format::Csv => print_csv(&tickets)?,
+    }
+    for error in &loaded.errors {
+        eprintln!("error: {error}");
+    }
+    if !loaded.errors.is_empty() {
+        eprintln!(
+            "error: {} ticket file(s) could not be read and are missing from this list; `tkt check` lists every problem",
+            loaded.errors.len()
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+fn print_table(tickets: &[Ticket]) -> Result<()> {
+    if tickets.is_empty() {
+        eprintln!("No tickets match.");
+        return Ok(());
+    }
+    let style = Style::detect();
+    let now = crate::clock::now()?;
+    let rows: Vec<Vec<Cell>> = tickets
+        .iter()
+        .map(|t| {
+            vec![
+                Cell::painted(&t.id, |s| style.bold(s)),
+                Cell::painted(t.status.as_str(), |s| style.status(s, t.status)),
+                Cell::painted(t.priority.as_str(), |s| style.priority(s, t.priority)),
+                Cell::plain(&t.category),
+                Cell::plain(t.assignee.as_deref().unwrap_or("-")),
+                Cell::plain(age(t.created, now)),
+                Cell::plain(&t.subject),
+            ]
+        })
+        .collect();
+    let out = table(
+        &style,
+        &[
+            "FOLIO", "STATUS", "PRIORITY", "CATEGORY", "ASSIGNEE", "AGE", "SUBJECT",
+        ],
+        &rows,
+    );
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn print_csv(tickets: &[Ticket]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record([
+        "folio",
+        "status",
+        "priority",
+        "category",
+        "assignee",
+        "requester",
+        "created",
+        "updated",
+        "subject",
+        "tags",
+    ])?;
+    for t in tickets {
+        w.write_record([
+            t.id.as_str(),
+            t.status.as_str(),
+            t.priority.as_str(),
+            &t.category,
+            t.assignee.as_deref().unwrap_or(""),
+            &t.requester,
+            &t.created.to_rfc3339(),
+            &t.updated.to_rfc3339(),
+            &t.subject,
+            &t.tags.join(" "),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Command-line interface: argument definitions and dispatch. Each command
+//! group lives in its own file and calls the core; none parses YAML or
+//! talks to git directly.
+
+mod attach;
+mod check;
+mod init;
+mod input;
+mod list;
+mod log;
+mod new;
+mod output;
+mod person;
+mod session;
+mod show;
+mod update;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+pub use session::{render_error, UsageError};
+
+const EXAMPLES: &str = "\
+Examples:
+  tkt init                                   start a tracker in this folder
+  tkt new -s \"Scanner jams\" -c technical -p high -m \"Tray 2 jams on A3.\"
+  tkt list --assignee me                     my unfinished tickets, most urgent first
+  tkt show 42                                ticket TKT042 with its timeline
+  tkt reply 42 -m \"Fixed, please try again.\" --status waiting-on-requester
+  tkt resolve 42 --solution \"Replaced the pickup roller.\"
+  tkt log 42                                 the audit trail: every commit on TKT042
+
+The tracker is found like git finds .git, or given with --dir / TKT_DIR.
+Who acts: --as PERSON, else TKT_USER, else the person whose email matches
+`git config user.email`.";
+
+/// tkt — a helpdesk that lives in a git repository.
+///
+/// Tickets, replies, FAQ entries and canned answers are Markdown files with
+/// YAML front-matter; every action is one git commit, so `git log` is the
+/// audit trail.
+#[derive(Debug, Parser)]
+#[command(name = "tkt", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// The tracker folder (holding helpdesk.yaml); default: search upwards.
+    #[arg(long, global = true, env = "TKT_DIR", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Act as this person (a key from helpdesk.yaml).
+    #[arg(long = "as", global = true, env = "TKT_USER", value_name = "PERSON")]
+    pub actor: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a tracker: helpdesk.yaml, folders, .gitattributes, first commit.
+    #[command(
+        after_help = "Examples:\n  tkt init\n  tkt init helpdesk --name \"Practice helpdesk\""
+    )]
+    Init(init::InitArgs),
+
+    /// Register people and list them.
+    #[command(subcommand)]
+    Person(person::PersonCommand),
+
+    /// Register a new ticket and print its folio.
+    #[command(after_help = new::EXAMPLES)]
+    New(new::NewArgs),
+
+    /// List tickets, most urgent first (closed ones only with --all or --status).
+    #[command(after_help = list::EXAMPLES)]
+    List(list::ListArgs),
+
+    /// Show a ticket: fields, description, actions, timeline, solution.
+    #[command(after_help = "Examples:\n  tkt show 42\n  tkt show TKT042 --json | jq .timeline")]
+    Show(show::ShowArgs),
+
+    /// Post a public reply (visible to the requester).
+    #[command(after_help = update::REPLY_EXAMPLES)]
+    Reply(update::PostArgs),
+
+    /// Post an internal note (visible to the helpdesk team only).
+    #[command(
+        after_help = "Examples:\n  tkt note 42 -m \"Asked the vendor for a quote.\"\n  tkt note 42 -F call-notes.md --attach quote.pdf"
+    )]
+    Note(update::PostArgs),
+
+    /// Change a ticket's status.
+    #[command(
+        after_help = "Statuses: open, in-progress, waiting-on-requester, resolved (use `tkt resolve`), closed.\n\nExamples:\n  tkt status 42 in-progress\n  tkt status 42 waiting-on-requester"
+    )]
+    Status(update::StatusArgs),
+
+    /// Delegate a ticket to someone.
+    #[command(after_help = "Examples:\n  tkt assign 42 ben")]
+    Assign(update::AssignArgs),
+
+    /// Take a ticket over yourself.
+    #[command(after_help = "Examples:\n  tkt take 42\n  tkt --as ben take 42")]
+    Take(update::IdArgs),
+
+    /// Change a ticket's priority.
+    #[command(
+        after_help = "Priorities: low, medium, high, urgent.\n\nExamples:\n  tkt priority 42 urgent"
+    )]
+    Priority(update::PriorityArgs),
+
+    /// Manage a ticket's action list (its to-do list).
+    #[command(subcommand)]
+    Action(update::ActionCommand),
+
+    /// Record the solution and mark the ticket resolved.
+    #[command(
+        after_help = "Examples:\n  tkt resolve 42 --solution \"Replaced the toner cartridge.\"\n  tkt resolve 42 -F solution.md"
+    )]
+    Resolve(update::ResolveArgs),
+
+    /// Close a ticket (confirmed and archived).
+    #[command(after_help = "Examples:\n  tkt close 42")]
+    Close(update::IdArgs),
+
+    /// Reopen a resolved or closed ticket.
+    #[command(after_help = "Examples:\n  tkt reopen 42")]
+    Reopen(update::IdArgs),
+
+    /// Show a ticket's audit trail: every commit that touched it, oldest first.
+    #[command(after_help = "Examples:\n  tkt log 42\n  tkt log 42 --json")]
+    Log(log::LogArgs),
+
+    /// Validate every file of the tracker; prints `path:line: problem`.
+    #[command(
+        after_help = "Exit status 1 when any problem is found.\n\nExamples:\n  tkt check\n  tkt check --dir example-repo"
+    )]
+    Check(check::CheckArgs),
+}
+
+/// A ticket's folio as typed: TKT042, tkt042 or 42.
+#[derive(Debug, Args)]
+pub struct TicketId {
+    /// The ticket (TKT042, tkt042 or 42).
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+/// Runs the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let global = session::Global {
+        dir: cli.dir,
+        actor: cli.actor,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&global, args),
+        Command::Person(cmd) => person::run(&global, cmd),
+        Command::New(args) => new::run(&global, args),
+        Command::List(args) => list::run(&global, args),
+        Command::Show(args) => show::run(&global, args),
+        Command::Reply(args) => update::post(&global, args, crate::model::EntryKind::Reply),
+        Command::Note(args) => update::post(&global, args, crate::model::EntryKind::Note),
+        Command::Status(args) => update::status(&global, args),
+        Command::Assign(args) => update::assign(&global, args),
+        Command::Take(args) => update::take(&global, args),
+        Command::Priority(args) => update::priority(&global, args),
+        Command::Action(cmd) => update::action(&global, cmd),
+        Command::Resolve(args) => update::resolve(&global, args),
+        Command::Close(args) => update::close(&global, args),
+        Command::Reopen(args) => update::reopen(&global, args),
+        Command::Log(args) => log::run(&global, args),
+        Command::Check(args) => check::run(&global, args),
+    }
+}

@@ -1,0 +1,148 @@
+//! `tkt person add|list`: the people of the helpdesk.
+
+use super::output::{table, Cell, Style};
+use super::session::{open_tracker, Global, Session};
+use crate::model::{is_valid_key, Person, Role};
+use crate::store::{add_person, Transaction, CONFIG_FILE};
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Register a person (admins only).
+    #[command(
+        after_help = "Roles: admin (manages people and config), operator (works tickets), requester (files and follows tickets).\n\nExamples:\n  tkt person add ben --name \"Ben Okafor\" --email ben@example.org --role operator"
+    )]
+    Add {
+        /// Short key used in commands and files: lowercase letters, digits, - _ .
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// admin, operator or requester.
+        #[arg(long, default_value = "requester", value_parser = parse_role)]
+        role: Role,
+    },
+    /// List the people and what they are responsible for.
+    #[command(after_help = "Examples:\n  tkt person list")]
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+pub fn run(global: &Global, command: PersonCommand) -> Result<i32> {
+    match command {
+        PersonCommand::Add {
+            key,
+            name,
+            email,
+            role,
+        } => add(
+            global,
+            Person {
+                key,
+                name,
+                email,
+                role,
+            },
+        ),
+        PersonCommand::List => list(global),
+    }
+}
+
+fn add(global: &Global, person: Person) -> Result<i32> {
+    let session = Session::begin(global)?;
+    if session.actor.role != Role::Admin {
+        bail!(
+            "{} is not an admin; only admins register people",
+            session.actor.key
+        );
+    }
+    let config = &session.tracker.config;
+    if !is_valid_key(&person.key) {
+        bail!(
+            "`{}` cannot be a person key: use lowercase letters, digits, `-`, `_` or `.`",
+            person.key
+        );
+    }
+    if config.person(&person.key).is_some() {
+        bail!("a person with key `{}` already exists", person.key);
+    }
+    if person.name.trim().is_empty() {
+        bail!("the name is empty");
+    }
+    let email = person.email.trim();
+    if !email.contains('@') || email.contains(char::is_whitespace) {
+        bail!("`{}` is not an email address", person.email);
+    }
+    if let Some(other) = config
+        .people
+        .iter()
+        .find(|p| p.email.eq_ignore_ascii_case(email))
+    {
+        bail!("{email} already belongs to `{}`", other.key);
+    }
+    let path = session.tracker.root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let person = Person {
+        email: email.to_string(),
+        name: person.name.trim().to_string(),
+        ..person
+    };
+    let updated = add_person(&text, config, &person)?;
+    let mut tx = Transaction::new(&session.tracker.root);
+    tx.replace(CONFIG_FILE, updated);
+    let summary = format!(
+        "register {} ({}) as {}",
+        person.key,
+        person.name,
+        person.role.as_str()
+    );
+    session.commit(tx, None, "person-add", &summary)?;
+    eprintln!(
+        "Registered {} <{}> as {}.",
+        person.name,
+        person.email,
+        person.role.as_str()
+    );
+    Ok(0)
+}
+
+fn list(global: &Global) -> Result<i32> {
+    let tracker = open_tracker(global)?;
+    let style = Style::detect();
+    let rows: Vec<Vec<Cell>> = tracker
+        .config
+        .people
+        .iter()
+        .map(|p| {
+            let categories: Vec<&str> = tracker
+                .config
+                .categories
+                .iter()
+                .filter(|c| c.responsible.contains(&p.key))
+                .map(|c| c.key.as_str())
+                .collect();
+            vec![
+                Cell::plain(&p.key),
+                Cell::plain(&p.name),
+                Cell::plain(&p.email),
+                Cell::plain(p.role.as_str()),
+                Cell::plain(categories.join(", ")),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &style,
+            &["KEY", "NAME", "EMAIL", "ROLE", "RESPONSIBLE FOR"],
+            &rows
+        )
+    );
+    Ok(0)
+}

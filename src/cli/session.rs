@@ -1,0 +1,167 @@
+//! What every command needs: the tracker, and for changes the repository,
+//! the lock, the acting person and one commit per action.
+
+use crate::git::{Git, Identity, Lock};
+use crate::model::{Folio, Person};
+use crate::store::{Tracker, Transaction};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+
+/// Options that apply to every command.
+#[derive(Debug, Clone, Default)]
+pub struct Global {
+    pub dir: Option<PathBuf>,
+    pub actor: Option<String>,
+}
+
+/// A mistake in how the command was called (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Formats an error with its causes, one clause after another.
+pub fn render_error(err: &anyhow::Error) -> String {
+    format!("{err:#}")
+}
+
+pub fn open_tracker(global: &Global) -> Result<Tracker> {
+    Tracker::open(global.dir.as_deref())
+}
+
+/// A mutating command's context, holding the clone-wide lock until dropped.
+pub struct Session {
+    pub tracker: Tracker,
+    pub git: Git,
+    pub actor: Person,
+    pub now: DateTime<Utc>,
+    /// `now` with milliseconds, for naming timeline files.
+    pub stamp: DateTime<Utc>,
+    _lock: Lock,
+}
+
+impl Session {
+    /// Opens the tracker for changes: checks the repository can take a
+    /// commit, waits for other tkt runs, then reads config under the lock.
+    pub fn begin(global: &Global) -> Result<Session> {
+        let found = open_tracker(global)?;
+        let git = Git::open(&found.root)?;
+        git.ensure_ready()?;
+        let lock = git.lock()?;
+        let tracker = Tracker::open(Some(&found.root))?;
+        let actor = resolve_actor(&tracker, &git, global.actor.as_deref())?;
+        let stamp = crate::clock::precise_now()?;
+        Ok(Session {
+            tracker,
+            git,
+            actor,
+            now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
+            stamp,
+            _lock: lock,
+        })
+    }
+
+    /// Commits a transaction as the acting person, with the audit trailers.
+    pub fn commit(
+        &self,
+        tx: Transaction,
+        folio: Option<&Folio>,
+        action: &str,
+        summary: &str,
+    ) -> Result<()> {
+        let message = commit_message(folio, action, &self.actor.key, summary);
+        let who = Identity {
+            name: self.actor.name.clone(),
+            email: self.actor.email.clone(),
+            when: self.now,
+        };
+        tx.commit(&self.git, &message, &who)?;
+        Ok(())
+    }
+
+    pub fn require_staff(&self, what: &str) -> Result<()> {
+        crate::workflow::require_staff(&self.actor, what).map_err(anyhow::Error::msg)
+    }
+}
+
+/// The person acting: `--as`/`TKT_USER`, else whoever `git config
+/// user.email` belongs to.
+pub fn resolve_actor(tracker: &Tracker, git: &Git, explicit: Option<&str>) -> Result<Person> {
+    let config = &tracker.config;
+    if let Some(key) = explicit {
+        return config
+            .require_person(key)
+            .cloned()
+            .map_err(|e| anyhow::anyhow!("{e} (given by --as or TKT_USER)"));
+    }
+    let (_, email) = git.configured_user();
+    let email = email.context(
+        "cannot tell who you are: pass --as PERSON, set TKT_USER, or set `git config user.email` to a registered person's email",
+    )?;
+    config
+        .people
+        .iter()
+        .find(|p| p.email.eq_ignore_ascii_case(&email))
+        .cloned()
+        .with_context(|| {
+            format!(
+                "cannot tell who you are: git user.email `{email}` belongs to no person in helpdesk.yaml; \
+                 pass --as PERSON, set TKT_USER, or ask an admin to run `tkt person add`"
+            )
+        })
+}
+
+/// `TKT042: <what happened>` plus `Ticket:`, `Action:` and `Actor:`
+/// trailers, so `git log --grep` and `git log -- tickets/TKT042` both work.
+pub fn commit_message(folio: Option<&Folio>, action: &str, actor: &str, summary: &str) -> String {
+    let summary = one_line(summary, 72);
+    let mut message = match folio {
+        Some(folio) => format!("{folio}: {summary}\n\nTicket: {folio}\n"),
+        None => format!("tkt: {summary}\n\n"),
+    };
+    message.push_str(&format!("Action: {action}\nActor: {actor}\n"));
+    message
+}
+
+/// Squeezes untrusted text into one printable line of at most `max` chars.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_messages_carry_trailers() {
+        let folio = crate::model::FolioFormat::default().folio(42);
+        let m = commit_message(Some(&folio), "reply", "ana", "reply by ana");
+        assert_eq!(
+            m,
+            "TKT042: reply by ana\n\nTicket: TKT042\nAction: reply\nActor: ana\n"
+        );
+        let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
+        assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));
+    }
+
+    #[test]
+    fn one_line_squeezes_hostile_text() {
+        assert_eq!(one_line("a\n\nb\u{1b}[2J", 72), "a b[2J");
+        assert_eq!(
+            one_line(&"x".repeat(100), 10),
+            format!("{}…", "x".repeat(9))
+        );
+    }
+}

@@ -1,0 +1,326 @@
+//! Commands that change one ticket: reply, note, status, assign, take,
+//! priority, action, resolve, close, reopen. Each writes the new ticket
+//! state plus one timeline entry, and makes one commit.
+
+use super::attach::{self, Attachment};
+use super::input::read_text;
+use super::list::parse_status;
+use super::new::{parse_priority, staff_member};
+use super::session::{Global, Session};
+use super::TicketId;
+use crate::model::{Change, EntryKind, Priority, Status, Ticket};
+use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
+use crate::workflow::{self, Refusal};
+use anyhow::{anyhow, bail, Result};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+pub const REPLY_EXAMPLES: &str = "\
+Examples:
+  tkt reply 42 -m \"Could you send a photo of the error?\" --status waiting-on-requester
+  tkt reply 42 -F answer.md --attach guide.pdf
+  tkt --as rita reply 42 -m \"It happened again.\" --reopen";
+
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// The text (Markdown).
+    #[arg(
+        short = 'm',
+        long = "message",
+        value_name = "TEXT",
+        conflicts_with = "file"
+    )]
+    message: Option<String>,
+    /// Read the text from FILE (`-` for standard input).
+    #[arg(short = 'F', long = "file", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A file to attach (repeatable).
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<PathBuf>,
+    /// Also set the status.
+    #[arg(long, value_parser = parse_status)]
+    status: Option<Status>,
+    /// Reply to a resolved or closed ticket and reopen it.
+    #[arg(long)]
+    reopen: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// open, in-progress, waiting-on-requester or closed.
+    #[arg(value_parser = parse_status)]
+    status: Status,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// The person's key.
+    person: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PriorityArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// low, medium, high or urgent.
+    #[arg(value_parser = parse_priority)]
+    priority: Priority,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// What was done (Markdown).
+    #[arg(long, value_name = "TEXT", conflicts_with = "file")]
+    solution: Option<String>,
+    /// Read the solution from FILE (`-` for standard input).
+    #[arg(short = 'F', long = "file", value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Add an item to the ticket's action list.
+    #[command(
+        after_help = "Examples:\n  tkt action add 42 \"Order a new pickup roller\"\n  tkt action add 42 \"Called the vendor\" --done"
+    )]
+    Add {
+        #[command(flatten)]
+        ticket: TicketId,
+        /// What is to be done.
+        text: String,
+        /// Record an action already performed.
+        #[arg(long)]
+        done: bool,
+    },
+    /// Tick off action N (numbered as in `tkt show`).
+    #[command(after_help = "Examples:\n  tkt action done 42 1")]
+    Done {
+        #[command(flatten)]
+        ticket: TicketId,
+        /// The action's number, from 1.
+        number: usize,
+    },
+}
+
+/// What a command did to a ticket, to be written and committed.
+struct Outcome {
+    kind: EntryKind,
+    body: String,
+    changes: Vec<Change>,
+    attachments: Vec<Attachment>,
+    action: &'static str,
+    summary: String,
+}
+
+impl Outcome {
+    fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
+        let summary = changes
+            .iter()
+            .map(Change::describe)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Outcome {
+            kind: EntryKind::Event,
+            body: String::new(),
+            changes,
+            attachments: vec![],
+            action,
+            summary,
+        }
+    }
+}
+
+/// Loads the ticket, lets `change` decide, then writes ticket + entry +
+/// attachments and commits them as one action.
+fn mutate(
+    global: &Global,
+    id: &str,
+    change: impl FnOnce(&Session, &mut Ticket) -> Result<Outcome>,
+) -> Result<i32> {
+    let session = Session::begin(global)?;
+    let tracker = &session.tracker;
+    let folio = tracker.existing(id)?;
+    let mut ticket = tracker.read_ticket(&folio)?;
+    let outcome = change(&session, &mut ticket)?;
+    let rel = Tracker::ticket_rel(&folio);
+    let mut tx = Transaction::new(&tracker.root);
+    let names = attach::stage(&mut tx, &rel, outcome.attachments);
+    let author = session.actor.key.clone();
+    let entry = workflow::record(
+        &mut ticket,
+        &author,
+        session.now,
+        outcome.kind,
+        &outcome.body,
+        outcome.changes,
+        names,
+    );
+    tx.create(
+        rel.join("replies")
+            .join(entry_file_name(session.stamp, &author)),
+        render_entry(&entry)?,
+    );
+    tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
+    session.commit(tx, Some(&folio), outcome.action, &outcome.summary)?;
+    eprintln!("{folio}: {}", outcome.summary);
+    Ok(0)
+}
+
+fn refused(r: Refusal) -> anyhow::Error {
+    anyhow!(r)
+}
+
+pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
+    let what = if kind == EntryKind::Reply {
+        "reply"
+    } else {
+        "note"
+    };
+    let text = read_text(args.message.as_deref(), args.file.as_deref(), what)?.unwrap_or_default();
+    if text.trim().is_empty() && args.attach.is_empty() {
+        bail!("the {what} is empty: pass -m TEXT, -F FILE or -F - (standard input)");
+    }
+    mutate(global, &args.ticket.id, |session, t| {
+        if kind == EntryKind::Note {
+            session.require_staff("write internal notes")?;
+        }
+        if args.status.is_some() {
+            session.require_staff("change the status")?;
+        }
+        let next =
+            workflow::status_after_post(t, &session.actor.key, kind, args.status, args.reopen)
+                .map_err(refused)?;
+        let mut changes = Vec::new();
+        if let Some(status) = next {
+            changes.push(workflow::apply_post_status(t, status).map_err(refused)?);
+        }
+        let dir = session
+            .tracker
+            .ticket_dir(&session.tracker.folio(&t.id)?)
+            .join("attachments");
+        let attachments = attach::load(
+            &args.attach,
+            session.tracker.config.attachments.max_size,
+            &dir,
+        )?;
+        let mut summary = format!("{what} by {}", session.actor.key);
+        for c in &changes {
+            summary.push_str(&format!("; {}", c.describe()));
+        }
+        Ok(Outcome {
+            kind,
+            body: text,
+            changes,
+            attachments,
+            action: what,
+            summary,
+        })
+    })
+}
+
+pub fn status(global: &Global, args: StatusArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        if args.status == Status::Closed {
+            may_close_or_reopen(session, t)?;
+        } else {
+            session.require_staff("change the status")?;
+        }
+        let change = workflow::change_status(t, args.status).map_err(refused)?;
+        Ok(Outcome::event("status", vec![change]))
+    })
+}
+
+pub fn assign(global: &Global, args: AssignArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        session.require_staff("assign tickets")?;
+        let person = staff_member(session, &args.person)?;
+        let change = workflow::assign(t, &person).map_err(refused)?;
+        Ok(Outcome::event("assign", vec![change]))
+    })
+}
+
+pub fn take(global: &Global, args: IdArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        session.require_staff("take tickets over")?;
+        let change = workflow::assign(t, &session.actor.key).map_err(refused)?;
+        Ok(Outcome::event("take", vec![change]))
+    })
+}
+
+pub fn priority(global: &Global, args: PriorityArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        session.require_staff("change priorities")?;
+        let change = workflow::set_priority(t, args.priority).map_err(refused)?;
+        Ok(Outcome::event("priority", vec![change]))
+    })
+}
+
+pub fn action(global: &Global, command: ActionCommand) -> Result<i32> {
+    match command {
+        ActionCommand::Add { ticket, text, done } => mutate(global, &ticket.id, |session, t| {
+            session.require_staff("manage actions")?;
+            let changes = workflow::add_action(t, &text, &session.actor.key, session.now, done)
+                .map_err(refused)?;
+            Ok(Outcome::event("action-add", changes))
+        }),
+        ActionCommand::Done { ticket, number } => mutate(global, &ticket.id, |session, t| {
+            session.require_staff("manage actions")?;
+            let change = workflow::complete_action(t, number, &session.actor.key, session.now)
+                .map_err(refused)?;
+            Ok(Outcome::event("action-done", vec![change]))
+        }),
+    }
+}
+
+pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
+    let solution = read_text(args.solution.as_deref(), args.file.as_deref(), "solution")?
+        .ok_or_else(|| {
+            anyhow!("a solution is needed: pass --solution TEXT, -F FILE or -F - (standard input)")
+        })?;
+    mutate(global, &args.ticket.id, |session, t| {
+        session.require_staff("resolve tickets")?;
+        let changes = workflow::resolve(t, &solution).map_err(refused)?;
+        let mut outcome = Outcome::event("resolve", changes);
+        outcome.summary = format!("resolved by {}", session.actor.key);
+        Ok(outcome)
+    })
+}
+
+pub fn close(global: &Global, args: IdArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        may_close_or_reopen(session, t)?;
+        let change = workflow::close(t).map_err(refused)?;
+        Ok(Outcome::event("close", vec![change]))
+    })
+}
+
+pub fn reopen(global: &Global, args: IdArgs) -> Result<i32> {
+    mutate(global, &args.ticket.id, |session, t| {
+        may_close_or_reopen(session, t)?;
+        let change = workflow::reopen(t).map_err(refused)?;
+        Ok(Outcome::event("reopen", vec![change]))
+    })
+}
+
+/// The team, and the requester of the ticket (confirming or disputing a
+/// resolution), may close and reopen it.
+fn may_close_or_reopen(session: &Session, t: &Ticket) -> Result<()> {
+    if session.actor.key == t.requester {
+        return Ok(());
+    }
+    session.require_staff("close or reopen other people's tickets")
+}

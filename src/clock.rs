@@ -1,0 +1,23 @@
+//! The current time, in whole seconds. `TKT_NOW` (RFC 3339) pins it, so
+//! tests, fixtures and the example tracker can be reproduced exactly.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The time recorded in files and commits: whole seconds.
+pub fn now() -> Result<DateTime<Utc>> {
+    Ok(precise_now()?.trunc_subsecs(0))
+}
+
+/// The time with milliseconds, for file names that must sort in the order
+/// actions happened even within one second.
+pub fn precise_now() -> Result<DateTime<Utc>> {
+    match std::env::var("TKT_NOW") {
+        Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .with_context(|| {
+                format!("TKT_NOW=`{text}` is not an RFC 3339 time such as 2026-03-31T09:00:00Z")
+            }),
+        _ => Ok(Utc::now().trunc_subsecs(3)),
+    }
+}

@@ -1,0 +1,251 @@
+//! Split and join Markdown files with YAML front-matter.
+//!
+//! Every tkt file (ticket, timeline entry, FAQ entry, canned answer) is
+//! `---\n<yaml>---\n<markdown body>`. This module is pure text handling so
+//! that parsing rules and their line numbers can be unit- and property-tested.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt;
+
+/// A problem in a file's text, with the 1-based line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl TextError {
+    pub fn at(line: usize, message: impl Into<String>) -> Self {
+        TextError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn general(message: impl Into<String>) -> Self {
+        TextError {
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{line}: {}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// The two halves of a front-matter document, borrowed from the file text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the two `---` lines.
+    pub yaml: &'a str,
+    /// 1-based line number of the first YAML line, to turn YAML error
+    /// positions into file positions.
+    pub yaml_first_line: usize,
+    /// Everything after the closing `---` line.
+    pub body: &'a str,
+}
+
+/// Finds the front-matter fences. Refuses files with left-over merge
+/// conflict markers first, because YAML would otherwise report a confusing
+/// error (or, worse, parse one side of the conflict silently).
+pub fn split(text: &str) -> Result<Split<'_>, TextError> {
+    if let Some(line) = conflict_marker_line(text) {
+        return Err(TextError::at(
+            line,
+            "left-over git conflict marker; resolve the conflict and remove the markers",
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = strip_fence(text).ok_or_else(|| {
+        TextError::at(
+            1,
+            "missing front-matter: the file must start with a `---` line",
+        )
+    })?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == "---" {
+            return Ok(Split {
+                yaml: &rest[..offset],
+                yaml_first_line: 2,
+                body: &rest[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(TextError::at(
+        1,
+        "front-matter is not closed: add a `---` line after the YAML",
+    ))
+}
+
+fn strip_fence(text: &str) -> Option<&str> {
+    text.strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+}
+
+/// Returns the line of the first git conflict marker, if any. A bare
+/// `=======` only counts when an opening marker exists too, since it is
+/// also a Markdown heading underline.
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    let has_open = text.lines().any(|l| l.starts_with("<<<<<<<"));
+    text.lines().enumerate().find_map(|(i, l)| {
+        let marker = l.starts_with("<<<<<<< ")
+            || l == "<<<<<<<"
+            || l.starts_with(">>>>>>> ")
+            || l == ">>>>>>>"
+            || (has_open && l == "=======");
+        marker.then_some(i + 1)
+    })
+}
+
+/// Parses a whole front-matter document into its metadata and body.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<(T, String), TextError> {
+    let split = split(text)?;
+    let meta = parse_yaml(split.yaml, split.yaml_first_line)?;
+    Ok((meta, normalise_body(split.body)))
+}
+
+/// Deserialises YAML, mapping serde_yaml's positions to file lines.
+pub fn parse_yaml<T: DeserializeOwned>(yaml: &str, first_line: usize) -> Result<T, TextError> {
+    if yaml.trim().is_empty() {
+        return Err(TextError::at(first_line, "front-matter is empty"));
+    }
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, first_line))
+}
+
+/// Converts a serde_yaml error into a [`TextError`] with a file line.
+pub fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> TextError {
+    let message = strip_location(&e.to_string());
+    match e.location() {
+        Some(loc) => TextError::at(first_line + loc.line() - 1, message),
+        None => TextError::at(first_line, message),
+    }
+}
+
+/// serde_yaml appends " at line X column Y" to messages; we report the
+/// line ourselves, relative to the file rather than the YAML block.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Bodies are stored with exactly one trailing newline; readers see them
+/// without it, so a body round-trips whatever whitespace it ended with.
+pub fn normalise_body(body: &str) -> String {
+    let body = body.strip_prefix('\n').unwrap_or(body);
+    body.trim_end().to_string()
+}
+
+/// Renders metadata and body back into a document.
+pub fn join<T: Serialize>(meta: &T, body: &str) -> Result<String, serde_yaml::Error> {
+    let yaml = serde_yaml::to_string(meta)?;
+    let body = body.trim_end();
+    let mut out = String::with_capacity(yaml.len() + body.len() + 16);
+    out.push_str("---\n");
+    out.push_str(&yaml);
+    out.push_str("---\n");
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(body);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Top-level keys of a YAML mapping with their file lines, for reporting
+/// unknown keys (typos such as `stauts:`) that serde would silently skip.
+pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with([' ', '\t', '#', '-']) && !l.is_empty())
+        .filter_map(|(i, l)| {
+            let key = l.split_once(':')?.0.trim();
+            let key = key.trim_matches(['"', '\'']);
+            (!key.is_empty()).then(|| (key.to_string(), first_line + i))
+        })
+        .collect()
+}
+
+/// The 1-based line of the first line containing `needle`, to point
+/// semantic errors (an unknown person in config, say) at their source.
+pub fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Meta {
+        title: String,
+        n: u32,
+    }
+
+    #[test]
+    fn splits_and_joins() {
+        let text = "---\ntitle: Hello\nn: 3\n---\n\nBody *text*\n";
+        let (meta, body): (Meta, String) = parse(text).unwrap();
+        assert_eq!(meta.title, "Hello");
+        assert_eq!(body, "Body *text*");
+        assert_eq!(join(&meta, &body).unwrap(), text);
+    }
+
+    #[test]
+    fn body_may_contain_fences() {
+        let text = "---\ntitle: x\nn: 1\n---\n\na\n---\nb\n";
+        let (_, body): (Meta, String) = parse(text).unwrap();
+        assert_eq!(body, "a\n---\nb");
+    }
+
+    #[test]
+    fn reports_yaml_errors_with_file_lines() {
+        let text = "---\ntitle: x\nn: notanumber\n---\n";
+        let err = parse::<Meta>(text).unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("invalid"), "{err}");
+    }
+
+    #[test]
+    fn missing_field_is_reported() {
+        let err = parse::<Meta>("---\ntitle: x\n---\n").unwrap_err();
+        assert!(err.message.contains("missing field `n`"), "{err}");
+    }
+
+    #[test]
+    fn refuses_unclosed_and_missing_front_matter() {
+        assert!(split("title: x\n").unwrap_err().message.contains("missing"));
+        assert!(split("---\ntitle: x\n")
+            .unwrap_err()
+            .message
+            .contains("not closed"));
+    }
+
+    #[test]
+    fn finds_conflict_markers() {
+        let text = "---\ntitle: x\n<<<<<<< HEAD\nn: 1\n=======\nn: 2\n>>>>>>> other\n---\n";
+        let err = split(text).unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert_eq!(conflict_marker_line("Title\n=======\n"), None);
+    }
+
+    #[test]
+    fn lists_top_level_keys() {
+        let keys = top_level_keys("id: a\nstauts: open\ntags:\n  - x\n", 2);
+        assert_eq!(
+            keys,
+            vec![("id".into(), 2), ("stauts".into(), 3), ("tags".into(), 4)]
+        );
+    }
+}

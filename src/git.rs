@@ -1,0 +1,339 @@
+//! Git as the audit trail: commit exactly the paths an action wrote, read
+//! a ticket's history, and serialise concurrent tkt runs on one clone.
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryState, Signature, Tree};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Who an action is committed as.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+    pub when: DateTime<Utc>,
+}
+
+/// The repository holding a tracker.
+pub struct Git {
+    repo: Repository,
+    workdir: PathBuf,
+}
+
+/// One commit of a ticket's audit trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    pub hash: String,
+    pub short: String,
+    pub author: String,
+    pub email: String,
+    pub date: DateTime<Utc>,
+    pub message: String,
+}
+
+/// Held for the whole of a mutating command; the OS releases it if the
+/// process dies, so a killed tkt never leaves a stale lock behind.
+pub struct Lock {
+    _file: File,
+}
+
+impl Git {
+    /// Opens the repository containing `path`.
+    pub fn open(path: &Path) -> Result<Git> {
+        let repo = Repository::discover(path).with_context(|| {
+            format!(
+                "{} is not inside a git repository; run `git init` there or `tkt init`",
+                path.display()
+            )
+        })?;
+        let workdir = repo
+            .workdir()
+            .context("the repository is bare; tkt needs a working tree")?
+            .canonicalize()?;
+        Ok(Git { repo, workdir })
+    }
+
+    /// Creates a repository at `path` unless one already contains it.
+    pub fn open_or_init(path: &Path) -> Result<Git> {
+        if Repository::discover(path).is_err() {
+            Repository::init(path)
+                .with_context(|| format!("cannot create a git repository in {}", path.display()))?;
+        }
+        Git::open(path)
+    }
+
+    /// Refuses to commit in the middle of a merge or rebase or on a detached
+    /// HEAD, where a commit would be lost or mixed into the user's work.
+    pub fn ensure_ready(&self) -> Result<()> {
+        let state = self.repo.state();
+        if state != RepositoryState::Clean {
+            bail!(
+                "the repository is in the middle of a {}; finish or abort it first (see `git status`)",
+                describe_state(state)
+            );
+        }
+        if self.repo.head_detached().unwrap_or(false) {
+            bail!("HEAD is detached; check out a branch first (e.g. `git switch main`)");
+        }
+        Ok(())
+    }
+
+    /// Takes the clone-wide tkt lock, waiting for other tkt runs to finish.
+    pub fn lock(&self) -> Result<Lock> {
+        let path = self.repo.path().join("tkt.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(Lock { _file: file })
+    }
+
+    /// The `user.name` and `user.email` git would commit with, if set.
+    pub fn configured_user(&self) -> (Option<String>, Option<String>) {
+        let config = self.repo.config().and_then(|mut c| c.snapshot());
+        let get = |key: &str| config.as_ref().ok().and_then(|c| c.get_string(key).ok());
+        (get("user.name"), get("user.email"))
+    }
+
+    fn relative(&self, path: &Path) -> Result<String> {
+        let absolute = match path.parent() {
+            Some(parent) if parent.exists() => parent
+                .canonicalize()?
+                .join(path.file_name().unwrap_or_default()),
+            _ => path.to_path_buf(),
+        };
+        let rel = absolute
+            .strip_prefix(&self.workdir)
+            .with_context(|| format!("{} is outside the repository", path.display()))?;
+        Ok(rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"))
+    }
+
+    /// Commits exactly `paths` (files that exist are added, missing ones
+    /// removed) on top of HEAD. The index is updated for these paths only,
+    /// so the user's other staged and unstaged changes stay as they were.
+    pub fn commit_paths(&self, paths: &[PathBuf], message: &str, who: &Identity) -> Result<Oid> {
+        let parent = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if e.code() == ErrorCode::UnbornBranch => None,
+            Err(e) => return Err(e).context("cannot read HEAD"),
+        };
+        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
+        let mut changes = BTreeMap::new();
+        for path in paths {
+            let rel = self.relative(path)?;
+            let blob = if path.is_file() {
+                Some(
+                    self.repo
+                        .blob_path(path)
+                        .with_context(|| format!("cannot store {}", path.display()))?,
+                )
+            } else {
+                None
+            };
+            changes.insert(rel, blob);
+        }
+        let tree_id = self.updated_tree(base.as_ref(), &changes)?;
+        let tree = self.repo.find_tree(tree_id)?;
+        let signature = signature(who)?;
+        let committer = self.committer(who)?;
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let oid = self
+            .repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &committer,
+                message,
+                &tree,
+                &parents,
+            )
+            .context("cannot commit")?;
+        self.stage(&changes).context(
+            "committed, but could not update the git index; run `git reset` to refresh it",
+        )?;
+        Ok(oid)
+    }
+
+    fn committer(&self, who: &Identity) -> Result<Signature<'static>> {
+        match self.configured_user() {
+            (Some(name), Some(email)) => signature(&Identity {
+                name,
+                email,
+                when: who.when,
+            }),
+            _ => signature(who),
+        }
+    }
+
+    fn updated_tree(
+        &self,
+        base: Option<&Tree>,
+        changes: &BTreeMap<String, Option<Oid>>,
+    ) -> Result<Oid> {
+        let split: Vec<(Vec<&str>, Option<Oid>)> = changes
+            .iter()
+            .map(|(path, oid)| (path.split('/').collect(), *oid))
+            .collect();
+        let refs: Vec<(&[&str], Option<Oid>)> =
+            split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
+        match update_tree(&self.repo, base, &refs)? {
+            Some(oid) => Ok(oid),
+            None => Ok(self.repo.treebuilder(None)?.write()?),
+        }
+    }
+
+    fn stage(&self, changes: &BTreeMap<String, Option<Oid>>) -> Result<()> {
+        let mut index = self.repo.index()?;
+        for (rel, blob) in changes {
+            match blob {
+                Some(_) => index.add_path(Path::new(rel))?,
+                None => {
+                    let _ = index.remove_path(Path::new(rel));
+                }
+            }
+        }
+        index.write()?;
+        Ok(())
+    }
+
+    /// Every commit that touched `dir` (tracker-relative path of a ticket
+    /// folder), oldest first. tkt's own commits are recognised by their
+    /// trailers (`Action:` plus `Ticket:`), which avoids opening the large
+    /// `tickets/` tree of every commit; other commits are compared by tree.
+    pub fn history(&self, dir: &Path, folio: &str) -> Result<Vec<CommitInfo>> {
+        let rel = self.relative(dir)?;
+        let mut walk = self.repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::UnbornBranch => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        let ticket_trailer = format!("Ticket: {folio}");
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let message = commit.message().unwrap_or("");
+            let touched = if message.lines().any(|l| l.starts_with("Action: ")) {
+                message.lines().any(|l| l == ticket_trailer)
+            } else {
+                self.touches(&commit, &rel)?
+            };
+            if touched {
+                out.push(commit_info(&commit));
+            }
+        }
+        Ok(out)
+    }
+
+    fn touches(&self, commit: &git2::Commit, rel: &str) -> Result<bool> {
+        let at = |c: &git2::Commit| -> Result<Option<Oid>> {
+            Ok(c.tree()?.get_path(Path::new(rel)).ok().map(|e| e.id()))
+        };
+        let mine = at(commit)?;
+        if commit.parent_count() == 0 {
+            return Ok(mine.is_some());
+        }
+        for parent in commit.parents() {
+            if at(&parent)? == mine {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn commit_info(commit: &git2::Commit) -> CommitInfo {
+    let author = commit.author();
+    let hash = commit.id().to_string();
+    CommitInfo {
+        short: hash[..7].to_string(),
+        hash,
+        author: author.name().unwrap_or("").to_string(),
+        email: author.email().unwrap_or("").to_string(),
+        date: Utc
+            .timestamp_opt(author.when().seconds(), 0)
+            .single()
+            .unwrap_or_default(),
+        message: commit.message().unwrap_or("").trim_end().to_string(),
+    }
+}
+
+/// Rebuilds only the trees along the changed paths; every other tree and
+/// blob is reused by id, so a commit costs the same on a big tracker.
+fn update_tree(
+    repo: &Repository,
+    base: Option<&Tree>,
+    changes: &[(&[&str], Option<Oid>)],
+) -> Result<Option<Oid>> {
+    let mut builder = repo.treebuilder(base)?;
+    let mut subdirs: BTreeMap<&str, Vec<(&[&str], Option<Oid>)>> = BTreeMap::new();
+    for (path, blob) in changes {
+        match path {
+            [name] => match blob {
+                Some(oid) => {
+                    builder.insert(name, *oid, 0o100644)?;
+                }
+                None => {
+                    if builder.get(name)?.is_some() {
+                        builder.remove(name)?;
+                    }
+                }
+            },
+            [dir, rest @ ..] => subdirs.entry(dir).or_default().push((rest, *blob)),
+            [] => {}
+        }
+    }
+    for (name, sub_changes) in subdirs {
+        let sub_base = match base.and_then(|t| t.get_name(name)) {
+            Some(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                Some(repo.find_tree(entry.id())?)
+            }
+            _ => None,
+        };
+        match update_tree(repo, sub_base.as_ref(), &sub_changes)? {
+            Some(oid) => {
+                builder.insert(name, oid, 0o040000)?;
+            }
+            None => {
+                if builder.get(name)?.is_some() {
+                    builder.remove(name)?;
+                }
+            }
+        }
+    }
+    if builder.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(builder.write()?))
+}
+
+fn signature(who: &Identity) -> Result<Signature<'static>> {
+    let time = git2::Time::new(who.when.timestamp(), 0);
+    Signature::new(&who.name, &who.email, &time)
+        .with_context(|| format!("`{} <{}>` cannot sign a git commit", who.name, who.email))
+}
+
+fn describe_state(state: RepositoryState) -> &'static str {
+    match state {
+        RepositoryState::Merge => "merge",
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge => "rebase",
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => "cherry-pick",
+        RepositoryState::Revert | RepositoryState::RevertSequence => "revert",
+        RepositoryState::Bisect => "bisect",
+        _ => "git operation",
+    }
+}

@@ -1,0 +1,13 @@
+//! tkt: a helpdesk that lives in a git repository.
+//!
+//! The pure core (`model`, `frontmatter`, `workflow`, `query`) knows nothing
+//! of files, git or terminals; `store`, `git` and `cli` are the edges.
+
+pub mod cli;
+pub mod clock;
+pub mod frontmatter;
+pub mod git;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod workflow;

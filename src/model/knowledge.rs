@@ -1,0 +1,72 @@
+//! FAQ entries (`faq/<slug>.md`) and canned answers (`canned/<slug>.md`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A knowledge-base article people read before registering a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Faq {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The ticket this entry was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub body: String,
+}
+
+impl Faq {
+    pub const KEYS: &'static [&'static str] = &[
+        "title", "category", "tags", "source", "author", "created", "updated",
+    ];
+}
+
+/// A standard answer operators insert into replies and solutions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Canned {
+    pub title: String,
+    /// Categories it applies to; empty means every category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub body: String,
+}
+
+impl Canned {
+    pub const KEYS: &'static [&'static str] = &[
+        "title",
+        "categories",
+        "tags",
+        "author",
+        "created",
+        "updated",
+    ];
+}
+
+/// Slugs name files and URLs: lowercase ASCII words joined by hyphens.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

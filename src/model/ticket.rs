@@ -1,0 +1,154 @@
+//! A ticket: the front-matter of `tickets/<folio>/ticket.md` plus its description.
+
+use super::{Priority, Status};
+use chrono::{DateTime, Utc};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The current state of a ticket. The timeline entries beside it record how
+/// it got there; this struct is what lists and reports read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    /// Immutable and time-sortable (a ULID), so that two tickets given the
+    /// same folio in two clones can be told apart when the clones meet.
+    pub uid: String,
+    pub subject: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub category: String,
+    pub requester: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// The related applicant or case, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Answers to the category's form, by field name.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "scalar_map"
+    )]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confidential: bool,
+    /// Files attached at registration, in `attachments/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solution: Option<String>,
+    /// The Markdown body of `ticket.md`.
+    #[serde(skip)]
+    pub description: String,
+}
+
+/// One item of a ticket's to-do list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub text: String,
+    #[serde(default)]
+    pub done: bool,
+    /// Who added it, then who did it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
+    /// When it was added, then when it was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<DateTime<Utc>>,
+}
+
+impl Ticket {
+    /// Every key `ticket.md` front-matter may hold; others are typos.
+    pub const KEYS: &'static [&'static str] = &[
+        "id",
+        "uid",
+        "subject",
+        "status",
+        "priority",
+        "category",
+        "requester",
+        "assignee",
+        "created",
+        "updated",
+        "related",
+        "tags",
+        "fields",
+        "confidential",
+        "attachments",
+        "actions",
+        "solution",
+    ];
+
+    /// Problems a hand edit can introduce that serde cannot see.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.subject.trim().is_empty() {
+            out.push("subject is empty".to_string());
+        }
+        if self.uid.trim().is_empty() {
+            out.push("uid is empty".to_string());
+        }
+        if self.updated < self.created {
+            out.push("updated is before created".to_string());
+        }
+        if self.status == Status::Resolved && self.solution.is_none() {
+            out.push("status is resolved but there is no solution".to_string());
+        }
+        out
+    }
+}
+
+/// Accepts any YAML scalar as a string, so a hand-written `count: 3` in a
+/// form field reads the same as `count: "3"`.
+pub fn scalar_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(ScalarVisitor)
+}
+
+fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Scalar(#[serde(deserialize_with = "scalar_string")] String);
+    let map: BTreeMap<String, Scalar> = BTreeMap::deserialize(d)?;
+    Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
+struct ScalarVisitor;
+
+impl Visitor<'_> for ScalarVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a text, number or boolean")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}

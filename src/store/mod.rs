@@ -1,0 +1,154 @@
+//! The tracker on disk: finding it, reading its files, writing them safely.
+
+mod config_edit;
+mod names;
+mod read;
+mod transaction;
+mod validate;
+
+pub use config_edit::add_person;
+pub use names::{attachment_name, entry_file_name};
+pub use read::{FileError, Loaded};
+pub use transaction::Transaction;
+pub use validate::Report;
+
+use crate::frontmatter::conflict_marker_line;
+use crate::model::{Config, Folio};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "helpdesk.yaml";
+
+/// An opened tracker: its root directory and parsed configuration.
+#[derive(Debug)]
+pub struct Tracker {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl Tracker {
+    /// Opens the tracker at `dir`, or the nearest one above the current
+    /// directory, the way git finds `.git`.
+    pub fn open(dir: Option<&Path>) -> Result<Tracker> {
+        let root = match dir {
+            Some(dir) => {
+                if !dir.join(CONFIG_FILE).is_file() {
+                    bail!(
+                        "{} is not a tkt tracker (no {CONFIG_FILE}); create one with `tkt init {}`",
+                        dir.display(),
+                        dir.display()
+                    );
+                }
+                dir.to_path_buf()
+            }
+            None => find_root()?,
+        };
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("cannot open {}", root.display()))?;
+        let config = load_config(&root)?;
+        Ok(Tracker { root, config })
+    }
+
+    pub fn tickets_dir(&self) -> PathBuf {
+        self.root.join("tickets")
+    }
+
+    /// Path of a ticket's folder, relative to the tracker root.
+    pub fn ticket_rel(folio: &Folio) -> PathBuf {
+        Path::new("tickets").join(folio.as_str())
+    }
+
+    pub fn ticket_dir(&self, folio: &Folio) -> PathBuf {
+        self.root.join(Self::ticket_rel(folio))
+    }
+
+    /// Parses a folio as typed by a user, with this tracker's format.
+    pub fn folio(&self, input: &str) -> Result<Folio> {
+        self.config.folio.parse(input).map_err(anyhow::Error::msg)
+    }
+
+    /// The folios present on disk, in number order. Reads one directory,
+    /// never the tickets themselves.
+    pub fn folios(&self) -> Result<Vec<Folio>> {
+        let dir = self.tickets_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        };
+        let mut folios: Vec<Folio> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| self.config.folio.from_dir_name(e.file_name().to_str()?))
+            .collect();
+        folios.sort();
+        Ok(folios)
+    }
+
+    /// Checks that a ticket exists, with a helpful error if it does not.
+    pub fn existing(&self, input: &str) -> Result<Folio> {
+        let folio = self.folio(input)?;
+        if !self.ticket_dir(&folio).join("ticket.md").is_file() {
+            let last = self.folios()?.pop();
+            match last {
+                Some(last) => {
+                    bail!("no ticket {folio} (tickets go up to {last}; see `tkt list --all`)")
+                }
+                None => bail!("no ticket {folio}: the tracker has no tickets yet"),
+            }
+        }
+        Ok(folio)
+    }
+}
+
+fn find_root() -> Result<PathBuf> {
+    let start = std::env::current_dir().context("cannot read the current directory")?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .with_context(|| {
+            format!(
+                "no tkt tracker here: neither {} nor any folder above it has a {CONFIG_FILE}\n\
+                 hint: run `tkt init` to create one, or pass --dir DIR (or set TKT_DIR)",
+                start.display()
+            )
+        })
+}
+
+/// Reads and validates `helpdesk.yaml`, reporting every problem with its line.
+pub fn load_config(root: &Path) -> Result<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    parse_config(&text, &path)
+}
+
+pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
+    if let Some(line) = conflict_marker_line(text) {
+        bail!(
+            "{}:{line}: left-over git conflict marker; resolve the conflict first",
+            path.display()
+        );
+    }
+    Config::parse(text).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| match p.line {
+                Some(line) => format!("{}:{line}: {}", path.display(), p.message),
+                None => format!("{}: {}", path.display(), p.message),
+            })
+            .collect();
+        anyhow::anyhow!("invalid configuration\n{}", lines.join("\n"))
+    })
+}
+
+/// The text of `ticket.md`.
+pub fn render_ticket(ticket: &crate::model::Ticket) -> Result<String> {
+    Ok(crate::frontmatter::join(ticket, &ticket.description)?)
+}
+
+/// The text of a timeline entry file.
+pub fn render_entry(entry: &crate::model::Entry) -> Result<String> {
+    Ok(crate::frontmatter::join(entry, &entry.body)?)
+}

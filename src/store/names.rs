@@ -1,0 +1,87 @@
+//! File names tkt writes: timeline entries and sanitised attachments.
+
+use chrono::{DateTime, Utc};
+
+/// `<UTC timestamp with ms>-<author>-<short random>.md`: sorts by time,
+/// says who, and never collides when two people post in the same second.
+pub fn entry_file_name(date: DateTime<Utc>, author: &str) -> String {
+    let random = ulid::Ulid::new().random();
+    let suffix: String = (0..6)
+        .map(|i| {
+            let digit = ((random >> (i * 5)) & 31) as usize;
+            b"0123456789abcdefghjkmnpqrstvwxyz"[digit] as char
+        })
+        .collect();
+    format!("{}-{author}-{suffix}.md", date.format("%Y%m%dT%H%M%S%.3fZ"))
+}
+
+/// Turns an untrusted file name into a safe one inside `attachments/`:
+/// the last path component only, no control characters, no leading dots,
+/// no characters that Windows or shells trip over, at most 100 bytes.
+pub fn attachment_name(raw: &str) -> String {
+    let base = raw
+        .rsplit(['/', '\\'])
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or("");
+    let mut name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while name.contains("..") {
+        name = name.replace("..", ".");
+    }
+    let name = name.trim().trim_start_matches(['.', '-', ' ']);
+    let mut name = truncate_bytes(name, 100)
+        .trim_end_matches(['.', ' '])
+        .to_string();
+    if name.is_empty() {
+        name = "attachment".to_string();
+    }
+    name
+}
+
+fn truncate_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn entry_names_sort_by_time() {
+        let a = entry_file_name(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(), "ana");
+        let b = entry_file_name(Utc.with_ymd_and_hms(2026, 1, 5, 10, 0, 0).unwrap(), "ana");
+        assert!(
+            a.starts_with("20260105T090000.000Z-ana-") && a.ends_with(".md"),
+            "{a}"
+        );
+        assert!(a < b);
+    }
+
+    #[test]
+    fn attachment_names_are_tamed() {
+        assert_eq!(attachment_name("scan.pdf"), "scan.pdf");
+        assert_eq!(attachment_name("../../etc/passwd"), "passwd");
+        assert_eq!(attachment_name("C:\\Users\\x\\photo.png"), "photo.png");
+        assert_eq!(attachment_name(".hidden"), "hidden");
+        assert_eq!(attachment_name("a\u{1b}[31mred\n.txt"), "a_[31mred_.txt");
+        assert_eq!(attachment_name(".."), "attachment");
+        assert_eq!(attachment_name("x..y"), "x.y");
+        assert_eq!(attachment_name(&"é".repeat(80)).len(), 100);
+    }
+}

@@ -1,0 +1,174 @@
+//! Reading tracker files into the model, with `path:line` errors.
+
+use super::Tracker;
+use crate::frontmatter::{self, TextError};
+use crate::model::{Canned, Entry, Faq, Folio, Ticket};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be read or parsed, located for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl FileError {
+    pub fn new(path: &Path, error: TextError) -> Self {
+        FileError {
+            path: path.to_path_buf(),
+            line: error.line,
+            message: error.message,
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// What a bulk read produced: the good files and every bad one.
+pub struct Loaded<T> {
+    pub items: Vec<T>,
+    pub errors: Vec<FileError>,
+}
+
+/// Reads and parses one front-matter file.
+pub fn read_document<T: DeserializeOwned>(path: &Path) -> Result<(T, String), FileError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FileError::new(path, TextError::general(format!("cannot read: {e}"))))?;
+    frontmatter::parse(&text).map_err(|e| FileError::new(path, e))
+}
+
+impl Tracker {
+    /// Reads `tickets/<folio>/ticket.md`, checking that it is the ticket
+    /// its folder says it is.
+    pub fn read_ticket(&self, folio: &Folio) -> Result<Ticket, FileError> {
+        let path = self.ticket_dir(folio).join("ticket.md");
+        let (mut ticket, description): (Ticket, String) = read_document(&path)?;
+        ticket.description = description;
+        if ticket.id != folio.as_str() {
+            let line =
+                frontmatter::line_of(&std::fs::read_to_string(&path).unwrap_or_default(), "id:");
+            return Err(FileError {
+                path,
+                line,
+                message: format!("id `{}` does not match its folder {folio}", ticket.id),
+            });
+        }
+        Ok(ticket)
+    }
+
+    /// Reads every ticket in parallel. Bad files are returned, never dropped.
+    pub fn read_all_tickets(&self) -> anyhow::Result<Loaded<Ticket>> {
+        let folios = self.folios()?;
+        let results: Vec<Result<Ticket, FileError>> =
+            folios.par_iter().map(|f| self.read_ticket(f)).collect();
+        Ok(split_results(results))
+    }
+
+    /// The timeline entry files of a ticket, oldest first.
+    pub fn entry_paths(&self, folio: &Folio) -> Vec<PathBuf> {
+        let dir = self.ticket_dir(folio).join("replies");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// Reads a ticket's timeline, ordered by date then file name.
+    pub fn read_timeline(&self, folio: &Folio) -> Loaded<(PathBuf, Entry)> {
+        let results = self
+            .entry_paths(folio)
+            .into_iter()
+            .map(|path| {
+                let (mut entry, body): (Entry, String) = read_document(&path)?;
+                entry.body = body;
+                Ok((path, entry))
+            })
+            .collect();
+        let mut loaded = split_results(results);
+        loaded
+            .items
+            .sort_by(|(pa, a), (pb, b)| a.date.cmp(&b.date).then_with(|| pa.cmp(pb)));
+        loaded
+    }
+
+    /// Reads `faq/*.md` (slug, entry) in slug order.
+    pub fn read_faq(&self) -> Loaded<(String, Faq)> {
+        self.read_slug_dir("faq", |mut faq: Faq, body| {
+            faq.body = body;
+            faq
+        })
+    }
+
+    /// Reads `canned/*.md` (slug, answer) in slug order.
+    pub fn read_canned(&self) -> Loaded<(String, Canned)> {
+        self.read_slug_dir("canned", |mut canned: Canned, body| {
+            canned.body = body;
+            canned
+        })
+    }
+
+    fn read_slug_dir<T: DeserializeOwned>(
+        &self,
+        dir: &str,
+        with_body: impl Fn(T, String) -> T,
+    ) -> Loaded<(String, T)> {
+        let results = markdown_files(&self.root.join(dir))
+            .into_iter()
+            .map(|path| {
+                let slug = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
+                let (meta, body) = read_document(&path)?;
+                Ok((slug, with_body(meta, body)))
+            })
+            .collect();
+        split_results(results)
+    }
+}
+
+/// The `.md` files directly inside `dir`, sorted; none if it is missing.
+pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn split_results<T>(results: Vec<Result<T, FileError>>) -> Loaded<T> {
+    let mut loaded = Loaded {
+        items: Vec::with_capacity(results.len()),
+        errors: Vec::new(),
+    };
+    for result in results {
+        match result {
+            Ok(item) => loaded.items.push(item),
+            Err(e) => loaded.errors.push(e),
+        }
+    }
+    loaded
+}

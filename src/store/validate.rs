@@ -1,0 +1,317 @@
+//! `tkt check`: every file of a tracker validated, every problem located.
+
+use super::read::markdown_files;
+use super::{FileError, Tracker};
+use crate::frontmatter::{self, line_of, TextError};
+use crate::model::knowledge::is_valid_slug;
+use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Everything `tkt check` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<FileError>,
+    pub tickets: usize,
+    pub entries: usize,
+    pub faq: usize,
+    pub canned: usize,
+}
+
+impl Tracker {
+    pub fn check(&self) -> Report {
+        let mut report = Report::default();
+        let (folios, mut problems) = self.ticket_folders();
+        let per_ticket: Vec<(usize, Vec<FileError>, Option<(String, PathBuf)>)> = folios
+            .par_iter()
+            .map(|(folio, dir)| self.check_ticket(folio, dir))
+            .collect();
+        let mut uids: HashMap<String, PathBuf> = HashMap::new();
+        for (entries, found, uid) in per_ticket {
+            report.tickets += 1;
+            report.entries += entries;
+            problems.extend(found);
+            if let Some((uid, path)) = uid {
+                if let Some(first) = uids.get(&uid) {
+                    let line = read_line_of(&path, "uid:");
+                    problems.push(located(
+                        &path,
+                        line,
+                        format!("uid {uid} is also used by {}", first.display()),
+                    ));
+                } else {
+                    uids.insert(uid, path);
+                }
+            }
+        }
+        for path in markdown_files(&self.root.join("faq")) {
+            report.faq += 1;
+            problems.extend(self.check_faq(&path));
+        }
+        for path in markdown_files(&self.root.join("canned")) {
+            report.canned += 1;
+            problems.extend(self.check_canned(&path));
+        }
+        problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        report.problems = problems;
+        report
+    }
+
+    /// Ticket folders, plus problems for anything in `tickets/` that is
+    /// not one (a mistyped folder would otherwise vanish from every list).
+    fn ticket_folders(&self) -> (Vec<(Folio, PathBuf)>, Vec<FileError>) {
+        let mut folios = Vec::new();
+        let mut problems = Vec::new();
+        let Ok(entries) = std::fs::read_dir(self.tickets_dir()) else {
+            return (folios, problems);
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            match self.config.folio.from_dir_name(&name) {
+                Some(folio) if entry.path().is_dir() => folios.push((folio, entry.path())),
+                _ => problems.push(located(
+                    &entry.path(),
+                    None,
+                    format!(
+                        "not a ticket folder: ticket folders are named like {}",
+                        self.config.folio.folio(1)
+                    ),
+                )),
+            }
+        }
+        folios.sort();
+        (folios, problems)
+    }
+
+    fn check_ticket(
+        &self,
+        folio: &Folio,
+        dir: &Path,
+    ) -> (usize, Vec<FileError>, Option<(String, PathBuf)>) {
+        let path = dir.join("ticket.md");
+        let mut problems = Vec::new();
+        if !path.is_file() {
+            problems.push(located(dir, None, "ticket folder without ticket.md".into()));
+            return (0, problems, None);
+        }
+        let mut uid = None;
+        if let Some((mut ticket, body, text)) =
+            check_document::<Ticket>(&path, Ticket::KEYS, &mut problems)
+        {
+            ticket.description = body;
+            if ticket.id != folio.as_str() {
+                problems.push(located(
+                    &path,
+                    line_of(&text, "id:"),
+                    format!("id `{}` does not match its folder {folio}", ticket.id),
+                ));
+            }
+            if ticket.description.trim().is_empty() {
+                problems.push(located(
+                    &path,
+                    None,
+                    "the description (the text after the front-matter) is empty".into(),
+                ));
+            }
+            for message in ticket
+                .problems()
+                .into_iter()
+                .chain(ticket_references(&self.config, &ticket))
+            {
+                problems.push(located(&path, None, message));
+            }
+            for name in &ticket.attachments {
+                if !dir.join("attachments").join(name).is_file() {
+                    problems.push(located(
+                        &path,
+                        line_of(&text, name),
+                        format!("attachment `{name}` is missing from attachments/"),
+                    ));
+                }
+            }
+            uid = Some((ticket.uid.clone(), path.clone()));
+        }
+        let entries = self.entry_paths(folio);
+        for entry_path in &entries {
+            if let Some((mut entry, body, text)) =
+                check_document::<Entry>(entry_path, Entry::KEYS, &mut problems)
+            {
+                entry.body = body;
+                let mut messages = entry.problems();
+                if self.config.person(&entry.author).is_none() {
+                    messages.push(format!(
+                        "author `{}` is not a person in helpdesk.yaml",
+                        entry.author
+                    ));
+                }
+                for message in messages {
+                    problems.push(located(entry_path, None, message));
+                }
+                for name in &entry.attachments {
+                    if !dir.join("attachments").join(name).is_file() {
+                        problems.push(located(
+                            entry_path,
+                            line_of(&text, name),
+                            format!("attachment `{name}` is missing from attachments/"),
+                        ));
+                    }
+                }
+            }
+        }
+        (entries.len(), problems, uid)
+    }
+
+    fn check_faq(&self, path: &Path) -> Vec<FileError> {
+        let mut problems = Vec::new();
+        slug_problem(path, &mut problems);
+        if let Some((faq, body, text)) = check_document::<Faq>(path, Faq::KEYS, &mut problems) {
+            if faq.title.trim().is_empty() {
+                problems.push(located(
+                    path,
+                    line_of(&text, "title:"),
+                    "title is empty".into(),
+                ));
+            }
+            if body.trim().is_empty() {
+                problems.push(located(
+                    path,
+                    None,
+                    "the answer (the text after the front-matter) is empty".into(),
+                ));
+            }
+            if let Some(c) = faq
+                .category
+                .as_deref()
+                .filter(|c| self.config.category(c).is_none())
+            {
+                problems.push(located(
+                    path,
+                    line_of(&text, "category:"),
+                    format!("unknown category `{c}`"),
+                ));
+            }
+        }
+        problems
+    }
+
+    fn check_canned(&self, path: &Path) -> Vec<FileError> {
+        let mut problems = Vec::new();
+        slug_problem(path, &mut problems);
+        if let Some((canned, body, text)) =
+            check_document::<Canned>(path, Canned::KEYS, &mut problems)
+        {
+            if canned.title.trim().is_empty() {
+                problems.push(located(
+                    path,
+                    line_of(&text, "title:"),
+                    "title is empty".into(),
+                ));
+            }
+            if body.trim().is_empty() {
+                problems.push(located(path, None, "the answer text is empty".into()));
+            }
+            for c in canned
+                .categories
+                .iter()
+                .filter(|c| self.config.category(c).is_none())
+            {
+                problems.push(located(
+                    path,
+                    line_of(&text, c),
+                    format!("unknown category `{c}`"),
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// Parses a document, recording parse errors and unknown keys; returns the
+/// metadata, body and raw text when it parsed.
+fn check_document<T: DeserializeOwned>(
+    path: &Path,
+    keys: &[&str],
+    problems: &mut Vec<FileError>,
+) -> Option<(T, String, String)> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(located(path, None, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(e) => {
+            problems.push(FileError::new(path, e));
+            return None;
+        }
+    };
+    for (key, line) in frontmatter::top_level_keys(split.yaml, split.yaml_first_line) {
+        if !keys.contains(&key.as_str()) {
+            problems.push(FileError::new(
+                path,
+                TextError::at(
+                    line,
+                    format!("unknown key `{key}`; allowed: {}", keys.join(", ")),
+                ),
+            ));
+        }
+    }
+    match frontmatter::parse_yaml::<T>(split.yaml, split.yaml_first_line) {
+        Ok(meta) => Some((meta, frontmatter::normalise_body(split.body), text.clone())),
+        Err(e) => {
+            problems.push(FileError::new(path, e));
+            None
+        }
+    }
+}
+
+/// Names in a ticket that must exist in config.
+fn ticket_references(config: &Config, t: &Ticket) -> Vec<String> {
+    let mut out = Vec::new();
+    match config.category(&t.category) {
+        None => out.push(format!("unknown category `{}`", t.category)),
+        Some(category) => out.extend(category.check_form(&t.fields)),
+    }
+    let people = [
+        ("requester", Some(&t.requester)),
+        ("assignee", t.assignee.as_ref()),
+    ];
+    for (role, key) in people {
+        if let Some(key) = key.filter(|k| config.person(k).is_none()) {
+            out.push(format!("{role} `{key}` is not a person in helpdesk.yaml"));
+        }
+    }
+    out
+}
+
+fn slug_problem(path: &Path, problems: &mut Vec<FileError>) {
+    let slug = path.file_stem().unwrap_or_default().to_string_lossy();
+    if !is_valid_slug(&slug) {
+        problems.push(located(
+            path,
+            None,
+            format!("`{slug}` is not a valid slug: use lowercase letters, digits and hyphens"),
+        ));
+    }
+}
+
+fn located(path: &Path, line: Option<usize>, message: String) -> FileError {
+    FileError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn read_line_of(path: &Path, needle: &str) -> Option<usize> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| line_of(&t, needle))
+}
