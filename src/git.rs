@@ -185,8 +185,7 @@ impl Git {
             .iter()
             .map(|(path, oid)| (path.split('/').collect(), *oid))
             .collect();
-        let refs: Vec<(&[&str], Option<Oid>)> =
-            split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
+        let refs: Vec<PathChange> = split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
         match update_tree(&self.repo, base, &refs)? {
             Some(oid) => Ok(oid),
             None => Ok(self.repo.treebuilder(None)?.write()?),
@@ -270,15 +269,18 @@ fn commit_info(commit: &git2::Commit) -> CommitInfo {
     }
 }
 
+/// A path split into components, and the blob it should hold (none: removed).
+type PathChange<'a> = (&'a [&'a str], Option<Oid>);
+
 /// Rebuilds only the trees along the changed paths; every other tree and
 /// blob is reused by id, so a commit costs the same on a big tracker.
 fn update_tree(
     repo: &Repository,
     base: Option<&Tree>,
-    changes: &[(&[&str], Option<Oid>)],
+    changes: &[PathChange],
 ) -> Result<Option<Oid>> {
     let mut builder = repo.treebuilder(base)?;
-    let mut subdirs: BTreeMap<&str, Vec<(&[&str], Option<Oid>)>> = BTreeMap::new();
+    let mut subdirs: BTreeMap<&str, Vec<PathChange>> = BTreeMap::new();
     for (path, blob) in changes {
         match path {
             [name] => match blob {

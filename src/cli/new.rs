@@ -22,7 +22,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Short summary of the problem or request.
-    #[arg(short, long)]
+    #[arg(short, long, allow_hyphen_values = true)]
     subject: String,
     /// Category key from helpdesk.yaml (e.g. technical, case-support).
     #[arg(short, long)]
@@ -35,7 +35,8 @@ pub struct NewArgs {
         short = 'm',
         long = "message",
         value_name = "TEXT",
-        conflicts_with = "file"
+        conflicts_with = "file",
+        allow_hyphen_values = true
     )]
     message: Option<String>,
     /// Read the description from FILE (`-` for standard input).
@@ -63,7 +64,7 @@ pub struct NewArgs {
     #[arg(long)]
     confidential: bool,
     /// Answered on the spot: register and resolve at once with this solution.
-    #[arg(long, value_name = "SOLUTION")]
+    #[arg(long, value_name = "SOLUTION", allow_hyphen_values = true)]
     resolve: Option<String>,
 }
 

@@ -30,7 +30,8 @@ pub struct PostArgs {
         short = 'm',
         long = "message",
         value_name = "TEXT",
-        conflicts_with = "file"
+        conflicts_with = "file",
+        allow_hyphen_values = true
     )]
     message: Option<String>,
     /// Read the text from FILE (`-` for standard input).
@@ -84,7 +85,12 @@ pub struct ResolveArgs {
     #[command(flatten)]
     ticket: TicketId,
     /// What was done (Markdown).
-    #[arg(long, value_name = "TEXT", conflicts_with = "file")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "file",
+        allow_hyphen_values = true
+    )]
     solution: Option<String>,
     /// Read the solution from FILE (`-` for standard input).
     #[arg(short = 'F', long = "file", value_name = "FILE")]

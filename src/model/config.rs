@@ -319,7 +319,7 @@ impl Config {
             for r in &c.responsible {
                 if self.person(r).is_none() {
                     report(
-                        &format!("{r}"),
+                        r,
                         format!(
                             "category `{}` names unknown responsible person `{r}`",
                             c.key

@@ -53,7 +53,7 @@ impl fmt::Display for Span {
             return f.write_str("0m");
         }
         let week = 7 * 24 * 60;
-        if rest % week == 0 {
+        if rest.is_multiple_of(week) {
             return write!(f, "{}w", rest / week);
         }
         for (unit, size) in [("d", 24 * 60), ("h", 60), ("m", 1)] {
@@ -108,9 +108,9 @@ impl FromStr for ByteSize {
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.bytes;
-        if b >= 1 << 20 && b % (1 << 20) == 0 {
+        if b >= 1 << 20 && b.is_multiple_of(1 << 20) {
             write!(f, "{}MiB", b >> 20)
-        } else if b >= 1 << 10 && b % (1 << 10) == 0 {
+        } else if b >= 1 << 10 && b.is_multiple_of(1 << 10) {
             write!(f, "{}KiB", b >> 10)
         } else {
             write!(f, "{b}B")

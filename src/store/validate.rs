@@ -20,16 +20,30 @@ pub struct Report {
     pub canned: usize,
 }
 
+/// One ticket folder's findings: entry count, problems, and its uid (with
+/// the file it came from) for the duplicate check.
+struct TicketCheck {
+    entries: usize,
+    problems: Vec<FileError>,
+    uid: Option<(String, PathBuf)>,
+}
+
 impl Tracker {
+    /// Validates every file; problems are sorted by path and line.
     pub fn check(&self) -> Report {
         let mut report = Report::default();
         let (folios, mut problems) = self.ticket_folders();
-        let per_ticket: Vec<(usize, Vec<FileError>, Option<(String, PathBuf)>)> = folios
+        let per_ticket: Vec<TicketCheck> = folios
             .par_iter()
             .map(|(folio, dir)| self.check_ticket(folio, dir))
             .collect();
         let mut uids: HashMap<String, PathBuf> = HashMap::new();
-        for (entries, found, uid) in per_ticket {
+        for TicketCheck {
+            entries,
+            problems: found,
+            uid,
+        } in per_ticket
+        {
             report.tickets += 1;
             report.entries += entries;
             problems.extend(found);
@@ -88,16 +102,16 @@ impl Tracker {
         (folios, problems)
     }
 
-    fn check_ticket(
-        &self,
-        folio: &Folio,
-        dir: &Path,
-    ) -> (usize, Vec<FileError>, Option<(String, PathBuf)>) {
+    fn check_ticket(&self, folio: &Folio, dir: &Path) -> TicketCheck {
         let path = dir.join("ticket.md");
         let mut problems = Vec::new();
         if !path.is_file() {
             problems.push(located(dir, None, "ticket folder without ticket.md".into()));
-            return (0, problems, None);
+            return TicketCheck {
+                entries: 0,
+                problems,
+                uid: None,
+            };
         }
         let mut uid = None;
         if let Some((mut ticket, body, text)) =
@@ -163,7 +177,11 @@ impl Tracker {
                 }
             }
         }
-        (entries.len(), problems, uid)
+        TicketCheck {
+            entries: entries.len(),
+            problems,
+            uid,
+        }
     }
 
     fn check_faq(&self, path: &Path) -> Vec<FileError> {

@@ -1,0 +1,10 @@
+//! Integration tests: the real `tkt` binary over temporary git repositories.
+
+mod common;
+
+mod check;
+mod git_behaviour;
+mod init_person;
+mod list_show;
+mod new;
+mod workflow;
