@@ -1,6 +1,7 @@
 //! `tkt check`: validate every file of the tracker.
 
 use super::session::{open_tracker, Global};
+use crate::store::FileError;
 use anyhow::Result;
 use clap::Args;
 
@@ -13,7 +14,7 @@ pub fn run(global: &Global, _args: CheckArgs) -> Result<i32> {
     let cwd = std::env::current_dir().unwrap_or_default();
     for problem in &report.problems {
         let shown = match problem.path.strip_prefix(&cwd) {
-            Ok(rel) => super::super::store::FileError {
+            Ok(rel) => FileError {
                 path: rel.to_path_buf(),
                 ..problem.clone()
             },

@@ -2,8 +2,34 @@
 //! or, on a terminal only, the user's editor.
 
 use anyhow::{bail, Context, Result};
+use clap::Args;
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `-m TEXT` / `-F FILE`, shared by every command that takes a text.
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The text (Markdown).
+    #[arg(
+        short = 'm',
+        long = "message",
+        value_name = "TEXT",
+        conflicts_with = "file",
+        allow_hyphen_values = true
+    )]
+    pub message: Option<String>,
+    /// Read the text from FILE (`-` for standard input).
+    #[arg(short = 'F', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+impl TextArgs {
+    /// The text, from `-m`, `-F`, or the editor on a terminal; `what` names
+    /// it in the editor's instructions.
+    pub fn read(&self, what: &str) -> Result<Option<String>> {
+        read_text(self.message.as_deref(), self.file.as_deref(), what)
+    }
+}
 
 const SCISSORS: &str = "# ------------------------ >8 ------------------------";
 

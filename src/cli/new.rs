@@ -1,7 +1,7 @@
 //! `tkt new`: register a ticket.
 
 use super::attach;
-use super::input::read_text;
+use super::input::TextArgs;
 use super::session::{one_line, Global, Session};
 use crate::model::config::Assignment;
 use crate::model::{EntryKind, Folio, Priority, Status, Ticket};
@@ -30,18 +30,8 @@ pub struct NewArgs {
     /// low, medium, high or urgent.
     #[arg(short, long, default_value = "medium", value_parser = parse_priority)]
     priority: Priority,
-    /// The description (Markdown).
-    #[arg(
-        short = 'm',
-        long = "message",
-        value_name = "TEXT",
-        conflicts_with = "file",
-        allow_hyphen_values = true
-    )]
-    message: Option<String>,
-    /// Read the description from FILE (`-` for standard input).
-    #[arg(short = 'F', long = "file", value_name = "FILE")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    text: TextArgs,
     /// Who the ticket is for (default: you).
     #[arg(long, value_name = "PERSON")]
     requester: Option<String>,
@@ -80,7 +70,7 @@ fn parse_field(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
-    let description = read_text(args.message.as_deref(), args.file.as_deref(), "description")?;
+    let description = args.text.read("description")?;
     let description = match description {
         Some(text) if !text.trim().is_empty() => text,
         Some(_) => bail!(

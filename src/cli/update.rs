@@ -3,7 +3,7 @@
 //! state plus one timeline entry, and makes one commit.
 
 use super::attach::{self, Attachment};
-use super::input::read_text;
+use super::input::{read_text, TextArgs};
 use super::list::parse_status;
 use super::new::{parse_priority, staff_member};
 use super::session::{Global, Session};
@@ -25,18 +25,8 @@ Examples:
 pub struct PostArgs {
     #[command(flatten)]
     ticket: TicketId,
-    /// The text (Markdown).
-    #[arg(
-        short = 'm',
-        long = "message",
-        value_name = "TEXT",
-        conflicts_with = "file",
-        allow_hyphen_values = true
-    )]
-    message: Option<String>,
-    /// Read the text from FILE (`-` for standard input).
-    #[arg(short = 'F', long = "file", value_name = "FILE")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    text: TextArgs,
     /// A file to attach (repeatable).
     #[arg(long = "attach", value_name = "FILE")]
     attach: Vec<PathBuf>,
@@ -196,7 +186,7 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
     } else {
         "note"
     };
-    let text = read_text(args.message.as_deref(), args.file.as_deref(), what)?.unwrap_or_default();
+    let text = args.text.read(what)?.unwrap_or_default();
     if text.trim().is_empty() && args.attach.is_empty() {
         bail!("the {what} is empty: pass -m TEXT, -F FILE or -F - (standard input)");
     }

@@ -24,10 +24,26 @@ pub struct Faq {
     pub body: String,
 }
 
-impl Faq {
-    pub const KEYS: &'static [&'static str] = &[
+/// What FAQ entries and canned answers share, for validation.
+pub trait Article {
+    /// Every front-matter key the kind of file may hold.
+    const KEYS: &'static [&'static str];
+    fn title(&self) -> &str;
+    fn categories(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Article for Faq {
+    const KEYS: &'static [&'static str] = &[
         "title", "category", "tags", "source", "author", "created", "updated",
     ];
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn categories(&self) -> impl Iterator<Item = &str> {
+        self.category.as_deref().into_iter()
+    }
 }
 
 /// A standard answer operators insert into replies and solutions.
@@ -49,8 +65,8 @@ pub struct Canned {
     pub body: String,
 }
 
-impl Canned {
-    pub const KEYS: &'static [&'static str] = &[
+impl Article for Canned {
+    const KEYS: &'static [&'static str] = &[
         "title",
         "categories",
         "tags",
@@ -58,6 +74,14 @@ impl Canned {
         "created",
         "updated",
     ];
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn categories(&self) -> impl Iterator<Item = &str> {
+        self.categories.iter().map(String::as_str)
+    }
 }
 
 /// Slugs name files and URLs: lowercase ASCII words joined by hyphens.

@@ -3,7 +3,7 @@
 use super::read::markdown_files;
 use super::{FileError, Tracker};
 use crate::frontmatter::{self, line_of, TextError};
-use crate::model::knowledge::is_valid_slug;
+use crate::model::knowledge::{is_valid_slug, Article};
 use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -62,11 +62,11 @@ impl Tracker {
         }
         for path in markdown_files(&self.root.join("faq")) {
             report.faq += 1;
-            problems.extend(self.check_faq(&path));
+            problems.extend(self.check_article::<Faq>(&path));
         }
         for path in markdown_files(&self.root.join("canned")) {
             report.canned += 1;
-            problems.extend(self.check_canned(&path));
+            problems.extend(self.check_article::<Canned>(&path));
         }
         problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         report.problems = problems;
@@ -184,66 +184,37 @@ impl Tracker {
         }
     }
 
-    fn check_faq(&self, path: &Path) -> Vec<FileError> {
+    /// FAQ entries and canned answers: a valid slug, a title, a body, and
+    /// only categories the configuration knows.
+    fn check_article<T: Article + DeserializeOwned>(&self, path: &Path) -> Vec<FileError> {
         let mut problems = Vec::new();
         slug_problem(path, &mut problems);
-        if let Some((faq, body, text)) = check_document::<Faq>(path, Faq::KEYS, &mut problems) {
-            if faq.title.trim().is_empty() {
-                problems.push(located(
-                    path,
-                    line_of(&text, "title:"),
-                    "title is empty".into(),
-                ));
-            }
-            if body.trim().is_empty() {
-                problems.push(located(
-                    path,
-                    None,
-                    "the answer (the text after the front-matter) is empty".into(),
-                ));
-            }
-            if let Some(c) = faq
-                .category
-                .as_deref()
-                .filter(|c| self.config.category(c).is_none())
-            {
-                problems.push(located(
-                    path,
-                    line_of(&text, "category:"),
-                    format!("unknown category `{c}`"),
-                ));
-            }
+        let Some((article, body, text)) = check_document::<T>(path, T::KEYS, &mut problems) else {
+            return problems;
+        };
+        if article.title().trim().is_empty() {
+            problems.push(located(
+                path,
+                line_of(&text, "title:"),
+                "title is empty".into(),
+            ));
         }
-        problems
-    }
-
-    fn check_canned(&self, path: &Path) -> Vec<FileError> {
-        let mut problems = Vec::new();
-        slug_problem(path, &mut problems);
-        if let Some((canned, body, text)) =
-            check_document::<Canned>(path, Canned::KEYS, &mut problems)
+        if body.trim().is_empty() {
+            problems.push(located(
+                path,
+                None,
+                "the text after the front-matter is empty".into(),
+            ));
+        }
+        for c in article
+            .categories()
+            .filter(|c| self.config.category(c).is_none())
         {
-            if canned.title.trim().is_empty() {
-                problems.push(located(
-                    path,
-                    line_of(&text, "title:"),
-                    "title is empty".into(),
-                ));
-            }
-            if body.trim().is_empty() {
-                problems.push(located(path, None, "the answer text is empty".into()));
-            }
-            for c in canned
-                .categories
-                .iter()
-                .filter(|c| self.config.category(c).is_none())
-            {
-                problems.push(located(
-                    path,
-                    line_of(&text, c),
-                    format!("unknown category `{c}`"),
-                ));
-            }
+            problems.push(located(
+                path,
+                line_of(&text, c),
+                format!("unknown category `{c}`"),
+            ));
         }
         problems
     }

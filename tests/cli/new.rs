@@ -383,3 +383,35 @@ fn hostile_front_matter_round_trips() {
     assert_eq!(json["description"], "---\nbody: with fences\n---");
     desk.ok(&["check"]);
 }
+
+#[test]
+fn description_from_the_editor_on_a_terminal() {
+    let desk = Desk::new();
+    let editor = desk.tmp.path().join("fake-editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\ngrep -q 'Write the description above' \"$1\" || exit 3\nprintf 'Typed in the editor.\\n' > \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let tkt = assert_cmd::cargo::cargo_bin("tkt");
+    // `script` gives tkt a pseudo-terminal, as a person at a shell would have.
+    let status = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} new -s 'From a terminal' -c other", tkt.display()),
+            "/dev/null",
+        ])
+        .current_dir(&desk.root)
+        .env("HOME", desk.tmp.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("EDITOR", &editor)
+        .env_remove("VISUAL")
+        .output()
+        .expect("`script` (util-linux) runs tkt on a pseudo-terminal");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    contains(
+        &desk.read("tickets/TKT001/ticket.md"),
+        "\nTyped in the editor.\n",
+    );
+}
