@@ -113,9 +113,13 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
 /// place, so a crash never leaves a half-written file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("file has no folder")?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tkt-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tkt-").suffix(".tmp");
+    // Temporary files are private (0600) by default; tracker files are
+    // ordinary files, readable as the user's umask allows.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)

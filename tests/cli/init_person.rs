@@ -24,6 +24,18 @@ fn init_creates_a_committed_tracker() {
 }
 
 #[test]
+fn files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    let folio = desk.ticket("x", &[]);
+    desk.write("ordinary.txt", "made by std::fs::write");
+    let mode = |rel: &str| std::fs::metadata(desk.path(rel)).unwrap().permissions().mode() & 0o777;
+    let expected = mode("ordinary.txt");
+    assert_eq!(mode("helpdesk.yaml"), expected);
+    assert_eq!(mode(&format!("tickets/{folio}/ticket.md")), expected);
+}
+
+#[test]
 fn init_runs_git_init_and_refuses_twice() {
     let desk = Desk::bare_repo();
     std::fs::remove_dir_all(desk.path(".git")).unwrap();
