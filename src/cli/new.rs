@@ -4,7 +4,7 @@ use super::attach;
 use super::input::TextArgs;
 use super::session::{one_line, Global, Session};
 use crate::model::config::Assignment;
-use crate::model::{EntryKind, Folio, Priority, Status, Ticket};
+use crate::model::{EntryKind, Priority, Status, Ticket};
 use crate::store::{entry_file_name, Tracker, Transaction};
 use crate::workflow;
 use anyhow::{bail, Context, Result};
@@ -105,7 +105,9 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         );
     }
     let tags = clean_tags(&args.tags)?;
-    let folio = next_folio(&session.tracker)?;
+    // One scan of the folder names, never of the tickets themselves.
+    let last = session.tracker.last_folio_number()?;
+    let folio = config.folio.folio(last + 1);
     let ticket_rel = Tracker::ticket_rel(&folio);
     let attachments = attach::load(
         &args.attach,
@@ -114,7 +116,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
     )?;
     let assignee = match &args.assignee {
         Some(key) => Some(staff_member(&session, key)?),
-        None => auto_assignee(&session.tracker, &category.key, config.assignment)?,
+        None => auto_assignee(&session.tracker, &category.key, config.assignment, last)?,
     };
     let now = session.now;
     let mut ticket = Ticket {
@@ -200,13 +202,6 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// One past the highest folio on disk. Reads the `tickets/` folder names
-/// only, so it costs the same on a tracker of any size.
-fn next_folio(tracker: &Tracker) -> Result<Folio> {
-    let last = tracker.folios()?.last().map_or(0, |f| f.number);
-    Ok(tracker.config.folio.folio(last + 1))
-}
-
 pub fn staff_member(session: &Session, key: &str) -> Result<String> {
     let person = session
         .tracker
@@ -224,12 +219,13 @@ pub fn staff_member(session: &Session, key: &str) -> Result<String> {
 
 /// How many recent tickets round-robin looks back for the category's last
 /// assignee before starting the rotation afresh.
-const ROUND_ROBIN_LOOKBACK: usize = 500;
+const ROUND_ROBIN_LOOKBACK: u64 = 500;
 
 fn auto_assignee(
     tracker: &Tracker,
     category_key: &str,
     strategy: Assignment,
+    last: u64,
 ) -> Result<Option<String>> {
     let category = tracker
         .config
@@ -239,8 +235,10 @@ fn auto_assignee(
     let mut previous = None;
     match strategy {
         Assignment::RoundRobin => {
-            for folio in tracker.folios()?.iter().rev().take(ROUND_ROBIN_LOOKBACK) {
-                let Ok(t) = tracker.read_ticket(folio) else {
+            let oldest = last.saturating_sub(ROUND_ROBIN_LOOKBACK);
+            for number in (oldest + 1..=last).rev() {
+                let folio = tracker.config.folio.folio(number);
+                let Ok(t) = tracker.read_ticket(&folio) else {
                     continue;
                 };
                 if t.category == category_key {

@@ -85,6 +85,21 @@ impl Tracker {
         Ok(folios)
     }
 
+    /// The highest folio number on disk (0 when there are no tickets).
+    pub fn last_folio_number(&self) -> Result<u64> {
+        let dir = self.tickets_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        };
+        Ok(entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| self.config.folio.number_of_dir(e.file_name().to_str()?))
+            .max()
+            .unwrap_or(0))
+    }
+
     /// Checks that a ticket exists, with a helpful error if it does not.
     pub fn existing(&self, input: &str) -> Result<Folio> {
         let folio = self.folio(input)?;

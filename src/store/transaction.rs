@@ -63,8 +63,12 @@ impl Transaction {
         let mut undo = Vec::new();
         let mut created_dirs = Vec::new();
         let result = self.write_all(&mut undo, &mut created_dirs).and_then(|()| {
-            let paths: Vec<PathBuf> = self.staged.iter().map(|s| self.root.join(&s.rel)).collect();
-            git.commit_paths(&paths, message, author)
+            let files: Vec<(PathBuf, Option<&[u8]>)> = self
+                .staged
+                .iter()
+                .map(|s| (self.root.join(&s.rel), Some(s.bytes.as_slice())))
+                .collect();
+            git.commit_files(&files, message, author)
         });
         if result.is_err() {
             rollback(undo, created_dirs);

@@ -1,6 +1,8 @@
 //! Git as the audit trail: commit exactly the paths an action wrote, read
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
+mod index;
+
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryState, Signature, Tree};
@@ -119,10 +121,18 @@ impl Git {
             .join("/"))
     }
 
-    /// Commits exactly `paths` (files that exist are added, missing ones
-    /// removed) on top of HEAD. The index is updated for these paths only,
-    /// so the user's other staged and unstaged changes stay as they were.
-    pub fn commit_paths(&self, paths: &[PathBuf], message: &str, who: &Identity) -> Result<Oid> {
+    /// Commits exactly `files` (path and the bytes just written there, or
+    /// `None` for a removed file) on top of HEAD. The index is updated for
+    /// these paths only, so the user's other staged and unstaged changes
+    /// stay as they were. Blobs are the bytes as given: tkt writes LF text,
+    /// and attachments are stored as they are (no clean filters such as
+    /// Git LFS).
+    pub fn commit_files(
+        &self,
+        files: &[(PathBuf, Option<&[u8]>)],
+        message: &str,
+        who: &Identity,
+    ) -> Result<Oid> {
         let parent = match self.repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e) if e.code() == ErrorCode::UnbornBranch => None,
@@ -130,20 +140,18 @@ impl Git {
         };
         let base = parent.as_ref().map(|c| c.tree()).transpose()?;
         let mut changes = BTreeMap::new();
-        for path in paths {
-            let rel = self.relative(path)?;
-            let blob = if path.is_file() {
-                Some(
-                    self.repo
-                        .blob_path(path)
-                        .with_context(|| format!("cannot store {}", path.display()))?,
-                )
-            } else {
-                None
-            };
-            changes.insert(rel, blob);
+        for (path, bytes) in files {
+            let blob = bytes
+                .map(|b| self.repo.blob(b))
+                .transpose()
+                .context("cannot store a file in git")?;
+            changes.insert(self.relative(path)?, (path.clone(), blob));
         }
-        let tree_id = self.updated_tree(base.as_ref(), &changes)?;
+        let blobs = changes
+            .iter()
+            .map(|(rel, (_, blob))| (rel.clone(), *blob))
+            .collect();
+        let tree_id = self.updated_tree(base.as_ref(), &blobs)?;
         let tree = self.repo.find_tree(tree_id)?;
         let signature = signature(who)?;
         let committer = self.committer(who)?;
@@ -159,9 +167,14 @@ impl Git {
                 &parents,
             )
             .context("cannot commit")?;
-        self.stage(&changes).context(
-            "committed, but could not update the git index; run `git reset` to refresh it",
-        )?;
+        // The commit stands even if the index cannot be updated: undoing the
+        // files now would leave them disagreeing with HEAD.
+        if let Err(e) = self.stage(&changes) {
+            eprintln!(
+                "warning: committed {oid}, but could not update the git index ({e:#}); \
+                 `git status` may show tkt's files as changed until you run `git reset -q`"
+            );
+        }
         Ok(oid)
     }
 
@@ -192,9 +205,29 @@ impl Git {
         }
     }
 
-    fn stage(&self, changes: &BTreeMap<String, Option<Oid>>) -> Result<()> {
+    /// Updates the index entries of the committed paths: the fast path of
+    /// [`index::update`], or libgit2's when the index is of a kind the fast
+    /// path leaves alone.
+    fn stage(&self, changes: &BTreeMap<String, (PathBuf, Option<Oid>)>) -> Result<()> {
+        let metadata: Vec<Option<std::fs::Metadata>> = changes
+            .values()
+            .map(|(path, blob)| blob.map(|_| std::fs::metadata(path)).transpose())
+            .collect::<std::io::Result<_>>()?;
+        let updates: Vec<index::Update> = changes
+            .iter()
+            .zip(&metadata)
+            .map(|((rel, (_, blob)), meta)| index::Update {
+                path: rel,
+                blob: blob
+                    .zip(meta.as_ref())
+                    .map(|(oid, meta)| (oid_bytes(oid), meta)),
+            })
+            .collect();
+        if index::update(&self.repo.path().join("index"), &updates)? == index::Outcome::Written {
+            return Ok(());
+        }
         let mut index = self.repo.index()?;
-        for (rel, blob) in changes {
+        for (rel, (_, blob)) in changes {
             match blob {
                 Some(_) => index.add_path(Path::new(rel))?,
                 None => {
@@ -319,6 +352,12 @@ fn update_tree(
         return Ok(None);
     }
     Ok(Some(builder.write()?))
+}
+
+fn oid_bytes(oid: Oid) -> [u8; 20] {
+    oid.as_bytes()
+        .try_into()
+        .expect("SHA-1 object ids are 20 bytes")
 }
 
 fn signature(who: &Identity) -> Result<Signature<'static>> {
