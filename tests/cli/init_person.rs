@@ -29,7 +29,13 @@ fn files_get_ordinary_permissions() {
     let desk = Desk::new();
     let folio = desk.ticket("x", &[]);
     desk.write("ordinary.txt", "made by std::fs::write");
-    let mode = |rel: &str| std::fs::metadata(desk.path(rel)).unwrap().permissions().mode() & 0o777;
+    let mode = |rel: &str| {
+        std::fs::metadata(desk.path(rel))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
     let expected = mode("ordinary.txt");
     assert_eq!(mode("helpdesk.yaml"), expected);
     assert_eq!(mode(&format!("tickets/{folio}/ticket.md")), expected);
