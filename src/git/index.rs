@@ -40,17 +40,11 @@ const FIXED: usize = 62;
 /// Applies `updates` to the index at `index_path`, writing through
 /// `index.lock` as git does. Errors are I/O errors or a held lock.
 pub fn update(index_path: &Path, updates: &[Update]) -> std::io::Result<Outcome> {
-    let data = match std::fs::read(index_path) {
-        Ok(data) => data,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Outcome::Unsupported("no index yet"))
-        }
-        Err(e) => return Err(e),
-    };
-    let plan = match Plan::new(&data, updates) {
-        Ok(plan) => plan,
-        Err(reason) => return Ok(Outcome::Unsupported(reason)),
-    };
+    if !index_path.exists() {
+        return Ok(Outcome::Unsupported("no index yet"));
+    }
+    // Lock before reading, as git does, so no concurrent git command's
+    // index change can be lost between our read and our write.
     let lock_path = index_path.with_extension("lock");
     let lock = std::fs::OpenOptions::new()
         .write(true)
@@ -65,14 +59,17 @@ pub fn update(index_path: &Path, updates: &[Update]) -> std::io::Result<Outcome>
                 ),
             )
         })?;
-    let written = plan.write_to(std::io::BufWriter::with_capacity(1 << 20, lock));
-    match written.and_then(|()| std::fs::rename(&lock_path, index_path)) {
-        Ok(()) => Ok(Outcome::Written),
-        Err(e) => {
-            let _ = std::fs::remove_file(&lock_path);
-            Err(e)
-        }
+    let result = std::fs::read(index_path).and_then(|data| match Plan::new(&data, updates) {
+        Ok(plan) => plan
+            .write_to(std::io::BufWriter::with_capacity(1 << 20, lock))
+            .and_then(|()| std::fs::rename(&lock_path, index_path))
+            .map(|()| Outcome::Written),
+        Err(reason) => Ok(Outcome::Unsupported(reason)),
+    });
+    if !matches!(result, Ok(Outcome::Written)) {
+        let _ = std::fs::remove_file(&lock_path);
     }
+    result
 }
 
 /// The new index file's bytes, or why this module cannot produce them.
