@@ -7,16 +7,16 @@
 //! checksums with a hardware-accelerated SHA-1 instead. It handles index
 //! versions 2 and 3; anything it does not fully understand (version 4,
 //! split or sparse indexes, unknown required extensions, a bad checksum)
-//! is reported as [`Outcome::Unsupported`] so the caller can fall back to
+//! is reported as [`Staging::Unsupported`] so the caller can fall back to
 //! libgit2's general implementation.
 //!
 //! Format reference: git's `Documentation/gitformat-index.txt`.
 
 use sha1::{Digest, Sha1};
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
 use std::io::Write;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One path to change in the index.
 pub struct Update<'a> {
@@ -26,50 +26,85 @@ pub struct Update<'a> {
     pub blob: Option<([u8; 20], &'a Metadata)>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Written,
-    Unsupported(&'static str),
-}
-
 const HEADER: usize = 12;
 const HASH: usize = 20;
 /// Stat data (40 bytes), object id (20) and flags (2).
 const FIXED: usize = 62;
 
-/// Applies `updates` to the index at `index_path`, writing through
-/// `index.lock` as git does. Errors are I/O errors or a held lock.
-pub fn update(index_path: &Path, updates: &[Update]) -> std::io::Result<Outcome> {
-    if !index_path.exists() {
-        return Ok(Outcome::Unsupported("no index yet"));
+/// An index update in progress: `index.lock` is held and the new content
+/// planned. [`Staging::finish`] writes it; dropping it unfinished releases
+/// the lock and leaves the index untouched.
+pub enum Staging {
+    Ready(Ready),
+    /// The fast path does not apply; the caller uses libgit2.
+    Unsupported(&'static str),
+}
+
+pub struct Ready {
+    index_path: PathBuf,
+    lock_path: PathBuf,
+    lock: Option<File>,
+    data: Vec<u8>,
+    plan: Plan,
+}
+
+impl Staging {
+    /// Locks the index (before reading it, as git does, so no concurrent
+    /// git command's change can be lost), reads, verifies and plans.
+    pub fn begin(index_path: &Path, updates: &[Update]) -> std::io::Result<Staging> {
+        if !index_path.exists() {
+            return Ok(Staging::Unsupported("no index yet"));
+        }
+        let lock_path = index_path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot lock {} ({e}); if no other git process is running, remove it",
+                        lock_path.display()
+                    ),
+                )
+            })?;
+        let mut ready = Ready {
+            index_path: index_path.to_path_buf(),
+            lock_path,
+            lock: Some(lock),
+            data: Vec::new(),
+            plan: Plan::default(),
+        };
+        ready.data = std::fs::read(index_path)?;
+        match Plan::new(&ready.data, updates) {
+            Ok(plan) => {
+                ready.plan = plan;
+                Ok(Staging::Ready(ready))
+            }
+            // `ready` is dropped here, releasing the lock.
+            Err(reason) => Ok(Staging::Unsupported(reason)),
+        }
     }
-    // Lock before reading, as git does, so no concurrent git command's
-    // index change can be lost between our read and our write.
-    let lock_path = index_path.with_extension("lock");
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&lock_path)
-        .map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!(
-                    "cannot lock {} ({e}); if no other git process is running, remove it",
-                    lock_path.display()
-                ),
-            )
-        })?;
-    let result = std::fs::read(index_path).and_then(|data| match Plan::new(&data, updates) {
-        Ok(plan) => plan
-            .write_to(std::io::BufWriter::with_capacity(1 << 20, lock))
-            .and_then(|()| std::fs::rename(&lock_path, index_path))
-            .map(|()| Outcome::Written),
-        Err(reason) => Ok(Outcome::Unsupported(reason)),
-    });
-    if !matches!(result, Ok(Outcome::Written)) {
-        let _ = std::fs::remove_file(&lock_path);
+}
+
+impl Ready {
+    /// Writes the planned index and puts it in place.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let lock = self.lock.take().expect("a ready staging holds the lock");
+        self.plan
+            .write_to(&self.data, std::io::BufWriter::with_capacity(1 << 20, lock))?;
+        std::fs::rename(&self.lock_path, &self.index_path)
     }
-    result
+}
+
+impl Drop for Ready {
+    fn drop(&mut self) {
+        if self.lock.is_some() || self.lock_path.exists() {
+            self.lock = None;
+            let _ = std::fs::remove_file(&self.lock_path);
+        }
+    }
 }
 
 /// The new index file's bytes, or why this module cannot produce them.
@@ -77,30 +112,28 @@ pub fn update(index_path: &Path, updates: &[Update]) -> std::io::Result<Outcome>
 pub fn rewrite(data: &[u8], updates: &[Update]) -> Result<Vec<u8>, &'static str> {
     let plan = Plan::new(data, updates)?;
     let mut out = Vec::with_capacity(data.len());
-    plan.write_to(&mut out)
+    plan.write_to(data, &mut out)
         .expect("writing to memory cannot fail");
     Ok(out)
 }
 
 /// What the new index consists of: runs of the old file's bytes and new
-/// entries, in order. Planning reads only; nothing is written until the
-/// whole update is known to be supported.
-struct Plan<'a> {
-    /// The old index without its checksum.
-    body: &'a [u8],
+/// entries (already encoded), in order.
+#[derive(Default)]
+struct Plan {
     count: u32,
-    pieces: Vec<Piece<'a>>,
+    pieces: Vec<Piece>,
     extensions: Vec<u8>,
 }
 
-enum Piece<'a> {
+enum Piece {
     /// A byte range of the old index: one or more untouched entries.
     Copy(Range<usize>),
-    Insert(&'a Update<'a>),
+    Insert(Vec<u8>),
 }
 
-impl<'a> Plan<'a> {
-    fn new(data: &'a [u8], updates: &'a [Update<'a>]) -> Result<Plan<'a>, &'static str> {
+impl Plan {
+    fn new(data: &[u8], updates: &[Update]) -> Result<Plan, &'static str> {
         if data.len() < HEADER + HASH || &data[..4] != b"DIRC" {
             return Err("not an index file");
         }
@@ -116,12 +149,7 @@ impl<'a> Plan<'a> {
         let mut sorted: Vec<&Update> = updates.iter().collect();
         sorted.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
         sorted.dedup_by(|a, b| a.path == b.path);
-        let mut plan = Plan {
-            body,
-            count: 0,
-            pieces: Vec::new(),
-            extensions: Vec::new(),
-        };
+        let mut plan = Plan::default();
         let mut pending = sorted.iter().copied().peekable();
         for (i, entry) in entries.iter().enumerate() {
             while let Some(update) = pending.next_if(|u| u.path.as_bytes() < entry.path) {
@@ -149,9 +177,10 @@ impl<'a> Plan<'a> {
         Ok(plan)
     }
 
-    fn insert(&mut self, update: &'a Update<'a>) {
-        if update.blob.is_some() {
-            self.pieces.push(Piece::Insert(update));
+    fn insert(&mut self, update: &Update) {
+        if let Some((oid, meta)) = update.blob {
+            self.pieces
+                .push(Piece::Insert(encode_entry(update.path, oid, meta)));
             self.count += 1;
         }
     }
@@ -169,30 +198,36 @@ impl<'a> Plan<'a> {
         self.pieces.push(Piece::Copy(range));
     }
 
-    /// Streams the new index, computing its trailing checksum on the way.
-    fn write_to(&self, mut out: impl Write) -> std::io::Result<()> {
-        let mut hasher = Sha1::new();
-        let mut emit = |bytes: &[u8]| -> std::io::Result<()> {
-            hasher.update(bytes);
-            out.write_all(bytes)
-        };
-        emit(&self.body[..8])?;
-        emit(&self.count.to_be_bytes())?;
-        let mut entry = Vec::with_capacity(256);
-        for piece in &self.pieces {
-            match piece {
-                Piece::Copy(range) => emit(&self.body[range.clone()])?,
-                Piece::Insert(update) => {
-                    entry.clear();
-                    encode_entry(&mut entry, update);
-                    emit(&entry)?;
+    /// The new index's bytes in order, without the trailing checksum.
+    fn chunks<'a>(&'a self, data: &'a [u8], count: &'a [u8; 4]) -> impl Iterator<Item = &'a [u8]> {
+        [&data[..8], count.as_slice()]
+            .into_iter()
+            .chain(self.pieces.iter().map(move |piece| match piece {
+                Piece::Copy(range) => &data[range.clone()],
+                Piece::Insert(entry) => entry.as_slice(),
+            }))
+            .chain(std::iter::once(self.extensions.as_slice()))
+    }
+
+    /// Streams the new index; its checksum is computed on the other core
+    /// while the bytes are written.
+    fn write_to(&self, data: &[u8], mut out: impl Write) -> std::io::Result<()> {
+        let count = self.count.to_be_bytes();
+        std::thread::scope(|scope| {
+            let hasher = scope.spawn(|| {
+                let mut sha = Sha1::new();
+                for chunk in self.chunks(data, &count) {
+                    sha.update(chunk);
                 }
+                sha.finalize()
+            });
+            for chunk in self.chunks(data, &count) {
+                out.write_all(chunk)?;
             }
-        }
-        emit(&self.extensions)?;
-        let hash = hasher.finalize();
-        out.write_all(&hash)?;
-        out.flush()
+            let hash = hasher.join().expect("hashing does not panic");
+            out.write_all(&hash)?;
+            out.flush()
+        })
     }
 }
 
@@ -243,21 +278,18 @@ fn scan_entries(
     Ok((entries, at))
 }
 
-/// Appends the stage-0 entry of an upsert.
-fn encode_entry(out: &mut Vec<u8>, update: &Update) {
-    let Some((oid, meta)) = update.blob else {
-        return;
-    };
-    let start = out.len();
+/// The bytes of a stage-0 entry.
+fn encode_entry(path: &str, oid: [u8; 20], meta: &Metadata) -> Vec<u8> {
+    let mut out = Vec::with_capacity(FIXED + path.len() + 8);
     for value in stat_words(meta) {
         out.extend_from_slice(&value.to_be_bytes());
     }
     out.extend_from_slice(&oid);
-    let len = update.path.len().min(0xFFF) as u16;
+    let len = path.len().min(0xFFF) as u16;
     out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(update.path.as_bytes());
-    let entry_len = (FIXED + update.path.len() + 8) / 8 * 8;
-    out.resize(start + entry_len, 0);
+    out.extend_from_slice(path.as_bytes());
+    out.resize((FIXED + path.len() + 8) / 8 * 8, 0);
+    out
 }
 
 /// ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size —
@@ -501,13 +533,39 @@ mod tests {
         }
         expected.remove_path(Path::new("z.txt")).unwrap();
 
-        assert_eq!(update(&index_path, &updates).unwrap(), Outcome::Written);
+        match Staging::begin(&index_path, &updates).unwrap() {
+            Staging::Ready(ready) => ready.finish().unwrap(),
+            Staging::Unsupported(reason) => panic!("{reason}"),
+        }
         let mut ours = Index::open(&index_path).unwrap();
         assert_eq!(listing(&ours), listing(&expected));
         // A stale cache tree would make these differ.
         let expected_tree = expected.write_tree_to(&repo).unwrap();
         assert_eq!(ours.write_tree_to(&repo).unwrap(), expected_tree);
         assert!(!index_path.with_extension("lock").exists());
+    }
+
+    #[test]
+    fn an_abandoned_staging_releases_the_lock() {
+        let (dir, repo) = repo_with_files(&["a.txt"]);
+        let index_path = repo.path().join("index");
+        let before = std::fs::read(&index_path).unwrap();
+        write(dir.path(), "b.txt", "b");
+        let meta = std::fs::metadata(dir.path().join("b.txt")).unwrap();
+        let oid = repo.blob(b"b").unwrap();
+        let updates = [Update {
+            path: "b.txt",
+            blob: Some((oid.as_bytes().try_into().unwrap(), &meta)),
+        }];
+        let staging = Staging::begin(&index_path, &updates).unwrap();
+        assert!(index_path.with_extension("lock").exists());
+        assert!(
+            Staging::begin(&index_path, &updates).is_err(),
+            "a second writer must wait for the lock"
+        );
+        drop(staging);
+        assert!(!index_path.with_extension("lock").exists());
+        assert_eq!(std::fs::read(&index_path).unwrap(), before);
     }
 
     #[test]

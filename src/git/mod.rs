@@ -133,12 +133,6 @@ impl Git {
         message: &str,
         who: &Identity,
     ) -> Result<Oid> {
-        let parent = match self.repo.head() {
-            Ok(head) => Some(head.peel_to_commit()?),
-            Err(e) if e.code() == ErrorCode::UnbornBranch => None,
-            Err(e) => return Err(e).context("cannot read HEAD"),
-        };
-        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
         let mut changes = BTreeMap::new();
         for (path, bytes) in files {
             let blob = bytes
@@ -147,6 +141,54 @@ impl Git {
                 .context("cannot store a file in git")?;
             changes.insert(self.relative(path)?, (path.clone(), blob));
         }
+        let metadata: Vec<Option<std::fs::Metadata>> = changes
+            .values()
+            .map(|(path, blob)| blob.map(|_| std::fs::metadata(path)).transpose())
+            .collect::<std::io::Result<_>>()?;
+        let updates: Vec<index::Update> = changes
+            .iter()
+            .zip(&metadata)
+            .map(|((rel, (_, blob)), meta)| index::Update {
+                path: rel,
+                blob: blob
+                    .zip(meta.as_ref())
+                    .map(|(oid, meta)| (oid_bytes(oid), meta)),
+            })
+            .collect();
+        let index_path = self.repo.path().join("index");
+        std::thread::scope(|scope| {
+            // Reading, verifying and planning the index runs on the other
+            // core while the trees and the commit are written.
+            let staging = scope.spawn(|| index::Staging::begin(&index_path, &updates));
+            let committed = self.write_commit(&changes, message, who);
+            let staging = staging.join().expect("index staging does not panic");
+            // On failure `staging` is dropped here, releasing index.lock.
+            let oid = committed?;
+            // The commit stands even if the index cannot be updated: undoing
+            // the files now would leave them disagreeing with HEAD.
+            if let Err(e) = self.stage(staging, &changes) {
+                eprintln!(
+                    "warning: committed {oid}, but could not update the git index ({e:#}); \
+                     `git status` may show tkt's files as changed until you run `git reset -q`"
+                );
+            }
+            Ok(oid)
+        })
+    }
+
+    /// Writes the trees along the changed paths and a commit on HEAD.
+    fn write_commit(
+        &self,
+        changes: &BTreeMap<String, (PathBuf, Option<Oid>)>,
+        message: &str,
+        who: &Identity,
+    ) -> Result<Oid> {
+        let parent = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if e.code() == ErrorCode::UnbornBranch => None,
+            Err(e) => return Err(e).context("cannot read HEAD"),
+        };
+        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
         let blobs = changes
             .iter()
             .map(|(rel, (_, blob))| (rel.clone(), *blob))
@@ -156,8 +198,7 @@ impl Git {
         let signature = signature(who)?;
         let committer = self.committer(who)?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();
-        let oid = self
-            .repo
+        self.repo
             .commit(
                 Some("HEAD"),
                 &signature,
@@ -166,16 +207,7 @@ impl Git {
                 &tree,
                 &parents,
             )
-            .context("cannot commit")?;
-        // The commit stands even if the index cannot be updated: undoing the
-        // files now would leave them disagreeing with HEAD.
-        if let Err(e) = self.stage(&changes) {
-            eprintln!(
-                "warning: committed {oid}, but could not update the git index ({e:#}); \
-                 `git status` may show tkt's files as changed until you run `git reset -q`"
-            );
-        }
-        Ok(oid)
+            .context("cannot commit")
     }
 
     fn committer(&self, who: &Identity) -> Result<Signature<'static>> {
@@ -205,38 +237,30 @@ impl Git {
         }
     }
 
-    /// Updates the index entries of the committed paths: the fast path of
-    /// [`index::update`], or libgit2's when the index is of a kind the fast
-    /// path leaves alone.
-    fn stage(&self, changes: &BTreeMap<String, (PathBuf, Option<Oid>)>) -> Result<()> {
-        let metadata: Vec<Option<std::fs::Metadata>> = changes
-            .values()
-            .map(|(path, blob)| blob.map(|_| std::fs::metadata(path)).transpose())
-            .collect::<std::io::Result<_>>()?;
-        let updates: Vec<index::Update> = changes
-            .iter()
-            .zip(&metadata)
-            .map(|((rel, (_, blob)), meta)| index::Update {
-                path: rel,
-                blob: blob
-                    .zip(meta.as_ref())
-                    .map(|(oid, meta)| (oid_bytes(oid), meta)),
-            })
-            .collect();
-        if index::update(&self.repo.path().join("index"), &updates)? == index::Outcome::Written {
-            return Ok(());
-        }
-        let mut index = self.repo.index()?;
-        for (rel, (_, blob)) in changes {
-            match blob {
-                Some(_) => index.add_path(Path::new(rel))?,
-                None => {
-                    let _ = index.remove_path(Path::new(rel));
+    /// Updates the index entries of the committed paths: the prepared fast
+    /// path, or libgit2's general one for indexes the fast path leaves alone.
+    fn stage(
+        &self,
+        staging: std::io::Result<index::Staging>,
+        changes: &BTreeMap<String, (PathBuf, Option<Oid>)>,
+    ) -> Result<()> {
+        let reason = match staging? {
+            index::Staging::Ready(ready) => return Ok(ready.finish()?),
+            index::Staging::Unsupported(reason) => reason,
+        };
+        let general = || -> Result<(), git2::Error> {
+            let mut index = self.repo.index()?;
+            for (rel, (_, blob)) in changes {
+                match blob {
+                    Some(_) => index.add_path(Path::new(rel))?,
+                    None => {
+                        let _ = index.remove_path(Path::new(rel));
+                    }
                 }
             }
-        }
-        index.write()?;
-        Ok(())
+            index.write()
+        };
+        general().with_context(|| format!("updating the index with libgit2 ({reason})"))
     }
 
     /// Every commit that touched `dir` (tracker-relative path of a ticket
