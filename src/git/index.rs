@@ -44,8 +44,25 @@ pub struct Ready {
     index_path: PathBuf,
     lock_path: PathBuf,
     lock: Option<File>,
-    data: Vec<u8>,
+    data: Memory,
     plan: Plan,
+}
+
+/// The old index, mapped rather than copied: 8 MB on a big tracker.
+enum Memory {
+    Empty,
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Memory {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Memory::Empty => &[],
+            Memory::Mapped(map) => map,
+        }
+    }
 }
 
 impl Staging {
@@ -73,10 +90,14 @@ impl Staging {
             index_path: index_path.to_path_buf(),
             lock_path,
             lock: Some(lock),
-            data: Vec::new(),
+            data: Memory::Empty,
             plan: Plan::default(),
         };
-        ready.data = std::fs::read(index_path)?;
+        let file = File::open(index_path)?;
+        // SAFETY: git replaces the index by renaming a new file over it and
+        // never writes it in place; we hold index.lock, so no cooperating
+        // writer replaces it while it is mapped either.
+        ready.data = Memory::Mapped(unsafe { memmap2::Mmap::map(&file)? });
         match Plan::new(&ready.data, updates) {
             Ok(plan) => {
                 ready.plan = plan;

@@ -2,10 +2,11 @@
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
 mod index;
+mod tree;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
-use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryState, Signature, Tree};
+use git2::{ErrorCode, Oid, Repository, RepositoryState, Signature, Tree};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -230,8 +231,9 @@ impl Git {
             .iter()
             .map(|(path, oid)| (path.split('/').collect(), *oid))
             .collect();
-        let refs: Vec<PathChange> = split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
-        match update_tree(&self.repo, base, &refs)? {
+        let refs: Vec<tree::PathChange> = split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
+        let odb = self.repo.odb()?;
+        match tree::update(&odb, base.map(|t| t.id()), &refs)? {
             Some(oid) => Ok(oid),
             None => Ok(self.repo.treebuilder(None)?.write()?),
         }
@@ -324,58 +326,6 @@ fn commit_info(commit: &git2::Commit) -> CommitInfo {
             .unwrap_or_default(),
         message: commit.message().unwrap_or("").trim_end().to_string(),
     }
-}
-
-/// A path split into components, and the blob it should hold (none: removed).
-type PathChange<'a> = (&'a [&'a str], Option<Oid>);
-
-/// Rebuilds only the trees along the changed paths; every other tree and
-/// blob is reused by id, so a commit costs the same on a big tracker.
-fn update_tree(
-    repo: &Repository,
-    base: Option<&Tree>,
-    changes: &[PathChange],
-) -> Result<Option<Oid>> {
-    let mut builder = repo.treebuilder(base)?;
-    let mut subdirs: BTreeMap<&str, Vec<PathChange>> = BTreeMap::new();
-    for (path, blob) in changes {
-        match path {
-            [name] => match blob {
-                Some(oid) => {
-                    builder.insert(name, *oid, 0o100644)?;
-                }
-                None => {
-                    if builder.get(name)?.is_some() {
-                        builder.remove(name)?;
-                    }
-                }
-            },
-            [dir, rest @ ..] => subdirs.entry(dir).or_default().push((rest, *blob)),
-            [] => {}
-        }
-    }
-    for (name, sub_changes) in subdirs {
-        let sub_base = match base.and_then(|t| t.get_name(name)) {
-            Some(entry) if entry.kind() == Some(ObjectType::Tree) => {
-                Some(repo.find_tree(entry.id())?)
-            }
-            _ => None,
-        };
-        match update_tree(repo, sub_base.as_ref(), &sub_changes)? {
-            Some(oid) => {
-                builder.insert(name, oid, 0o040000)?;
-            }
-            None => {
-                if builder.get(name)?.is_some() {
-                    builder.remove(name)?;
-                }
-            }
-        }
-    }
-    if builder.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(builder.write()?))
 }
 
 fn oid_bytes(oid: Oid) -> [u8; 20] {
