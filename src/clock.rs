@@ -1,5 +1,6 @@
 //! The current time, in whole seconds. `TKT_NOW` (RFC 3339) pins it, so
-//! tests, fixtures and the example tracker can be reproduced exactly.
+//! tests, fixtures and the example tracker get the dates they describe
+//! (uids and entry file names keep their random parts).
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, SubsecRound, Utc};

@@ -115,7 +115,10 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         &session.tracker.root.join(&ticket_rel).join("attachments"),
     )?;
     let assignee = match &args.assignee {
-        Some(key) => Some(staff_member(&session, key)?),
+        Some(key) => {
+            session.require_staff("choose who a ticket is assigned to")?;
+            Some(staff_member(&session, key)?)
+        }
         None => auto_assignee(&session.tracker, &category.key, config.assignment, last)?,
     };
     let now = session.now;

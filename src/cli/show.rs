@@ -184,10 +184,11 @@ fn render_entry(out: &mut String, e: &Entry, style: &Style, name: &dyn Fn(&str) 
         clean_line(&name(&e.author))
     );
     for change in &e.changes {
-        if change.field == "solution" {
-            continue;
-        }
         let _ = writeln!(out, "    {}", style.dim(&clean_line(&change.describe())));
+        if change.field == "solution" {
+            let text = change.to.as_deref().unwrap_or("");
+            let _ = writeln!(out, "{}", indent(&indent(&indent(&clean_text(text)))));
+        }
     }
     if !e.body.is_empty() {
         let _ = writeln!(out, "{}", indent(&indent(&clean_text(&e.body))));

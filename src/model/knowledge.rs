@@ -30,6 +30,11 @@ pub trait Article {
     const KEYS: &'static [&'static str];
     fn title(&self) -> &str;
     fn categories(&self) -> impl Iterator<Item = &str>;
+    fn author(&self) -> Option<&str>;
+    /// The ticket an entry was made from, if any.
+    fn source(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Article for Faq {
@@ -43,6 +48,14 @@ impl Article for Faq {
 
     fn categories(&self) -> impl Iterator<Item = &str> {
         self.category.as_deref().into_iter()
+    }
+
+    fn author(&self) -> Option<&str> {
+        self.author.as_deref()
+    }
+
+    fn source(&self) -> Option<&str> {
+        self.source.as_deref()
     }
 }
 
@@ -81,6 +94,10 @@ impl Article for Canned {
 
     fn categories(&self) -> impl Iterator<Item = &str> {
         self.categories.iter().map(String::as_str)
+    }
+
+    fn author(&self) -> Option<&str> {
+        self.author.as_deref()
     }
 }
 

@@ -216,6 +216,27 @@ impl Tracker {
                 format!("unknown category `{c}`"),
             ));
         }
+        if let Some(author) = article.author().filter(|a| self.config.person(a).is_none()) {
+            problems.push(located(
+                path,
+                line_of(&text, "author:"),
+                format!("author `{author}` is not a person in helpdesk.yaml"),
+            ));
+        }
+        if let Some(source) = article.source() {
+            let exists = self
+                .config
+                .folio
+                .parse(source)
+                .is_ok_and(|f| self.ticket_dir(&f).join("ticket.md").is_file());
+            if !exists {
+                problems.push(located(
+                    path,
+                    line_of(&text, "source:"),
+                    format!("source `{source}` is not a ticket of this tracker"),
+                ));
+            }
+        }
         problems
     }
 }

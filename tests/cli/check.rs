@@ -32,6 +32,10 @@ fn check_reports_every_problem_with_path_and_line() {
         "canned/thanks.md",
         "---\ntitle: Thanks\ncategories: [nope]\n---\nThanks!\n",
     );
+    desk.write(
+        "faq/printer.md",
+        "---\ntitle: Printer\nsource: TKT999\nauthor: nobody\n---\nRestart it.\n",
+    );
 
     let out = desk.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -49,12 +53,14 @@ fn check_reports_every_problem_with_path_and_line() {
         "tickets/notes.txt: not a ticket folder".to_string(),
         "faq/Bad Slug.md: `Bad Slug` is not a valid slug".to_string(),
         "canned/thanks.md:3: unknown category `nope`".to_string(),
+        "faq/printer.md:3: source `TKT999` is not a ticket of this tracker".to_string(),
+        "faq/printer.md:4: author `nobody` is not a person".to_string(),
     ] {
         contains(&stdout, &needle);
     }
     contains(
         &String::from_utf8_lossy(&out.stderr),
-        "Checked 3 tickets, 1 timeline entries, 1 FAQ entries, 1 canned answers",
+        "Checked 3 tickets, 1 timeline entries, 2 FAQ entries, 1 canned answers",
     );
 }
 

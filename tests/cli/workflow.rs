@@ -73,6 +73,8 @@ fn a_ticket_from_registration_to_closing() {
     assert_eq!(desk.entries(&folio).len(), 13);
     let log = desk.git(&["log", "-1", "--format=%an%n%B"]);
     contains(&log, "Ana Alves\nTKT001: status: in-progress → waiting-on-requester\n\nTicket: TKT001\nAction: status\nActor: ana");
+    let shown = desk.ok(&["show", &folio]);
+    contains(&shown, "solution recorded\n      Replaced the roller.");
     let take = desk.git(&["log", "--grep", "Action: take", "--format=%an <%ae>"]);
     assert_eq!(take.trim(), "Ben Okafor <ben@example.org>");
 }
