@@ -95,6 +95,11 @@ fn strip_fence(text: &str) -> Option<&str> {
 /// `=======` only counts when an opening marker exists too, since it is
 /// also a Markdown heading underline.
 pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    // Every ticket is scanned on every `tkt list`: rule out the usual case
+    // (no marker anywhere) with two substring searches.
+    if !text.contains("<<<<<<<") && !text.contains(">>>>>>>") {
+        return None;
+    }
     let has_open = text.lines().any(|l| l.starts_with("<<<<<<<"));
     text.lines().enumerate().find_map(|(i, l)| {
         let marker = l.starts_with("<<<<<<< ")
