@@ -98,7 +98,11 @@ fn check_catches_semantic_problems() {
 fn the_example_repo_is_valid() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
     let out = Desk::new().run(&["check", "--dir", example.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let summary = String::from_utf8_lossy(&out.stderr);
     contains(&summary, "Checked 27 tickets");
     contains(&summary, "no problems");
