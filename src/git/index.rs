@@ -43,31 +43,28 @@ pub enum Staging {
 pub struct Ready {
     index_path: PathBuf,
     lock_path: PathBuf,
-    lock: Option<File>,
-    data: Memory,
-    plan: Plan,
+    /// Set once the new index has been renamed into place.
+    done: bool,
 }
 
 /// The old index, mapped rather than copied: 8 MB on a big tracker.
-enum Memory {
-    Empty,
-    Mapped(memmap2::Mmap),
-}
+struct Mapped(memmap2::Mmap);
 
-impl std::ops::Deref for Memory {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Memory::Empty => &[],
-            Memory::Mapped(map) => map,
-        }
+impl Mapped {
+    fn open(path: &Path) -> std::io::Result<Mapped> {
+        let file = File::open(path)?;
+        // SAFETY: git replaces the index by renaming a new file over it and
+        // never writes it in place; we hold index.lock, so no cooperating
+        // writer replaces it while it is mapped either.
+        Ok(Mapped(unsafe { memmap2::Mmap::map(&file)? }))
     }
 }
 
 impl Staging {
     /// Locks the index (before reading it, as git does, so no concurrent
-    /// git command's change can be lost), reads, verifies and plans.
+    /// git command's change can be lost), reads and verifies it, and writes
+    /// the updated index into `index.lock`. Nothing changes for git until
+    /// [`Ready::finish`] renames it into place.
     pub fn begin(index_path: &Path, updates: &[Update]) -> std::io::Result<Staging> {
         if !index_path.exists() {
             return Ok(Staging::Unsupported("no index yet"));
@@ -86,43 +83,34 @@ impl Staging {
                     ),
                 )
             })?;
-        let mut ready = Ready {
+        // From here on, dropping `ready` removes the lock file.
+        let ready = Ready {
             index_path: index_path.to_path_buf(),
             lock_path,
-            lock: Some(lock),
-            data: Memory::Empty,
-            plan: Plan::default(),
+            done: false,
         };
-        let file = File::open(index_path)?;
-        // SAFETY: git replaces the index by renaming a new file over it and
-        // never writes it in place; we hold index.lock, so no cooperating
-        // writer replaces it while it is mapped either.
-        ready.data = Memory::Mapped(unsafe { memmap2::Mmap::map(&file)? });
-        match Plan::new(&ready.data, updates) {
-            Ok(plan) => {
-                ready.plan = plan;
-                Ok(Staging::Ready(ready))
-            }
-            // `ready` is dropped here, releasing the lock.
-            Err(reason) => Ok(Staging::Unsupported(reason)),
-        }
+        let old = Mapped::open(index_path)?;
+        let plan = match Plan::new(&old.0, updates) {
+            Ok(plan) => plan,
+            Err(reason) => return Ok(Staging::Unsupported(reason)),
+        };
+        plan.write_to(&old.0, std::io::BufWriter::with_capacity(1 << 20, lock))?;
+        Ok(Staging::Ready(ready))
     }
 }
 
 impl Ready {
-    /// Writes the planned index and puts it in place.
+    /// Puts the new index in place.
     pub fn finish(mut self) -> std::io::Result<()> {
-        let lock = self.lock.take().expect("a ready staging holds the lock");
-        self.plan
-            .write_to(&self.data, std::io::BufWriter::with_capacity(1 << 20, lock))?;
-        std::fs::rename(&self.lock_path, &self.index_path)
+        std::fs::rename(&self.lock_path, &self.index_path)?;
+        self.done = true;
+        Ok(())
     }
 }
 
 impl Drop for Ready {
     fn drop(&mut self) {
-        if self.lock.is_some() || self.lock_path.exists() {
-            self.lock = None;
+        if !self.done {
             let _ = std::fs::remove_file(&self.lock_path);
         }
     }
@@ -230,25 +218,16 @@ impl Plan {
             .chain(std::iter::once(self.extensions.as_slice()))
     }
 
-    /// Streams the new index; its checksum is computed on the other core
-    /// while the bytes are written.
+    /// Streams the new index, checksumming it on the way.
     fn write_to(&self, data: &[u8], mut out: impl Write) -> std::io::Result<()> {
         let count = self.count.to_be_bytes();
-        std::thread::scope(|scope| {
-            let hasher = scope.spawn(|| {
-                let mut sha = Sha1::new();
-                for chunk in self.chunks(data, &count) {
-                    sha.update(chunk);
-                }
-                sha.finalize()
-            });
-            for chunk in self.chunks(data, &count) {
-                out.write_all(chunk)?;
-            }
-            let hash = hasher.join().expect("hashing does not panic");
-            out.write_all(&hash)?;
-            out.flush()
-        })
+        let mut sha = Sha1::new();
+        for chunk in self.chunks(data, &count) {
+            sha.update(chunk);
+            out.write_all(chunk)?;
+        }
+        out.write_all(&sha.finalize())?;
+        out.flush()
     }
 }
 
