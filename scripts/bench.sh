@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Benchmarks whole-process runs of the release `tkt` binary on a synthetic
+# tracker (10,000 tickets, ~50,000 timeline entries, one git commit per
+# action) made by examples/gen_corpus.rs, and prints a Markdown table.
+#
+# Usage: scripts/bench.sh [--fresh] [--tickets N] [--seed N] [--runs N] [--warmup N]
+#
+#   --fresh       regenerate bench-data/tracker even if it exists
+#   --tickets N   corpus size (default 10000; a different size regenerates)
+#   --seed N      corpus seed (default 42)
+#   --runs N      timed runs per command (default 15)
+#   --warmup N    untimed runs before them (default 2)
+#
+# Read-only commands run on bench-data/tracker. Commands that write (`new`,
+# `reply`) run on bench-data/work, a fresh copy made at each run of this
+# script, which grows by one ticket / one reply per run (a few dozen on top
+# of 10,000: negligible). Timings use hyperfine when installed, else a
+# python3 loop (wall clock around each process, start-up included). Peak RSS
+# comes from one extra run under /usr/bin/time -v, when available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fresh=0
+tickets=10000
+seed=42
+runs=15
+warmup=2
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --fresh) fresh=1 ;;
+        --tickets) tickets="$2"; shift ;;
+        --seed) seed="$2"; shift ;;
+        --runs) runs="$2"; shift ;;
+        --warmup) warmup="$2"; shift ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+data=bench-data
+tracker="$data/tracker"
+work="$data/work"
+params="tickets=$tickets seed=$seed"
+mkdir -p "$data"
+
+echo "==> cargo build --release --examples --bins" >&2
+cargo build --release --examples --bins >&2
+# What was built, for the caption.
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+    rev="$rev+uncommitted"
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+tkt="$target_dir/release/tkt"
+gen="$target_dir/release/examples/gen_corpus"
+
+if [ -f "$tracker/helpdesk.yaml" ] && [ "$fresh" = 0 ] &&
+    [ "$(cat "$data/tracker.params" 2>/dev/null)" = "$params" ]; then
+    echo "==> reusing $tracker ($params; --fresh to regenerate)" >&2
+else
+    echo "==> generating $tracker ($params)" >&2
+    rm -rf "$tracker" "$data/tracker.params" "$data/generation.log"
+    start=$(date +%s.%N)
+    "$gen" "$tracker" --tickets "$tickets" --seed "$seed" 2>&1 | tee "$data/generation.log" >&2
+    end=$(date +%s.%N)
+    python3 -c "print(f'Wall clock: {$end - $start:.1f} s')" | tee -a "$data/generation.log" >&2
+    echo "$params" > "$data/tracker.params"
+fi
+
+echo "==> copying the tracker to $work for the commands that write" >&2
+rm -rf "$work"
+cp -a "$tracker" "$work"
+
+# A closed ticket from the middle of the history for show/log, and an
+# in-progress one to reply to.
+read -r show_id reply_id < <("$tkt" --dir "$tracker" list --all --format json | python3 -c '
+import json, sys
+ts = sorted(json.load(sys.stdin), key=lambda t: t["id"][3:].zfill(9))
+mid = len(ts) // 2
+show = next(t for t in ts[mid:] if t["status"] == "closed")
+reply = next(t for t in ts[mid:] if t["status"] == "in-progress")
+print(show["id"], reply["id"])')
+admin=ana
+
+# One command a line: label, then the arguments, separated by tabs.
+commands="$data/commands.tsv"
+tab=$'\t'
+{
+    echo "tkt list${tab}$tkt${tab}--dir${tab}$tracker${tab}list"
+    echo "tkt list --all --format json${tab}$tkt${tab}--dir${tab}$tracker${tab}list${tab}--all${tab}--format${tab}json"
+    echo "tkt show $show_id${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id"
+    echo "tkt show $show_id --json${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id${tab}--json"
+    echo "tkt new (on the copy)${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}new${tab}-s${tab}Benchmark ticket${tab}-c${tab}technical${tab}-p${tab}low${tab}-m${tab}Created by scripts/bench.sh."
+    echo "tkt reply $reply_id (on the copy)${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}reply${tab}$reply_id${tab}-m${tab}A reply from scripts/bench.sh."
+    echo "tkt log $show_id${tab}$tkt${tab}--dir${tab}$tracker${tab}log${tab}$show_id"
+    echo "tkt check${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
+} > "$commands"
+
+if command -v hyperfine >/dev/null 2>&1; then
+    timer=hyperfine
+else
+    timer=python3
+fi
+echo "==> timing with $timer: $warmup warm-up + $runs runs per command" >&2
+table=$(python3 - "$commands" "$timer" "$warmup" "$runs" "$data" <<'PY'
+import json, os, shlex, statistics, subprocess, sys, time
+
+commands, timer, warmup, runs, data = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+rows = []
+for line in open(commands, encoding="utf-8"):
+    label, *argv = line.rstrip("\n").split("\t")
+    print(f"    {label}", file=sys.stderr)
+    if timer == "hyperfine":
+        out = os.path.join(data, "hyperfine.json")
+        subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup),
+                        "--runs", str(runs), "--export-json", out, shlex.join(argv)],
+                       check=True, stdout=subprocess.DEVNULL)
+        times = [t * 1000 for t in json.load(open(out))["results"][0]["times"]]
+    else:
+        def once():
+            start = time.perf_counter()
+            done = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            elapsed = (time.perf_counter() - start) * 1000
+            if done.returncode != 0:
+                sys.exit(f"bench.sh: {shlex.join(argv)} exited with {done.returncode}")
+            return elapsed
+        for _ in range(warmup):
+            once()
+        times = [once() for _ in range(runs)]
+    rss = "-"
+    if os.access("/usr/bin/time", os.X_OK):
+        report = os.path.join(data, "time.txt")
+        subprocess.run(["/usr/bin/time", "-v", "-o", report, *argv], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        for l in open(report):
+            if "Maximum resident set size" in l:
+                rss = f"{int(l.split(':')[1]) / 1024:.0f}"
+    rows.append((label, statistics.median(times), min(times), max(times), rss))
+print("| command | median (ms) | min (ms) | max (ms) | peak RSS (MiB) |")
+print("|---|---:|---:|---:|---:|")
+for label, median, lo, hi, rss in rows:
+    print(f"| `{label}` | {median:.1f} | {lo:.1f} | {hi:.1f} | {rss} |")
+PY
+)
+
+# Corpus facts for the caption.
+n_tickets=$(find "$tracker/tickets" -mindepth 1 -maxdepth 1 -type d | wc -l)
+n_entries=$(find "$tracker/tickets" -path '*/replies/*.md' | wc -l)
+n_commits=$(git -C "$tracker" rev-list --count HEAD)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+
+echo
+echo "Corpus: $n_tickets tickets, $n_entries timeline entries, $n_commits commits" \
+    "($params). Machine: $(nproc) × ${cpu:-unknown CPU}; $(git --version)." \
+    "Whole-process wall time of the release \`tkt\` (commit $rev), warm cache, $warmup warm-up" \
+    "+ $runs runs ($timer); peak RSS from one run under \`/usr/bin/time -v\`."
+if [ -f "$data/generation.log" ]; then
+    echo "Corpus generation (\`gen_corpus\`: simulation, git fast-import, checkout, git gc):" \
+        "$(tail -1 "$data/generation.log" | sed 's/^Wall clock: //')."
+fi
+echo
+echo "$table"
