@@ -32,12 +32,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Instant;
+use tkt::audit::{commit_message, describe_changes, one_line, post_summary};
 use tkt::model::config::Assignment;
 use tkt::model::{
     Category, Change, Config, EntryKind, FieldSpec, FieldType, Folio, Person, Priority, Role,
     Status, Ticket, View,
 };
-use tkt::store::{add_person, render_entry, render_ticket};
+use tkt::store::{add_person, render_entry, render_ticket, CONFIG_HEADER, GITATTRIBUTES};
 use tkt::workflow;
 
 /// Generate a synthetic tkt tracker (a git repository) for benchmarks.
@@ -479,16 +480,6 @@ fn first_name(person: &Person) -> &str {
 // ---------------------------------------------------------------------------
 // The people and configuration.
 
-const CONFIG_HEADER: &str = "# tkt helpdesk configuration: people, categories (with their forms and\n# responsible people), SLA targets per priority and saved views.\n# The format is documented in docs/FORMAT.md of the tkt repository.\n";
-
-const GITATTRIBUTES: &str = "\
-# Written by `tkt init`: stable line endings for tickets and config,
-# attachments stored and diffed as binary.
-*.md text eol=lf
-*.yaml text eol=lf
-tickets/*/attachments/** -text -diff
-";
-
 const HELPDESK_NAME: &str = "Ortega & Lindqvist — Internal Helpdesk";
 
 fn people() -> Vec<Person> {
@@ -658,33 +649,7 @@ impl Importer {
 }
 
 // ---------------------------------------------------------------------------
-// tkt's commit messages (as in `src/cli/session.rs`).
-
-fn commit_message(folio: Option<&Folio>, action: &str, actor: &str, summary: &str) -> String {
-    let summary = one_line(summary, 72);
-    let mut message = match folio {
-        Some(folio) => format!("{folio}: {summary}\n\nTicket: {folio}\n"),
-        None => format!("tkt: {summary}\n\n"),
-    };
-    message.push_str(&format!("Action: {action}\nActor: {actor}\n"));
-    message
-}
-
-fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max - 1).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
+// Entry file names.
 
 /// `<UTC timestamp with ms>-<author>-<6 base32 chars>.md`, as tkt names
 /// timeline entries, with the random part from our generator.
@@ -729,11 +694,7 @@ struct Outcome {
 
 impl Outcome {
     fn event(author: &str, action: &'static str, changes: Vec<Change>) -> Outcome {
-        let summary = changes
-            .iter()
-            .map(Change::describe)
-            .collect::<Vec<_>>()
-            .join("; ");
+        let summary = describe_changes(&changes);
         Outcome {
             author: author.into(),
             kind: EntryKind::Event,
@@ -751,10 +712,7 @@ impl Outcome {
         } else {
             "note"
         };
-        let mut summary = format!("{what} by {author}");
-        for c in &changes {
-            summary.push_str(&format!("; {}", c.describe()));
-        }
+        let summary = post_summary(what, author, &changes);
         Outcome {
             author: author.into(),
             kind,

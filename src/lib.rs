@@ -3,6 +3,7 @@
 //! The pure core (`model`, `frontmatter`, `workflow`, `query`) knows nothing
 //! of files, git or terminals; `store`, `git` and `cli` are the edges.
 
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod frontmatter;

@@ -111,7 +111,7 @@ pub fn add_action(
     now: DateTime<Utc>,
     done: bool,
 ) -> Result<Vec<Change>, Refusal> {
-    let text = one_line(text);
+    let text = crate::audit::one_line(text, usize::MAX);
     if text.is_empty() {
         return Err("the action text is empty".into());
     }
@@ -261,10 +261,6 @@ pub fn record(
         attachments,
         body: body.trim_end().to_string(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

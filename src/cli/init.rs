@@ -1,9 +1,10 @@
 //! `tkt init`: create a tracker.
 
-use super::session::{commit_message, Global};
+use super::session::Global;
+use crate::audit::commit_message;
 use crate::git::{Git, Identity};
 use crate::model::{is_valid_key, Config, Person, Role};
-use crate::store::{Transaction, CONFIG_FILE};
+use crate::store::{Transaction, CONFIG_FILE, CONFIG_HEADER, GITATTRIBUTES};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -22,16 +23,6 @@ pub struct InitArgs {
     #[arg(long, value_name = "KEY")]
     key: Option<String>,
 }
-
-const GITATTRIBUTES: &str = "\
-# Written by `tkt init`: stable line endings for tickets and config,
-# attachments stored and diffed as binary.
-*.md text eol=lf
-*.yaml text eol=lf
-tickets/*/attachments/** -text -diff
-";
-
-const CONFIG_HEADER: &str = "# tkt helpdesk configuration: people, categories (with their forms and\n# responsible people), SLA targets per priority and saved views.\n# The format is documented in docs/FORMAT.md of the tkt repository.\n";
 
 pub fn run(global: &Global, args: InitArgs) -> Result<i32> {
     let root = args

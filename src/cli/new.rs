@@ -2,7 +2,8 @@
 
 use super::attach;
 use super::input::TextArgs;
-use super::session::{one_line, Global, Session};
+use super::session::{Global, Session};
+use crate::audit::one_line;
 use crate::model::config::Assignment;
 use crate::model::{EntryKind, Priority, Status, Ticket};
 use crate::store::{entry_file_name, Tracker, Transaction};

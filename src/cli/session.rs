@@ -69,7 +69,7 @@ impl Session {
         action: &str,
         summary: &str,
     ) -> Result<()> {
-        let message = commit_message(folio, action, &self.actor.key, summary);
+        let message = crate::audit::commit_message(folio, action, &self.actor.key, summary);
         let who = Identity {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),
@@ -109,59 +109,4 @@ pub fn resolve_actor(tracker: &Tracker, git: &Git, explicit: Option<&str>) -> Re
                  pass --as PERSON, set TKT_USER, or ask an admin to run `tkt person add`"
             )
         })
-}
-
-/// `TKT042: <what happened>` plus `Ticket:`, `Action:` and `Actor:`
-/// trailers, so `git log --grep` and `git log -- tickets/TKT042` both work.
-pub fn commit_message(folio: Option<&Folio>, action: &str, actor: &str, summary: &str) -> String {
-    let summary = one_line(summary, 72);
-    let mut message = match folio {
-        Some(folio) => format!("{folio}: {summary}\n\nTicket: {folio}\n"),
-        None => format!("tkt: {summary}\n\n"),
-    };
-    message.push_str(&format!("Action: {action}\nActor: {actor}\n"));
-    message
-}
-
-/// Squeezes untrusted text into one printable line of at most `max` chars.
-pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max - 1).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commit_messages_carry_trailers() {
-        let folio = crate::model::FolioFormat::default().folio(42);
-        let m = commit_message(Some(&folio), "reply", "ana", "reply by ana");
-        assert_eq!(
-            m,
-            "TKT042: reply by ana\n\nTicket: TKT042\nAction: reply\nActor: ana\n"
-        );
-        let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
-        assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));
-    }
-
-    #[test]
-    fn one_line_squeezes_hostile_text() {
-        assert_eq!(one_line("a\n\nb\u{1b}[2J", 72), "a b[2J");
-        assert_eq!(
-            one_line(&"x".repeat(100), 10),
-            format!("{}…", "x".repeat(9))
-        );
-    }
 }

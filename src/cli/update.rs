@@ -124,11 +124,7 @@ struct Outcome {
 
 impl Outcome {
     fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
-        let summary = changes
-            .iter()
-            .map(Change::describe)
-            .collect::<Vec<_>>()
-            .join("; ");
+        let summary = crate::audit::describe_changes(&changes);
         Outcome {
             kind: EntryKind::Event,
             body: String::new(),
@@ -213,10 +209,7 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
             session.tracker.config.attachments.max_size,
             &dir,
         )?;
-        let mut summary = format!("{what} by {}", session.actor.key);
-        for c in &changes {
-            summary.push_str(&format!("; {}", c.describe()));
-        }
+        let summary = crate::audit::post_summary(what, &session.actor.key, &changes);
         Ok(Outcome {
             kind,
             body: text,

@@ -19,6 +19,18 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "helpdesk.yaml";
 
+/// What `tkt init` writes to `.gitattributes`.
+pub const GITATTRIBUTES: &str = "\
+# Written by `tkt init`: stable line endings for tickets and config,
+# attachments stored and diffed as binary.
+*.md text eol=lf
+*.yaml text eol=lf
+tickets/*/attachments/** -text -diff
+";
+
+/// The comment `tkt init` puts above the generated configuration.
+pub const CONFIG_HEADER: &str = "# tkt helpdesk configuration: people, categories (with their forms and\n# responsible people), SLA targets per priority and saved views.\n# The format is documented in docs/FORMAT.md of the tkt repository.\n";
+
 /// An opened tracker: its root directory and parsed configuration.
 #[derive(Debug)]
 pub struct Tracker {

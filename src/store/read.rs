@@ -79,16 +79,7 @@ impl Tracker {
 
     /// The timeline entry files of a ticket, oldest first.
     pub fn entry_paths(&self, folio: &Folio) -> Vec<PathBuf> {
-        let dir = self.ticket_dir(folio).join("replies");
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "md"))
-            .collect();
-        paths.sort();
-        paths
+        markdown_files(&self.ticket_dir(folio).join("replies"))
     }
 
     /// Reads a ticket's timeline, ordered by date then file name.

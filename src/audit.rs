@@ -1,0 +1,96 @@
+//! The audit trail's wording: commit messages with their trailers and the
+//! one-line summaries of what an action did. Pure text, shared by the CLI
+//! and by anything that must write history exactly as tkt does (the
+//! benchmark corpus generator).
+
+use crate::model::{Change, Folio};
+
+/// `TKT042: <what happened>` plus `Ticket:`, `Action:` and `Actor:`
+/// trailers, so `git log --grep` and `git log -- tickets/TKT042` both work.
+pub fn commit_message(folio: Option<&Folio>, action: &str, actor: &str, summary: &str) -> String {
+    let summary = one_line(summary, 72);
+    let mut message = match folio {
+        Some(folio) => format!("{folio}: {summary}\n\nTicket: {folio}\n"),
+        None => format!("tkt: {summary}\n\n"),
+    };
+    message.push_str(&format!("Action: {action}\nActor: {actor}\n"));
+    message
+}
+
+/// `status: open → in-progress; action added: …`
+pub fn describe_changes(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(Change::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `reply by ana; status: open → in-progress`
+pub fn post_summary(what: &str, author: &str, changes: &[Change]) -> String {
+    let mut summary = format!("{what} by {author}");
+    for change in changes {
+        summary.push_str("; ");
+        summary.push_str(&change.describe());
+    }
+    summary
+}
+
+/// Squeezes untrusted text into one printable line of at most `max` chars.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_messages_carry_trailers() {
+        let folio = crate::model::FolioFormat::default().folio(42);
+        let m = commit_message(Some(&folio), "reply", "ana", "reply by ana");
+        assert_eq!(
+            m,
+            "TKT042: reply by ana\n\nTicket: TKT042\nAction: reply\nActor: ana\n"
+        );
+        let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
+        assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));
+    }
+
+    #[test]
+    fn summaries() {
+        let changes = [
+            Change::new("status", Some("open"), Some("in-progress")),
+            Change::new("action", None::<&str>, Some("Order toner")),
+        ];
+        assert_eq!(
+            describe_changes(&changes),
+            "status: open → in-progress; action added: Order toner"
+        );
+        assert_eq!(
+            post_summary("reply", "ana", &changes[..1]),
+            "reply by ana; status: open → in-progress"
+        );
+    }
+
+    #[test]
+    fn one_line_squeezes_hostile_text() {
+        assert_eq!(one_line("a\n\nb\u{1b}[2J", 72), "a b[2J");
+        assert_eq!(
+            one_line(&"x".repeat(100), 10),
+            format!("{}…", "x".repeat(9))
+        );
+    }
+}
