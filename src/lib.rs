@@ -10,5 +10,8 @@ pub mod frontmatter;
 pub mod git;
 pub mod model;
 pub mod query;
+pub mod report;
+pub mod site;
+pub mod sla;
 pub mod store;
 pub mod workflow;

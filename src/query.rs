@@ -96,7 +96,8 @@ pub fn sort_by_urgency(tickets: &mut [Ticket]) {
     tickets.sort_by(|a, b| urgency_key(a).cmp(&urgency_key(b)));
 }
 
-fn urgency_key(t: &Ticket) -> (bool, Reverse<Priority>, DateTime<Utc>, &str) {
+/// The sort key behind `sort_by_urgency`, for callers sorting other shapes.
+pub fn urgency_key(t: &Ticket) -> (bool, Reverse<Priority>, DateTime<Utc>, &str) {
     (t.status.is_done(), Reverse(t.priority), t.created, &t.id)
 }
 

@@ -13,6 +13,7 @@ mod output;
 mod person;
 mod session;
 mod show;
+mod site;
 mod update;
 
 use clap::{Args, Parser, Subcommand};
@@ -29,6 +30,7 @@ Examples:
   tkt reply 42 -m \"Fixed, please try again.\" --status waiting-on-requester
   tkt resolve 42 --solution \"Replaced the pickup roller.\"
   tkt log 42                                 the audit trail: every commit on TKT042
+  tkt serve                                  browse the helpdesk at http://127.0.0.1:8080/
 
 The tracker is found like git finds .git, or given with --dir / TKT_DIR.
 Who acts: --as PERSON, else TKT_USER, else the person whose email matches
@@ -135,6 +137,14 @@ pub enum Command {
         after_help = "Exit status 1 when any problem is found.\n\nExamples:\n  tkt check\n  tkt check --dir example-repo"
     )]
     Check(check::CheckArgs),
+
+    /// Build the static site: dashboard, ticket pages, FAQ, reports.
+    #[command(after_help = site::BUILD_EXAMPLES)]
+    Build(site::BuildArgs),
+
+    /// Build the site, serve it locally and rebuild it when files change.
+    #[command(after_help = site::SERVE_EXAMPLES)]
+    Serve(site::ServeArgs),
 }
 
 /// A ticket's folio as typed: TKT042, tkt042 or 42.
@@ -169,5 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Reopen(args) => update::reopen(&global, args),
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
+        Command::Build(args) => site::build(&global, args),
+        Command::Serve(args) => site::serve(&global, args),
     }
 }

@@ -1,8 +1,11 @@
 //! Git as the audit trail: commit exactly the paths an action wrote, read
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
+mod history;
 mod index;
 mod tree;
+
+pub use history::Histories;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,0 +1,105 @@
+//! The audit trail of every ticket at once, for the site: one walk over
+//! the history instead of one per ticket, and incremental after that.
+
+use super::{commit_info, CommitInfo, Git};
+use anyhow::Result;
+use git2::{ErrorCode, Oid, Sort};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Commits per ticket folio, oldest first, as of `head`.
+#[derive(Debug, Default, Clone)]
+pub struct Histories {
+    /// The commit the walk stopped at; `None` for an unborn branch.
+    pub head: Option<Oid>,
+    pub by_ticket: HashMap<String, Vec<CommitInfo>>,
+}
+
+impl Histories {
+    /// Every commit of a ticket, oldest first.
+    pub fn of(&self, folio: &str) -> &[CommitInfo] {
+        self.by_ticket.get(folio).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+impl Git {
+    /// Extends `known` with the commits made since its head and returns
+    /// the folios those commits touched. tkt's commits name their tickets
+    /// in trailers; other commits are compared folder by folder under
+    /// `tickets_dir`.
+    pub fn update_histories(&self, tickets_dir: &Path, known: &mut Histories) -> Result<Vec<String>> {
+        let rel = self.relative(tickets_dir)?;
+        let mut walk = self.repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::UnbornBranch => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        }
+        if let Some(old) = known.head {
+            // A rewritten history (reset, rebase) cannot be extended.
+            if walk.hide(old).is_err() || !self.is_ancestor(old)? {
+                *known = Histories::default();
+                return self.update_histories(tickets_dir, known);
+            }
+        }
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        let mut touched = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let message = commit.message().unwrap_or("");
+            let folios = if message.lines().any(|l| l.starts_with("Action: ")) {
+                message
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("Ticket: "))
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                self.folders_changed(&commit, &rel)?
+            };
+            for folio in folios {
+                let list = known.by_ticket.entry(folio.clone()).or_default();
+                list.push(commit_info(&commit));
+                touched.push(folio);
+            }
+        }
+        known.head = Some(self.repo.head()?.peel_to_commit()?.id());
+        touched.sort();
+        touched.dedup();
+        Ok(touched)
+    }
+
+    fn is_ancestor(&self, old: Oid) -> Result<bool> {
+        let head = self.repo.head()?.peel_to_commit()?.id();
+        Ok(head == old || self.repo.graph_descendant_of(head, old)?)
+    }
+
+    /// Folder names under `rel` whose tree differs from every parent's.
+    fn folders_changed(&self, commit: &git2::Commit, rel: &str) -> Result<Vec<String>> {
+        let entries = |c: &git2::Commit| -> Result<HashMap<String, Oid>> {
+            let tree = c.tree()?;
+            let Ok(entry) = tree.get_path(Path::new(rel)) else {
+                return Ok(HashMap::new());
+            };
+            let Ok(sub) = self.repo.find_tree(entry.id()) else {
+                return Ok(HashMap::new());
+            };
+            Ok(sub
+                .iter()
+                .filter_map(|e| Some((e.name()?.to_string(), e.id())))
+                .collect())
+        };
+        let mine = entries(commit)?;
+        let parents: Vec<HashMap<String, Oid>> =
+            commit.parents().map(|p| entries(&p)).collect::<Result<_>>()?;
+        let mut names: Vec<String> = mine.keys().cloned().collect();
+        for parent in &parents {
+            names.extend(parent.keys().filter(|k| !mine.contains_key(*k)).cloned());
+        }
+        names.sort();
+        names.dedup();
+        names.retain(|name| {
+            parents.is_empty() || parents.iter().all(|p| p.get(name) != mine.get(name))
+        });
+        Ok(names)
+    }
+}

@@ -1,0 +1,187 @@
+//! Everything a site is made from, loaded once: tickets with their
+//! timelines, FAQ, canned answers and the git audit trail. The serve loop
+//! keeps one `Desk` and reloads only what changed.
+
+use crate::git::{Git, Histories};
+use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
+use crate::report::TicketFacts;
+use crate::store::{FileError, Tracker};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One ticket with what its page needs.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub ticket: Ticket,
+    /// Entries oldest first, with their file names.
+    pub timeline: Vec<(String, Entry)>,
+    pub facts: TicketFacts,
+}
+
+/// The loaded tracker.
+pub struct Desk {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Keyed by folio, so every list comes out in a stable order.
+    pub tickets: BTreeMap<String, Record>,
+    /// Bad files per ticket folio, so a reload replaces exactly its own.
+    pub ticket_errors: BTreeMap<String, Vec<FileError>>,
+    pub faq: Vec<(String, Faq)>,
+    pub canned: Vec<(String, Canned)>,
+    pub knowledge_errors: Vec<FileError>,
+    pub histories: Histories,
+}
+
+impl Desk {
+    /// Loads the whole tracker; the git history is walked on a second
+    /// thread while the files are parsed.
+    pub fn load(tracker: &Tracker) -> Result<Desk> {
+        let tickets_dir = tracker.tickets_dir();
+        let root = tracker.root.clone();
+        let history = std::thread::spawn(move || -> Result<Histories> {
+            let mut histories = Histories::default();
+            if let Ok(git) = Git::open(&root) {
+                git.update_histories(&tickets_dir, &mut histories)?;
+            }
+            Ok(histories)
+        });
+        let folios = tracker.folios()?;
+        let mut desk = Desk {
+            root: tracker.root.clone(),
+            config: tracker.config.clone(),
+            tickets: BTreeMap::new(),
+            ticket_errors: BTreeMap::new(),
+            faq: vec![],
+            canned: vec![],
+            knowledge_errors: vec![],
+            histories: Histories::default(),
+        };
+        desk.read_tickets(tracker, &folios);
+        desk.reload_knowledge(tracker);
+        desk.histories = history
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading the git history failed"))??;
+        Ok(desk)
+    }
+
+    /// Re-reads these tickets (a folio whose folder is gone is dropped).
+    pub fn read_tickets(&mut self, tracker: &Tracker, folios: &[Folio]) {
+        let loaded: Vec<(String, Option<Record>, Vec<FileError>)> = folios
+            .par_iter()
+            .map(|folio| {
+                let (record, errors) = load_record(tracker, folio);
+                (folio.as_str().to_string(), record, errors)
+            })
+            .collect();
+        for (folio, record, errors) in loaded {
+            match record {
+                Some(record) => self.tickets.insert(folio.clone(), record),
+                None => self.tickets.remove(&folio),
+            };
+            if errors.is_empty() {
+                self.ticket_errors.remove(&folio);
+            } else {
+                self.ticket_errors.insert(folio, errors);
+            }
+        }
+    }
+
+    /// Re-reads `faq/` and `canned/`, keeping only entries with valid slugs.
+    pub fn reload_knowledge(&mut self, tracker: &Tracker) {
+        let faq = tracker.read_faq();
+        let canned = tracker.read_canned();
+        let mut errors = faq.errors;
+        errors.extend(canned.errors);
+        self.faq = keep_valid_slugs(faq.items, &tracker.root.join("faq"), &mut errors);
+        self.canned = keep_valid_slugs(canned.items, &tracker.root.join("canned"), &mut errors);
+        self.knowledge_errors = errors;
+    }
+
+    /// Every bad file, in path order.
+    pub fn errors(&self) -> Vec<&FileError> {
+        let mut all: Vec<&FileError> = self
+            .ticket_errors
+            .values()
+            .flatten()
+            .chain(&self.knowledge_errors)
+            .collect();
+        all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        all
+    }
+
+    /// The moment the site describes: the latest activity in the tracker
+    /// (or `TKT_NOW`). Ages and SLA states are computed as of it, so two
+    /// builds of the same tracker are identical.
+    pub fn snapshot(&self) -> DateTime<Utc> {
+        if let Ok(Ok(now)) = std::env::var("TKT_NOW").map(|t| t.parse::<DateTime<Utc>>()) {
+            return now;
+        }
+        let knowledge = self.faq.iter().filter_map(|(_, f)| f.updated.or(f.created));
+        self.tickets
+            .values()
+            .map(|r| r.facts.last_activity)
+            .chain(knowledge)
+            .max()
+            .unwrap_or_default()
+    }
+
+    pub fn ticket_dir(&self, folio: &str) -> PathBuf {
+        self.root.join("tickets").join(folio)
+    }
+}
+
+fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileError>) {
+    if !tracker.ticket_dir(folio).is_dir() {
+        return (None, vec![]);
+    }
+    let ticket = match tracker.read_ticket(folio) {
+        Ok(ticket) => ticket,
+        Err(e) => return (None, vec![e]),
+    };
+    let loaded = tracker.read_timeline(folio);
+    let timeline: Vec<(String, Entry)> = loaded
+        .items
+        .into_iter()
+        .map(|(path, entry)| (file_name(&path), entry))
+        .collect();
+    let facts = TicketFacts::of(&ticket, timeline.iter().map(|(_, e)| e));
+    (
+        Some(Record {
+            ticket,
+            timeline,
+            facts,
+        }),
+        loaded.errors,
+    )
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn keep_valid_slugs<T>(
+    items: Vec<(String, T)>,
+    dir: &std::path::Path,
+    errors: &mut Vec<FileError>,
+) -> Vec<(String, T)> {
+    items
+        .into_iter()
+        .filter(|(slug, _)| {
+            let ok = crate::model::knowledge::is_valid_slug(slug);
+            if !ok {
+                errors.push(FileError {
+                    path: dir.join(format!("{slug}.md")),
+                    line: None,
+                    message: "the file name is not a valid slug (lowercase letters, digits and dashes)".into(),
+                });
+            }
+            ok
+        })
+        .collect()
+}

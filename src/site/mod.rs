@@ -1,0 +1,334 @@
+//! The static site: load the desk, render pages (Markdown → sanitised
+//! HTML → Tera), write only what changed. `tkt build` renders once;
+//! `tkt serve` keeps a `Site` and re-renders what a change touched.
+
+pub mod charts;
+pub mod desk;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod search;
+pub mod serve;
+pub mod templates;
+pub mod watch;
+
+pub use desk::Desk;
+pub use pages::Audience;
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use output::{Content, Output, Writer};
+use pages::{knowledge, lists, overview, ticket, Page, SiteInfo, TicketRow};
+use rayon::prelude::*;
+use search::Doc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use templates::Templates;
+
+/// What a render did, for the command's summary line.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Stats {
+    pub pages: usize,
+    pub files: usize,
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// A site being built into one directory.
+pub struct Site {
+    templates: Templates,
+    audience: Audience,
+    pub writer: Writer,
+    /// Files each ticket produced, and the files of everything else.
+    ticket_files: HashMap<String, Vec<String>>,
+    shared_files: BTreeSet<String>,
+    /// Search shard scripts by path, keyed by a hash of their documents.
+    shard_cache: HashMap<String, (u64, String)>,
+    /// Show progress on a terminal once a render passes a second.
+    pub progress: bool,
+}
+
+impl Site {
+    pub fn new(root: &Path, out: &Path, audience: Audience) -> Result<Site> {
+        Ok(Site {
+            templates: Templates::load(root)?,
+            audience,
+            writer: Writer::open(out)?,
+            ticket_files: HashMap::new(),
+            shared_files: BTreeSet::new(),
+            shard_cache: HashMap::new(),
+            progress: false,
+        })
+    }
+
+    /// Reloads templates (after a change under `templates/`).
+    pub fn reload_templates(&mut self, root: &Path) -> Result<()> {
+        self.templates = Templates::load(root)?;
+        Ok(())
+    }
+
+    /// Renders the whole site and removes anything else in the directory.
+    pub fn render_all(&mut self, desk: &Desk) -> Result<Stats> {
+        let folios: Vec<String> = desk.tickets.keys().cloned().collect();
+        let mut stats = self.render(desk, &folios)?;
+        let mut keep: BTreeSet<String> = self.shared_files.clone();
+        keep.extend(self.ticket_files.values().flatten().cloned());
+        stats.removed = self.writer.prune(&keep)?;
+        stats.files = keep.len();
+        Ok(stats)
+    }
+
+    /// Renders the pages of these tickets (all of them on a full build;
+    /// those a change touched when serving) and every shared page; files
+    /// whose bytes did not change are left alone.
+    pub fn render(&mut self, desk: &Desk, folios: &[String]) -> Result<Stats> {
+        let started = Instant::now();
+        let info = SiteInfo::new(desk, self.audience);
+        let now = desk.snapshot();
+        let mut stats = Stats::default();
+        let mut gone = Vec::new();
+        if self.audience == Audience::Internal {
+            let bar = self.progress_bar(folios.len() as u64, started);
+            let rendered: Vec<(String, Vec<String>)> = folios
+                .par_iter()
+                .map(|folio| {
+                    let files = self.render_ticket(desk, &info, folio, now)?;
+                    bar.inc(1);
+                    self.reveal_progress(&bar, started);
+                    Ok((folio.clone(), files))
+                })
+                .collect::<Result<_>>()?;
+            bar.finish_and_clear();
+            for (folio, files) in rendered {
+                stats.pages += files.iter().filter(|f| f.ends_with(".html")).count();
+                let old = if files.is_empty() {
+                    self.ticket_files.remove(&folio)
+                } else {
+                    self.ticket_files.insert(folio, files.clone())
+                };
+                gone.extend(old.unwrap_or_default().into_iter().filter(|f| !files.contains(f)));
+            }
+        }
+        let shared = self.render_shared(desk, &info, now)?;
+        stats.pages += shared.iter().filter(|f| f.ends_with(".html")).count();
+        gone.extend(self.shared_files.difference(&shared).cloned());
+        self.shared_files = shared;
+        for path in gone {
+            if self.is_produced(&path) {
+                continue;
+            }
+            let _ = std::fs::remove_file(self.writer.dir.join(&path));
+            stats.removed += 1;
+        }
+        stats.written = self.writer.take_changed().len();
+        stats.files = self.shared_files.len() + self.ticket_files.values().map(Vec::len).sum::<usize>();
+        Ok(stats)
+    }
+
+    fn is_produced(&self, path: &str) -> bool {
+        self.shared_files.contains(path) || self.ticket_files.values().any(|f| f.iter().any(|p| p == path))
+    }
+
+    /// A ticket's page, audit trail and attachments; the paths written.
+    fn render_ticket(&self, desk: &Desk, info: &SiteInfo, folio: &str, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let Some(record) = desk.tickets.get(folio) else {
+            return Ok(vec![]);
+        };
+        let mut files = Vec::new();
+        for page in [
+            ticket::ticket_page(&desk.config, record, now),
+            ticket::history_page(record, desk.histories.of(folio)),
+        ] {
+            files.push(self.write_page(info, &page)?);
+        }
+        let attachments = record.ticket.attachments.iter().chain(record.timeline.iter().flat_map(|(_, e)| &e.attachments));
+        for name in attachments {
+            let (Some(site_name), source) = (ticket::site_file_name(name), desk.ticket_dir(folio).join("attachments").join(name)) else {
+                continue;
+            };
+            if !source.is_file() {
+                continue;
+            }
+            let output = Output { path: format!("tickets/{folio}/files/{site_name}"), content: Content::Copy(source) };
+            self.writer.write(&output)?;
+            files.push(output.path);
+        }
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+
+    /// Everything but the ticket pages; returns the paths produced.
+    fn render_shared(&mut self, desk: &Desk, info: &SiteInfo, now: DateTime<Utc>) -> Result<BTreeSet<String>> {
+        let internal = self.audience == Audience::Internal;
+        let rows: BTreeMap<String, TicketRow> = desk
+            .tickets
+            .par_iter()
+            .map(|(folio, record)| (folio.clone(), TicketRow::new(&desk.config, record, now)))
+            .collect();
+        let visible = desk.tickets.values().map(|r| (&r.ticket, &r.facts));
+        let summary = crate::report::summarise(&desk.config, visible);
+
+        let mut outputs: Vec<Output> = self
+            .templates
+            .assets
+            .iter()
+            .map(|(name, text)| Output::bytes(format!("assets/{name}"), text.as_bytes()))
+            .collect();
+        let shards = self.search_shards(desk, internal);
+        let shard_paths: Vec<String> = shards.iter().map(|o| o.path.clone()).collect();
+        outputs.extend(shards);
+
+        let mut pages = vec![
+            overview::reports(&summary, self.audience),
+            overview::register(desk),
+            overview::search(&shard_paths),
+            overview::not_found(),
+            knowledge::faq_index(&desk.config, &desk.faq),
+        ];
+        pages.extend(desk.faq.iter().map(|(slug, f)| knowledge::faq_page(&desk.config, slug, f, self.audience)));
+        if !desk.errors().is_empty() {
+            pages.push(overview::errors(desk, self.audience));
+        }
+        if internal {
+            pages.push(overview::dashboard(desk, &summary, &rows));
+            pages.push(overview::ticket_list(desk));
+            let specs = lists::specs(desk, &rows);
+            pages.push(lists::lists_index(&specs));
+            pages.extend(specs.iter().flat_map(|s| lists::list_pages(s, &rows)));
+            pages.push(knowledge::canned_index(&desk.config, &desk.canned));
+            pages.extend(desk.canned.iter().map(|(slug, c)| knowledge::canned_page(&desk.config, slug, c)));
+            outputs.push(Output::bytes("data/tickets.js", tickets_script(&rows)));
+        } else {
+            pages.push(overview::home(desk));
+        }
+        let mut produced: BTreeSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
+        outputs.par_iter().try_for_each(|o| self.writer.write(o))?;
+        let written: Vec<String> = pages.par_iter().map(|p| self.write_page(info, p)).collect::<Result<_>>()?;
+        produced.extend(written);
+        Ok(produced)
+    }
+
+    /// Search scripts: the FAQ, and on internal builds tickets in shards.
+    /// A shard whose documents did not change is not re-indexed.
+    fn search_shards(&mut self, desk: &Desk, internal: bool) -> Vec<Output> {
+        let faq_docs: Vec<Doc> = desk
+            .faq
+            .iter()
+            .map(|(slug, f)| Doc {
+                id: slug.clone(),
+                title: f.title.clone(),
+                body: format!("{} {}", f.tags.join(" "), markdown::plain_text(&f.body)),
+                url: format!("faq/{slug}.html"),
+                meta: f.category.clone().unwrap_or_default(),
+            })
+            .collect();
+        let mut groups = vec![("search/faq.js".to_string(), "faq", faq_docs)];
+        if internal {
+            let records: Vec<_> = desk.tickets.values().collect();
+            for (i, chunk) in records.chunks(search::SHARD).enumerate() {
+                let docs = chunk
+                    .iter()
+                    .map(|r| {
+                        let t = &r.ticket;
+                        Doc {
+                            id: t.id.clone(),
+                            title: format!("{} · {}", t.id, t.subject),
+                            body: format!(
+                                "{} {} {} {}",
+                                t.tags.join(" "),
+                                t.related.as_deref().unwrap_or(""),
+                                markdown::plain_text(&t.description),
+                                t.solution.as_deref().unwrap_or("")
+                            ),
+                            url: pages::ticket_url(&t.id),
+                            meta: format!("{} · {}", t.status, t.category),
+                        }
+                    })
+                    .collect();
+                groups.push((format!("search/tickets-{i:03}.js"), "tickets", docs));
+            }
+        }
+        let cache = &self.shard_cache;
+        let built: Vec<(String, u64, String)> = groups
+            .into_par_iter()
+            .map(|(path, kind, docs)| {
+                let key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    docs.hash(&mut h);
+                    h.finish()
+                };
+                let script = match cache.get(&path) {
+                    Some((k, script)) if *k == key => script.clone(),
+                    _ => search::shard_script(kind, &docs),
+                };
+                (path, key, script)
+            })
+            .collect();
+        self.shard_cache = built.iter().map(|(p, k, s)| (p.clone(), (*k, s.clone()))).collect();
+        built.into_iter().map(|(path, _, script)| Output::bytes(path, script)).collect()
+    }
+
+    /// Renders a page through its template and writes it.
+    fn write_page(&self, info: &SiteInfo, page: &Page) -> Result<String> {
+        let mut context = tera::Context::new();
+        context.insert("site", info);
+        context.insert("root", &if page.path == "404.html" { "/".to_string() } else { pages::root_for(&page.path) });
+        context.insert("path", &page.path);
+        context.insert("title", &page.title);
+        context.insert("section", page.section);
+        context.insert("page", &page.data);
+        let html = self.templates.tera.render(page.template, &context).map_err(|e| {
+            anyhow!(
+                "rendering {} with template {}: {}",
+                page.path,
+                page.template,
+                templates::describe(&e, Path::new("templates"))
+            )
+        })?;
+        self.writer.write(&Output::bytes(page.path.clone(), html))?;
+        Ok(page.path.clone())
+    }
+
+    fn progress_bar(&self, len: u64, _started: Instant) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} tickets")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("Rendering");
+        bar
+    }
+
+    /// Draws the bar only on a terminal and once the render takes a while.
+    fn reveal_progress(&self, bar: &ProgressBar, started: Instant) {
+        if self.progress && bar.is_hidden() && started.elapsed() > Duration::from_secs(1) && std::io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+/// `data/tickets.js`: every ticket row once, as arrays under named
+/// columns, for the client-side list.
+fn tickets_script(rows: &BTreeMap<String, TicketRow>) -> String {
+    let columns = [
+        "folio", "url", "subject", "status", "priority", "category", "category_name", "assignee", "assignee_name",
+        "requester_name", "created", "updated", "age", "sla", "confidential",
+    ];
+    let data: Vec<serde_json::Value> = rows
+        .values()
+        .map(|r| {
+            serde_json::json!([
+                r.folio, r.url, r.subject, r.status, r.priority, r.category, r.category_name, r.assignee,
+                r.assignee_name, r.requester_name, r.created, r.updated, r.age, r.sla, r.confidential
+            ])
+        })
+        .collect();
+    let json = serde_json::json!({ "columns": columns, "rows": data });
+    format!("window.tktTickets = {json};\n")
+}

@@ -1,0 +1,172 @@
+//! The pages about the whole desk: dashboard, public home, reports, how to
+//! register, the client-side ticket list, search, errors and 404.
+
+use super::{name_of, Audience, Page, TicketRow};
+use crate::model::{FieldType, Priority, Status};
+use crate::report::{human_duration, Summary};
+use crate::site::charts;
+use crate::site::desk::Desk;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many tickets the dashboard lists in each of its tables.
+const DASHBOARD_ROWS: usize = 10;
+
+#[derive(Serialize)]
+struct CountLink {
+    label: String,
+    value: u64,
+    url: Option<String>,
+}
+
+/// The internal dashboard, `index.html`.
+pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketRow>) -> Page {
+    let mut open: Vec<&TicketRow> = rows.values().filter(|r| !is_done(r.status)).collect();
+    open.sort_by(|a, b| (&a.created, &a.folio).cmp(&(&b.created, &b.folio)));
+    let oldest: Vec<&TicketRow> = open.iter().take(DASHBOARD_ROWS).copied().collect();
+    let mut breached: Vec<&TicketRow> = open.iter().filter(|r| r.sla == "breached").copied().collect();
+    let breached_total = breached.len();
+    breached.truncate(DASHBOARD_ROWS);
+    let at_risk = open.iter().filter(|r| r.sla == "at-risk").count();
+    let link = |group: &str, key: &str| Some(format!("lists/{group}/{key}/index.html"));
+    let data = serde_json::json!({
+        "total": summary.total,
+        "open": open.len(),
+        "by_status": summary.by_status.iter().map(|c| CountLink { label: c.label.clone(), value: c.value, url: link("status", &c.key) }).collect::<Vec<_>>(),
+        "by_priority": summary.by_priority.iter().map(|c| CountLink { label: c.label.clone(), value: c.value, url: None }).collect::<Vec<_>>(),
+        "by_assignee": summary.open_by_assignee.iter().map(|c| CountLink {
+            label: c.label.clone(),
+            value: c.value,
+            url: link("assignee", if c.key.is_empty() { "unassigned" } else { &c.key }),
+        }).collect::<Vec<_>>(),
+        "oldest": oldest,
+        "breached": breached,
+        "breached_total": breached_total,
+        "at_risk": at_risk,
+        "median_first_response": summary.median_first_response.map(human_duration),
+        "median_resolution": summary.median_resolution.map(human_duration),
+        "status_chart": charts::bars("Tickets by status", &summary.by_status),
+    });
+    let _ = desk;
+    Page::new("index.html", "dashboard.html", "Dashboard", "dashboard", data)
+}
+
+fn is_done(status: &str) -> bool {
+    status == Status::Resolved.as_str() || status == Status::Closed.as_str()
+}
+
+/// The public home page, `index.html`: where to look before asking.
+pub fn home(desk: &Desk) -> Page {
+    let data = serde_json::json!({ "faq_count": desk.faq.len() });
+    Page::new("index.html", "home.html", "Help centre", "dashboard", data)
+}
+
+/// `reports/index.html`: charts with their numbers beside them.
+pub fn reports(summary: &Summary, audience: Audience) -> Page {
+    let weeks = &summary.weeks[summary.weeks.len().saturating_sub(26)..];
+    let data = serde_json::json!({
+        "summary": summary,
+        "median_first_response": summary.median_first_response.map(human_duration),
+        "median_resolution": summary.median_resolution.map(human_duration),
+        "weeks": summary.weeks.iter().rev().map(|w| serde_json::json!({
+            "week": w.week.format("%G-W%V").to_string(),
+            "monday": w.week.to_string(),
+            "opened": w.opened,
+            "resolved": w.resolved,
+        })).collect::<Vec<_>>(),
+        "charts": {
+            "status": charts::bars("Tickets by status", &summary.by_status),
+            "priority": charts::bars("Tickets by priority", &summary.by_priority),
+            "category": charts::bars("Tickets by category", &summary.by_category),
+            "assignee": (audience == Audience::Internal)
+                .then(|| charts::bars("Open tickets per assignee", &summary.open_by_assignee)),
+            "weekly": charts::weekly("Opened and resolved per week (last 26 weeks)", weeks),
+        },
+    });
+    Page::new("reports/index.html", "reports.html", "Reports", "reports", data)
+}
+
+/// `register.html`: how to ask for help, from the config's categories
+/// and their forms.
+pub fn register(desk: &Desk) -> Page {
+    let config = &desk.config;
+    let categories: Vec<_> = config
+        .categories
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "key": c.key,
+                "name": c.name,
+                "description": c.description,
+                "responsible": c.responsible.iter().map(|k| name_of(config, k)).collect::<Vec<_>>(),
+                "fields": c.fields.iter().map(|f| serde_json::json!({
+                    "name": f.name,
+                    "label": f.label.clone().unwrap_or_else(|| f.name.clone()),
+                    "kind": match f.kind {
+                        FieldType::Text => "text",
+                        FieldType::Choice => "one of",
+                        FieldType::Date => "date (YYYY-MM-DD)",
+                        FieldType::Number => "number",
+                    },
+                    "required": f.required,
+                    "choices": f.choices,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let sla: Vec<_> = Priority::ALL
+        .iter()
+        .rev()
+        .filter_map(|p| {
+            let t = config.sla.get(p)?;
+            Some(serde_json::json!({
+                "priority": p.as_str(),
+                "first_response": t.first_response.to_string(),
+                "resolution": t.resolution.to_string(),
+            }))
+        })
+        .collect();
+    let data = serde_json::json!({ "categories": categories, "sla": sla });
+    Page::new("register.html", "register.html", "How to ask for help", "register", data)
+}
+
+/// `tickets/index.html`: the filterable list, whose rows load from the
+/// shared `data/tickets.js`.
+pub fn ticket_list(desk: &Desk) -> Page {
+    let config = &desk.config;
+    let data = serde_json::json!({
+        "statuses": Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "priorities": Priority::ALL.iter().rev().map(|p| p.as_str()).collect::<Vec<_>>(),
+        "categories": config.categories.iter().map(|c| serde_json::json!({"key": c.key, "name": c.name})).collect::<Vec<_>>(),
+        "assignees": config.people.iter().filter(|p| p.role.is_staff()).map(|p| serde_json::json!({"key": p.key, "name": p.name})).collect::<Vec<_>>(),
+        "total": desk.tickets.len(),
+    });
+    Page::new("tickets/index.html", "tickets.html", "Tickets", "tickets", data)
+}
+
+/// `search.html`: searches the shards listed on the page.
+pub fn search(shards: &[String]) -> Page {
+    Page::new("search.html", "search.html", "Search", "search", serde_json::json!({ "shards": shards }))
+}
+
+/// `errors.html`, written by `--keep-going` builds with bad files.
+pub fn errors(desk: &Desk, audience: Audience) -> Page {
+    let errors: Vec<_> = desk
+        .errors()
+        .into_iter()
+        .map(|e| {
+            let path = e.path.strip_prefix(&desk.root).unwrap_or(&e.path).display().to_string();
+            serde_json::json!({
+                "location": match e.line { Some(l) => format!("{path}:{l}"), None => path },
+                "message": if audience == Audience::Internal { e.message.clone() } else { String::new() },
+            })
+        })
+        .collect();
+    Page::new("errors.html", "errors.html", "Files that could not be read", "errors", serde_json::json!({ "errors": errors }))
+}
+
+/// `404.html`, for servers that show it for missing pages. Its links are
+/// absolute because it is served at any depth.
+pub fn not_found() -> Page {
+    Page::new("404.html", "404.html", "Page not found", "", serde_json::json!({}))
+}

@@ -1,0 +1,256 @@
+//! A ticket's page and its audit-trail page.
+
+use super::{format_time, name_of, Page};
+use crate::git::CommitInfo;
+use crate::model::{Config, EntryKind};
+use crate::report::human_duration;
+use crate::site::desk::Record;
+use crate::site::markdown;
+use chrono::{DateTime, Utc};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+
+/// Attachments whose names a browser would run (HTML, SVG, XML, scripts)
+/// get this suffix in the site so no host serves them as pages.
+pub const DEFANG_SUFFIX: &str = ".download";
+const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs", "css", "swf",
+];
+/// Characters left as they are in attachment links.
+const LINK_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
+#[derive(Serialize)]
+struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct ActionItem {
+    text: String,
+    done: bool,
+    who: String,
+    when: String,
+}
+
+#[derive(Serialize)]
+struct Attachment {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct TimelineItem {
+    id: String,
+    kind: &'static str,
+    author: String,
+    date: String,
+    datetime: String,
+    changes: Vec<String>,
+    body: String,
+    attachments: Vec<Attachment>,
+}
+
+#[derive(Serialize)]
+struct SlaItem {
+    target: &'static str,
+    allowed: String,
+    due: String,
+    done: String,
+    state: &'static str,
+}
+
+#[derive(Serialize)]
+struct TicketData<'a> {
+    folio: &'a str,
+    subject: &'a str,
+    status: &'static str,
+    priority: &'static str,
+    category: String,
+    assignee: String,
+    requester: String,
+    requester_email: String,
+    created: String,
+    updated: String,
+    related: Option<&'a str>,
+    tags: &'a [String],
+    confidential: bool,
+    fields: Vec<Field>,
+    actions: Vec<ActionItem>,
+    description: String,
+    timeline: Vec<TimelineItem>,
+    attachments: Vec<Attachment>,
+    solution: String,
+    sla: Vec<SlaItem>,
+}
+
+/// The ticket page, `tickets/<folio>/index.html`.
+pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page {
+    let t = &record.ticket;
+    let category = config.category(&t.category);
+    let fields = t
+        .fields
+        .iter()
+        .map(|(name, value)| Field {
+            label: category
+                .and_then(|c| c.fields.iter().find(|f| &f.name == name))
+                .and_then(|f| f.label.clone())
+                .unwrap_or_else(|| name.clone()),
+            value: value.clone(),
+        })
+        .collect();
+    let data = TicketData {
+        folio: &t.id,
+        subject: &t.subject,
+        status: t.status.as_str(),
+        priority: t.priority.as_str(),
+        category: category.map(|c| c.name.clone()).unwrap_or_else(|| t.category.clone()),
+        assignee: t.assignee.as_deref().map(|a| name_of(config, a)).unwrap_or_default(),
+        requester: name_of(config, &t.requester),
+        requester_email: config.person(&t.requester).map(|p| p.email.clone()).unwrap_or_default(),
+        created: format_time(t.created),
+        updated: format_time(record.facts.last_activity),
+        related: t.related.as_deref(),
+        tags: &t.tags,
+        confidential: t.confidential,
+        fields,
+        actions: t
+            .actions
+            .iter()
+            .map(|a| ActionItem {
+                text: a.text.clone(),
+                done: a.done,
+                who: a.who.as_deref().map(|w| name_of(config, w)).unwrap_or_default(),
+                when: a.when.map(format_time).unwrap_or_default(),
+            })
+            .collect(),
+        description: markdown::render(&t.description),
+        timeline: timeline(config, record),
+        attachments: attachments(&t.attachments),
+        solution: t.solution.as_deref().map(markdown::render).unwrap_or_default(),
+        sla: crate::sla::check(config, t, &record.facts, now)
+            .into_iter()
+            .map(|c| SlaItem {
+                target: if c.target == "first_response" { "First response" } else { "Resolution" },
+                allowed: human_duration(c.allowed),
+                due: format_time(c.due),
+                done: c.done.map(format_time).unwrap_or_default(),
+                state: c.state.as_str(),
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", t.id, t.subject);
+    Page::new(format!("tickets/{}/index.html", t.id), "ticket.html", title, "tickets", data)
+}
+
+fn timeline(config: &Config, record: &Record) -> Vec<TimelineItem> {
+    record
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, (_, e))| TimelineItem {
+            id: format!("e{}", i + 1),
+            kind: match e.kind {
+                EntryKind::Reply => "reply",
+                EntryKind::Note => "note",
+                EntryKind::Event => "event",
+            },
+            author: name_of(config, &e.author),
+            date: format_time(e.date),
+            datetime: e.date.to_rfc3339(),
+            changes: e.changes.iter().map(|c| c.describe()).collect(),
+            body: markdown::render(&e.body),
+            attachments: attachments(&e.attachments),
+        })
+        .collect()
+}
+
+fn attachments(names: &[String]) -> Vec<Attachment> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let file = site_file_name(name)?;
+            Some(Attachment {
+                name: name.clone(),
+                href: format!("files/{}", utf8_percent_encode(&file, LINK_SAFE)),
+            })
+        })
+        .collect()
+}
+
+/// The name an attachment gets in the site, or `None` when the name could
+/// lead out of the ticket's folder (separators, `..`, hidden files).
+pub fn site_file_name(name: &str) -> Option<String> {
+    let unsafe_name = name.is_empty()
+        || name.len() > 200
+        || name.starts_with('.')
+        || name.contains(['/', '\\', '\0'])
+        || name.chars().any(char::is_control);
+    if unsafe_name {
+        return None;
+    }
+    let extension = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase()).unwrap_or_default();
+    Some(if ACTIVE_EXTENSIONS.contains(&extension.as_str()) {
+        format!("{name}{DEFANG_SUFFIX}")
+    } else {
+        name.to_string()
+    })
+}
+
+#[derive(Serialize)]
+struct CommitItem<'a> {
+    hash: &'a str,
+    short: &'a str,
+    author: &'a str,
+    email: &'a str,
+    date: String,
+    subject: &'a str,
+    body: &'a str,
+}
+
+/// The audit trail, `tickets/<folio>/history.html`: every commit that
+/// touched the ticket, as `git log` would show it.
+pub fn history_page(record: &Record, commits: &[CommitInfo]) -> Page {
+    let t = &record.ticket;
+    let items: Vec<CommitItem> = commits
+        .iter()
+        .rev()
+        .map(|c| {
+            let (subject, body) = c.message.split_once('\n').unwrap_or((&c.message, ""));
+            CommitItem {
+                hash: &c.hash,
+                short: &c.short,
+                author: &c.author,
+                email: &c.email,
+                date: format_time(c.date),
+                subject,
+                body: body.trim(),
+            }
+        })
+        .collect();
+    let data = serde_json::json!({ "folio": t.id, "subject": t.subject, "commits": items });
+    Page::new(
+        format!("tickets/{}/history.html", t.id),
+        "history.html",
+        format!("{} · audit trail", t.id),
+        "tickets",
+        data,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_cannot_escape_or_run() {
+        assert_eq!(site_file_name("scan.png").as_deref(), Some("scan.png"));
+        assert_eq!(site_file_name("x.HTML").as_deref(), Some("x.HTML.download"));
+        assert_eq!(site_file_name("logo.svg").as_deref(), Some("logo.svg.download"));
+        for bad in ["../x", "a/b", ".git", "", "a\\b", "a\u{1}b"] {
+            assert_eq!(site_file_name(bad), None, "{bad:?}");
+        }
+        let a = attachments(&["my file #1?.pdf".into()]);
+        assert_eq!(a[0].href, "files/my%20file%20%231%3F.pdf");
+    }
+}
