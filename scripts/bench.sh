@@ -84,18 +84,23 @@ reply = next(t for t in ts[mid:] if t["status"] == "in-progress")
 print(show["id"], reply["id"])')
 admin=ana
 
-# One command a line: label, then the arguments, separated by tabs.
+# One command a line: label, a shell command run before each timed run (or
+# `-`), then the arguments, separated by tabs.
 commands="$data/commands.tsv"
 tab=$'\t'
+site="$data/site"
 {
-    echo "tkt list${tab}$tkt${tab}--dir${tab}$tracker${tab}list"
-    echo "tkt list --all --format json${tab}$tkt${tab}--dir${tab}$tracker${tab}list${tab}--all${tab}--format${tab}json"
-    echo "tkt show $show_id${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id"
-    echo "tkt show $show_id --json${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id${tab}--json"
-    echo "tkt new (on the copy)${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}new${tab}-s${tab}Benchmark ticket${tab}-c${tab}technical${tab}-p${tab}low${tab}-m${tab}Created by scripts/bench.sh."
-    echo "tkt reply $reply_id (on the copy)${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}reply${tab}$reply_id${tab}-m${tab}A reply from scripts/bench.sh."
-    echo "tkt log $show_id${tab}$tkt${tab}--dir${tab}$tracker${tab}log${tab}$show_id"
-    echo "tkt check${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
+    echo "tkt build (fresh output dir)${tab}rm -rf $site${tab}$tkt${tab}--dir${tab}$tracker${tab}build${tab}--out${tab}$site"
+    echo "tkt build (over the previous build)${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}build${tab}--out${tab}$site"
+    echo "tkt build --audience public${tab}rm -rf $site-public${tab}$tkt${tab}--dir${tab}$tracker${tab}build${tab}--audience${tab}public${tab}--out${tab}$site-public"
+    echo "tkt list${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}list"
+    echo "tkt list --all --format json${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}list${tab}--all${tab}--format${tab}json"
+    echo "tkt show $show_id${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id"
+    echo "tkt show $show_id --json${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}show${tab}$show_id${tab}--json"
+    echo "tkt new (on the copy)${tab}-${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}new${tab}-s${tab}Benchmark ticket${tab}-c${tab}technical${tab}-p${tab}low${tab}-m${tab}Created by scripts/bench.sh."
+    echo "tkt reply $reply_id (on the copy)${tab}-${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}reply${tab}$reply_id${tab}-m${tab}A reply from scripts/bench.sh."
+    echo "tkt log $show_id${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}log${tab}$show_id"
+    echo "tkt check${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
 } > "$commands"
 
 if command -v hyperfine >/dev/null 2>&1; then
@@ -110,16 +115,20 @@ import json, os, shlex, statistics, subprocess, sys, time
 commands, timer, warmup, runs, data = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 rows = []
 for line in open(commands, encoding="utf-8"):
-    label, *argv = line.rstrip("\n").split("\t")
+    label, prepare, *argv = line.rstrip("\n").split("\t")
+    prepare = None if prepare == "-" else prepare
     print(f"    {label}", file=sys.stderr)
     if timer == "hyperfine":
         out = os.path.join(data, "hyperfine.json")
         subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup),
-                        "--runs", str(runs), "--export-json", out, shlex.join(argv)],
+                        "--runs", str(runs), "--export-json", out,
+                        *(["--prepare", prepare] if prepare else []), shlex.join(argv)],
                        check=True, stdout=subprocess.DEVNULL)
         times = [t * 1000 for t in json.load(open(out))["results"][0]["times"]]
     else:
         def once():
+            if prepare:
+                subprocess.run(prepare, shell=True, check=True)
             start = time.perf_counter()
             done = subprocess.run(argv, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -133,6 +142,8 @@ for line in open(commands, encoding="utf-8"):
     rss = "-"
     if os.access("/usr/bin/time", os.X_OK):
         report = os.path.join(data, "time.txt")
+        if prepare:
+            subprocess.run(prepare, shell=True, check=True)
         subprocess.run(["/usr/bin/time", "-v", "-o", report, *argv], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         for l in open(report):
@@ -145,6 +156,9 @@ for label, median, lo, hi, rss in rows:
     print(f"| `{label}` | {median:.1f} | {lo:.1f} | {hi:.1f} | {rss} |")
 PY
 )
+
+echo "==> timing tkt serve's rebuild after one reply changes (on $work)" >&2
+read -r rebuild_ms visible_ms < <(python3 scripts/bench_serve.py "$tkt" "$work" "$reply_id" --runs 10)
 
 # Corpus facts for the caption.
 n_tickets=$(find "$tracker/tickets" -mindepth 1 -maxdepth 1 -type d | wc -l)
@@ -163,3 +177,8 @@ if [ -f "$data/generation.log" ]; then
 fi
 echo
 echo "$table"
+echo
+echo "\`tkt serve\` after one reply of $reply_id changes (median of 10): rebuild ${rebuild_ms} ms" \
+    "(reload, render, write); ${visible_ms} ms from the file write until an open page sees the" \
+    "new version (includes the 120 ms debounce)."
+

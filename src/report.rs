@@ -37,9 +37,11 @@ impl TicketFacts {
             {
                 facts.first_response = Some(entry.date);
             }
-            if entry.changes.iter().any(|c| {
-                c.field == "status" && c.to.as_deref() == Some(Status::Resolved.as_str())
-            }) {
+            if entry
+                .changes
+                .iter()
+                .any(|c| c.field == "status" && c.to.as_deref() == Some(Status::Resolved.as_str()))
+            {
                 facts.first_resolved.get_or_insert(entry.date);
                 facts.resolved = Some(entry.date);
             }
@@ -111,7 +113,9 @@ pub fn summarise<'a>(
         *priority.entry(t.priority).or_insert(0) += 1;
         *category.entry(t.category.as_str()).or_insert(0) += 1;
         if !t.status.is_done() {
-            *assignee.entry(t.assignee.as_deref().unwrap_or("")).or_insert(0) += 1;
+            *assignee
+                .entry(t.assignee.as_deref().unwrap_or(""))
+                .or_insert(0) += 1;
         }
         *opened.entry(week_of(t.created)).or_insert(0) += 1;
         if let Some(at) = f.first_response {
@@ -135,7 +139,10 @@ pub fn summarise<'a>(
             .collect(),
         by_category: in_config_order(
             category,
-            config.categories.iter().map(|c| (c.key.as_str(), c.name.as_str())),
+            config
+                .categories
+                .iter()
+                .map(|c| (c.key.as_str(), c.name.as_str())),
         ),
         open_by_assignee: assignee_counts(config, assignee),
         weeks: weekly(&opened, &resolved),
@@ -277,9 +284,24 @@ mod tests {
     fn resolution_is_the_last_resolve_and_on_the_spot_counts_at_creation() {
         let t = ticket(Status::Resolved, "2026-01-05T09:00:00Z");
         let timeline = [
-            entry("tomas", "2026-01-06T09:00:00Z", EntryKind::Event, Some(Status::Resolved)),
-            entry("priya", "2026-01-07T09:00:00Z", EntryKind::Event, Some(Status::Open)),
-            entry("tomas", "2026-01-08T09:00:00Z", EntryKind::Event, Some(Status::Resolved)),
+            entry(
+                "tomas",
+                "2026-01-06T09:00:00Z",
+                EntryKind::Event,
+                Some(Status::Resolved),
+            ),
+            entry(
+                "priya",
+                "2026-01-07T09:00:00Z",
+                EntryKind::Event,
+                Some(Status::Open),
+            ),
+            entry(
+                "tomas",
+                "2026-01-08T09:00:00Z",
+                EntryKind::Event,
+                Some(Status::Resolved),
+            ),
         ];
         let f = TicketFacts::of(&t, &timeline);
         assert_eq!(f.first_resolved, Some(at("2026-01-06T09:00:00Z")));
@@ -290,7 +312,10 @@ mod tests {
 
     #[test]
     fn weeks_start_on_monday_and_have_no_gaps() {
-        assert_eq!(week_of(at("2026-01-11T23:00:00Z")), "2026-01-05".parse().unwrap());
+        assert_eq!(
+            week_of(at("2026-01-11T23:00:00Z")),
+            "2026-01-05".parse().unwrap()
+        );
         let opened = BTreeMap::from([("2026-01-05".parse().unwrap(), 2)]);
         let resolved = BTreeMap::from([("2026-01-19".parse().unwrap(), 1)]);
         let weeks = weekly(&opened, &resolved);

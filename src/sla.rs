@@ -47,7 +47,12 @@ pub struct SlaCheck {
 
 /// Checks a ticket against its priority's targets; none if the config
 /// sets no target for that priority.
-pub fn check(config: &Config, ticket: &Ticket, facts: &TicketFacts, now: DateTime<Utc>) -> Vec<SlaCheck> {
+pub fn check(
+    config: &Config,
+    ticket: &Ticket,
+    facts: &TicketFacts,
+    now: DateTime<Utc>,
+) -> Vec<SlaCheck> {
     let Some(target) = config.sla.get(&ticket.priority) else {
         return vec![];
     };
@@ -115,9 +120,17 @@ mod tests {
     fn states() {
         let start = at("2026-01-05T09:00:00Z");
         let four_hours = 240;
-        let v = |done: Option<&str>, now: &str| verdict("x", start, four_hours, done.map(at), at(now)).state;
-        assert_eq!(v(Some("2026-01-05T12:00:00Z"), "2026-02-01T00:00:00Z"), SlaState::Met);
-        assert_eq!(v(Some("2026-01-05T13:01:00Z"), "2026-02-01T00:00:00Z"), SlaState::Breached);
+        let v = |done: Option<&str>, now: &str| {
+            verdict("x", start, four_hours, done.map(at), at(now)).state
+        };
+        assert_eq!(
+            v(Some("2026-01-05T12:00:00Z"), "2026-02-01T00:00:00Z"),
+            SlaState::Met
+        );
+        assert_eq!(
+            v(Some("2026-01-05T13:01:00Z"), "2026-02-01T00:00:00Z"),
+            SlaState::Breached
+        );
         assert_eq!(v(None, "2026-01-05T13:01:00Z"), SlaState::Breached);
         assert_eq!(v(None, "2026-01-05T12:00:00Z"), SlaState::AtRisk);
         assert_eq!(v(None, "2026-01-05T10:00:00Z"), SlaState::OnTrack);

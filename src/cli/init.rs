@@ -4,7 +4,7 @@ use super::session::Global;
 use crate::audit::commit_message;
 use crate::git::{Git, Identity};
 use crate::model::{is_valid_key, Config, Person, Role};
-use crate::store::{Transaction, CONFIG_FILE, CONFIG_HEADER, GITATTRIBUTES};
+use crate::store::{Transaction, CONFIG_FILE, CONFIG_HEADER, GITATTRIBUTES, GITIGNORE};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -47,6 +47,9 @@ pub fn run(global: &Global, args: InitArgs) -> Result<i32> {
     let mut tx = Transaction::new(&root);
     tx.create(CONFIG_FILE, yaml);
     tx.create(".gitattributes", GITATTRIBUTES);
+    if !root.join(".gitignore").exists() {
+        tx.create(".gitignore", GITIGNORE);
+    }
     for dir in ["tickets", "faq", "canned"] {
         tx.create(format!("{dir}/.gitkeep"), "");
     }

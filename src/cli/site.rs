@@ -126,9 +126,27 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<i32> {
             "cannot listen on {address}: {e}. Is another server using the port? Choose another with --port"
         ))
     })?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(args.port);
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .unwrap_or(args.port);
     let temp = tempfile::Builder::new().prefix("tkt-site-").tempdir()?;
     let out = args.out.clone().unwrap_or_else(|| temp.path().join("site"));
+
+    // Watch before the first build, so nothing written meanwhile is missed
+    // and "Serving" means changes are being followed.
+    let (tx, rx) = mpsc::channel();
+    let stop = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(Event::Stop);
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    let _watcher = if args.no_watch {
+        None
+    } else {
+        Some(watch(&tracker.root, tx)?)
+    };
 
     let started = Instant::now();
     let desk = Desk::load(&tracker)?;
@@ -138,7 +156,11 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<i32> {
     let mut site = Site::new(&tracker.root, &out, args.audience)?;
     site.progress = true;
     let stats = site.render_all(&desk)?;
-    eprintln!("Built {} pages in {:.2} s.", stats.pages, started.elapsed().as_secs_f64());
+    eprintln!(
+        "Built {} pages in {:.2} s.",
+        stats.pages,
+        started.elapsed().as_secs_f64()
+    );
 
     let shared = Arc::new(Shared {
         site_dir: out.canonicalize()?,
@@ -147,23 +169,29 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<i32> {
     });
     let server = Arc::new(server);
     let workers = spawn_workers(Arc::clone(&server), Arc::clone(&shared), 4);
-    let host = if args.bind.contains(':') { format!("[{}]", args.bind) } else { args.bind.clone() };
-    println!("Serving {} at http://{host}:{port}/ (Ctrl-C to stop)", tracker.config.name);
+    let host = if args.bind.contains(':') {
+        format!("[{}]", args.bind)
+    } else {
+        args.bind.clone()
+    };
+    println!(
+        "Serving {} at http://{host}:{port}/ (Ctrl-C to stop)",
+        tracker.config.name
+    );
     std::io::stdout().flush()?;
 
-    let (tx, rx) = mpsc::channel();
-    let stop = tx.clone();
-    ctrlc::set_handler(move || {
-        let _ = stop.send(Event::Stop);
-    })
-    .context("cannot install the Ctrl-C handler")?;
-    let _watcher = if args.no_watch { None } else { Some(watch(&tracker.root, tx)?) };
-    let mut rebuilder = Rebuilder { root: tracker.root.clone(), desk, site };
+    let mut rebuilder = Rebuilder {
+        root: tracker.root.clone(),
+        desk,
+        site,
+    };
     let out_real = shared.site_dir.clone();
     while let Ok(event) = rx.recv() {
         let Event::Changed(paths) = event else { break };
         let mut changes = Changes::default();
-        paths.iter().for_each(|p| changes.add(&tracker.root, &out_real, p));
+        paths
+            .iter()
+            .for_each(|p| changes.add(&tracker.root, &out_real, p));
         if settle(&rx, &mut changes, &tracker.root, &out_real) {
             break;
         }
@@ -221,9 +249,14 @@ fn watch(root: &Path, tx: mpsc::Sender<Event>) -> Result<Box<dyn notify::Watcher
     match notify::recommended_watcher(handler) {
         Ok(mut watcher) => match watcher.watch(root, RecursiveMode::Recursive) {
             Ok(()) => return Ok(Box::new(watcher)),
-            Err(e) => eprintln!("warning: cannot watch {} ({e}); polling every second instead", root.display()),
+            Err(e) => eprintln!(
+                "warning: cannot watch {} ({e}); polling every second instead",
+                root.display()
+            ),
         },
-        Err(e) => eprintln!("warning: file notifications unavailable ({e}); polling every second instead"),
+        Err(e) => {
+            eprintln!("warning: file notifications unavailable ({e}); polling every second instead")
+        }
     }
     let config = notify::Config::default().with_poll_interval(std::time::Duration::from_secs(1));
     let mut poller = notify::PollWatcher::new(handler_copy, config)?;

@@ -27,7 +27,11 @@ impl Git {
     /// the folios those commits touched. tkt's commits name their tickets
     /// in trailers; other commits are compared folder by folder under
     /// `tickets_dir`.
-    pub fn update_histories(&self, tickets_dir: &Path, known: &mut Histories) -> Result<Vec<String>> {
+    pub fn update_histories(
+        &self,
+        tickets_dir: &Path,
+        known: &mut Histories,
+    ) -> Result<Vec<String>> {
         let rel = self.relative(tickets_dir)?;
         let mut walk = self.repo.revwalk()?;
         match walk.push_head() {
@@ -89,8 +93,10 @@ impl Git {
                 .collect())
         };
         let mine = entries(commit)?;
-        let parents: Vec<HashMap<String, Oid>> =
-            commit.parents().map(|p| entries(&p)).collect::<Result<_>>()?;
+        let parents: Vec<HashMap<String, Oid>> = commit
+            .parents()
+            .map(|p| entries(&p))
+            .collect::<Result<_>>()?;
         let mut names: Vec<String> = mine.keys().cloned().collect();
         for parent in &parents {
             names.extend(parent.keys().filter(|k| !mine.contains_key(*k)).cloned());

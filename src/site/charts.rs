@@ -55,7 +55,10 @@ pub fn weekly(title: &str, weeks: &[WeekFlow]) -> String {
     );
     for (i, w) in weeks.iter().enumerate() {
         let x = 40.0 + slot * i as f64;
-        for (offset, value, class) in [(0.0, w.opened, "opened"), (bar + 1.0, w.resolved, "resolved")] {
+        for (offset, value, class) in [
+            (0.0, w.opened, "opened"),
+            (bar + 1.0, w.resolved, "resolved"),
+        ] {
             let h = scale(value);
             let _ = write!(
                 svg,
@@ -89,7 +92,13 @@ fn open(title: &str, width: u32, height: u32) -> String {
 /// Keys become CSS class suffixes: keep them to safe characters.
 fn css_key(key: &str) -> String {
     key.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -101,7 +110,11 @@ mod tests {
     fn labels_are_escaped_and_values_shown() {
         let svg = bars(
             "By <category>",
-            &[Count { key: "x\"y".into(), label: "<script>".into(), value: 7 }],
+            &[Count {
+                key: "x\"y".into(),
+                label: "<script>".into(),
+                value: 7,
+            }],
         );
         assert!(svg.contains("&lt;script&gt;"));
         assert!(svg.contains(">7</text>"));
@@ -113,7 +126,8 @@ mod tests {
     fn weekly_chart_has_a_bar_pair_per_week() {
         let weeks: Vec<WeekFlow> = (0..3)
             .map(|i| WeekFlow {
-                week: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + chrono::Duration::days(7 * i),
+                week: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+                    + chrono::Duration::days(7 * i),
                 opened: i as u64,
                 resolved: 1,
             })

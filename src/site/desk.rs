@@ -44,7 +44,9 @@ impl Desk {
         let history = std::thread::spawn(move || -> Result<Histories> {
             let mut histories = Histories::default();
             if let Ok(git) = Git::open(&root) {
-                git.update_histories(&tickets_dir, &mut histories)?;
+                super::timed("git history", || {
+                    git.update_histories(&tickets_dir, &mut histories)
+                })?;
             }
             Ok(histories)
         });
@@ -59,10 +61,9 @@ impl Desk {
             knowledge_errors: vec![],
             histories: Histories::default(),
         };
-        desk.read_tickets(tracker, &folios);
+        super::timed("read tickets", || desk.read_tickets(tracker, &folios));
         desk.reload_knowledge(tracker);
-        desk.histories = history
-            .join()
+        desk.histories = super::timed("wait for git history", || history.join())
             .map_err(|_| anyhow::anyhow!("reading the git history failed"))??;
         Ok(desk)
     }
@@ -178,7 +179,9 @@ fn keep_valid_slugs<T>(
                 errors.push(FileError {
                     path: dir.join(format!("{slug}.md")),
                     line: None,
-                    message: "the file name is not a valid slug (lowercase letters, digits and dashes)".into(),
+                    message:
+                        "the file name is not a valid slug (lowercase letters, digits and dashes)"
+                            .into(),
                 });
             }
             ok

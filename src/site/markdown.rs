@@ -72,7 +72,10 @@ mod tests {
     fn markdown_features() {
         let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ note[^1]\n\n[^1]: foot");
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains(r#"<input type="checkbox" checked="" disabled="">"#), "{html}");
+        assert!(
+            html.contains(r#"<input type="checkbox" checked="" disabled="">"#),
+            "{html}"
+        );
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("footnote"), "{html}");
     }
@@ -91,7 +94,18 @@ mod tests {
         ];
         for case in cases {
             let html = render(case).to_lowercase();
-            for bad in ["<script", "javascript:", "onerror", "onload", "onfocus", "<iframe", "<svg", "</textarea", "tracker.example", "type=\"text\""] {
+            for bad in [
+                "<script",
+                "javascript:",
+                "onerror",
+                "onload",
+                "onfocus",
+                "<iframe",
+                "<svg",
+                "</textarea",
+                "tracker.example",
+                "type=\"text\"",
+            ] {
                 assert!(!html.contains(bad), "{case:?} gave {html:?}");
             }
         }
@@ -99,6 +113,9 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(plain_text("# Title\n\nSome *bold* `code`."), "Title Some bold code.");
+        assert_eq!(
+            plain_text("# Title\n\nSome *bold* `code`."),
+            "Title Some bold code."
+        );
     }
 }

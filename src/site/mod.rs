@@ -28,6 +28,17 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use templates::Templates;
 
+/// Prints how long a build step took when `TKT_TIMINGS` is set, the way
+/// Zola reports its stages, so slow steps are found without a profiler.
+pub fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    if std::env::var_os("TKT_TIMINGS").is_some() {
+        eprintln!("timing: {step}: {} ms", started.elapsed().as_millis());
+    }
+    value
+}
+
 /// What a render did, for the command's summary line.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Stats {
@@ -76,7 +87,7 @@ impl Site {
         let mut stats = self.render(desk, &folios)?;
         let mut keep: BTreeSet<String> = self.shared_files.clone();
         keep.extend(self.ticket_files.values().flatten().cloned());
-        stats.removed = self.writer.prune(&keep)?;
+        stats.removed = timed("prune", || self.writer.prune(&keep))?;
         stats.files = keep.len();
         Ok(stats)
     }
@@ -92,15 +103,17 @@ impl Site {
         let mut gone = Vec::new();
         if self.audience == Audience::Internal {
             let bar = self.progress_bar(folios.len() as u64, started);
-            let rendered: Vec<(String, Vec<String>)> = folios
-                .par_iter()
-                .map(|folio| {
-                    let files = self.render_ticket(desk, &info, folio, now)?;
-                    bar.inc(1);
-                    self.reveal_progress(&bar, started);
-                    Ok((folio.clone(), files))
-                })
-                .collect::<Result<_>>()?;
+            let rendered: Vec<(String, Vec<String>)> = timed("ticket pages", || {
+                folios
+                    .par_iter()
+                    .map(|folio| {
+                        let files = self.render_ticket(desk, &info, folio, now)?;
+                        bar.inc(1);
+                        self.reveal_progress(&bar, started);
+                        Ok((folio.clone(), files))
+                    })
+                    .collect::<Result<_>>()
+            })?;
             bar.finish_and_clear();
             for (folio, files) in rendered {
                 stats.pages += files.iter().filter(|f| f.ends_with(".html")).count();
@@ -109,10 +122,14 @@ impl Site {
                 } else {
                     self.ticket_files.insert(folio, files.clone())
                 };
-                gone.extend(old.unwrap_or_default().into_iter().filter(|f| !files.contains(f)));
+                gone.extend(
+                    old.unwrap_or_default()
+                        .into_iter()
+                        .filter(|f| !files.contains(f)),
+                );
             }
         }
-        let shared = self.render_shared(desk, &info, now)?;
+        let shared = timed("shared pages", || self.render_shared(desk, &info, now))?;
         stats.pages += shared.iter().filter(|f| f.ends_with(".html")).count();
         gone.extend(self.shared_files.difference(&shared).cloned());
         self.shared_files = shared;
@@ -124,16 +141,27 @@ impl Site {
             stats.removed += 1;
         }
         stats.written = self.writer.take_changed().len();
-        stats.files = self.shared_files.len() + self.ticket_files.values().map(Vec::len).sum::<usize>();
+        stats.files =
+            self.shared_files.len() + self.ticket_files.values().map(Vec::len).sum::<usize>();
         Ok(stats)
     }
 
     fn is_produced(&self, path: &str) -> bool {
-        self.shared_files.contains(path) || self.ticket_files.values().any(|f| f.iter().any(|p| p == path))
+        self.shared_files.contains(path)
+            || self
+                .ticket_files
+                .values()
+                .any(|f| f.iter().any(|p| p == path))
     }
 
     /// A ticket's page, audit trail and attachments; the paths written.
-    fn render_ticket(&self, desk: &Desk, info: &SiteInfo, folio: &str, now: DateTime<Utc>) -> Result<Vec<String>> {
+    fn render_ticket(
+        &self,
+        desk: &Desk,
+        info: &SiteInfo,
+        folio: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
         let Some(record) = desk.tickets.get(folio) else {
             return Ok(vec![]);
         };
@@ -144,15 +172,27 @@ impl Site {
         ] {
             files.push(self.write_page(info, &page)?);
         }
-        let attachments = record.ticket.attachments.iter().chain(record.timeline.iter().flat_map(|(_, e)| &e.attachments));
+        let attachments = record
+            .ticket
+            .attachments
+            .iter()
+            .chain(record.timeline.iter().flat_map(|(_, e)| &e.attachments));
         for name in attachments {
-            let (Some(site_name), source) = (ticket::site_file_name(name), desk.ticket_dir(folio).join("attachments").join(name)) else {
+            let (Some(site_name), source) = (
+                ticket::site_file_name(name),
+                desk.ticket_dir(folio).join("attachments").join(name),
+            ) else {
                 continue;
             };
-            if !source.is_file() {
+            // Not through a symlink: one committed to the tracker could
+            // point anywhere on the machine that builds the site.
+            if !std::fs::symlink_metadata(&source).is_ok_and(|m| m.is_file()) {
                 continue;
             }
-            let output = Output { path: format!("tickets/{folio}/files/{site_name}"), content: Content::Copy(source) };
+            let output = Output {
+                path: format!("tickets/{folio}/files/{site_name}"),
+                content: Content::Copy(source),
+            };
             self.writer.write(&output)?;
             files.push(output.path);
         }
@@ -162,7 +202,12 @@ impl Site {
     }
 
     /// Everything but the ticket pages; returns the paths produced.
-    fn render_shared(&mut self, desk: &Desk, info: &SiteInfo, now: DateTime<Utc>) -> Result<BTreeSet<String>> {
+    fn render_shared(
+        &mut self,
+        desk: &Desk,
+        info: &SiteInfo,
+        now: DateTime<Utc>,
+    ) -> Result<BTreeSet<String>> {
         let internal = self.audience == Audience::Internal;
         let rows: BTreeMap<String, TicketRow> = desk
             .tickets
@@ -178,7 +223,7 @@ impl Site {
             .iter()
             .map(|(name, text)| Output::bytes(format!("assets/{name}"), text.as_bytes()))
             .collect();
-        let shards = self.search_shards(desk, internal);
+        let shards = timed("search index", || self.search_shards(desk, internal));
         let shard_paths: Vec<String> = shards.iter().map(|o| o.path.clone()).collect();
         outputs.extend(shards);
 
@@ -189,7 +234,11 @@ impl Site {
             overview::not_found(),
             knowledge::faq_index(&desk.config, &desk.faq),
         ];
-        pages.extend(desk.faq.iter().map(|(slug, f)| knowledge::faq_page(&desk.config, slug, f, self.audience)));
+        pages.extend(
+            desk.faq
+                .iter()
+                .map(|(slug, f)| knowledge::faq_page(&desk.config, slug, f, self.audience)),
+        );
         if !desk.errors().is_empty() {
             pages.push(overview::errors(desk, self.audience));
         }
@@ -200,14 +249,21 @@ impl Site {
             pages.push(lists::lists_index(&specs));
             pages.extend(specs.iter().flat_map(|s| lists::list_pages(s, &rows)));
             pages.push(knowledge::canned_index(&desk.config, &desk.canned));
-            pages.extend(desk.canned.iter().map(|(slug, c)| knowledge::canned_page(&desk.config, slug, c)));
+            pages.extend(
+                desk.canned
+                    .iter()
+                    .map(|(slug, c)| knowledge::canned_page(&desk.config, slug, c)),
+            );
             outputs.push(Output::bytes("data/tickets.js", tickets_script(&rows)));
         } else {
             pages.push(overview::home(desk));
         }
         let mut produced: BTreeSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
         outputs.par_iter().try_for_each(|o| self.writer.write(o))?;
-        let written: Vec<String> = pages.par_iter().map(|p| self.write_page(info, p)).collect::<Result<_>>()?;
+        let written: Vec<String> = pages
+            .par_iter()
+            .map(|p| self.write_page(info, p))
+            .collect::<Result<_>>()?;
         produced.extend(written);
         Ok(produced)
     }
@@ -269,27 +325,44 @@ impl Site {
                 (path, key, script)
             })
             .collect();
-        self.shard_cache = built.iter().map(|(p, k, s)| (p.clone(), (*k, s.clone()))).collect();
-        built.into_iter().map(|(path, _, script)| Output::bytes(path, script)).collect()
+        self.shard_cache = built
+            .iter()
+            .map(|(p, k, s)| (p.clone(), (*k, s.clone())))
+            .collect();
+        built
+            .into_iter()
+            .map(|(path, _, script)| Output::bytes(path, script))
+            .collect()
     }
 
     /// Renders a page through its template and writes it.
     fn write_page(&self, info: &SiteInfo, page: &Page) -> Result<String> {
         let mut context = tera::Context::new();
         context.insert("site", info);
-        context.insert("root", &if page.path == "404.html" { "/".to_string() } else { pages::root_for(&page.path) });
+        context.insert(
+            "root",
+            &if page.path == "404.html" {
+                "/".to_string()
+            } else {
+                pages::root_for(&page.path)
+            },
+        );
         context.insert("path", &page.path);
         context.insert("title", &page.title);
         context.insert("section", page.section);
         context.insert("page", &page.data);
-        let html = self.templates.tera.render(page.template, &context).map_err(|e| {
-            anyhow!(
-                "rendering {} with template {}: {}",
-                page.path,
-                page.template,
-                templates::describe(&e, Path::new("templates"))
-            )
-        })?;
+        let html = self
+            .templates
+            .tera
+            .render(page.template, &context)
+            .map_err(|e| {
+                anyhow!(
+                    "rendering {} with template {}: {}",
+                    page.path,
+                    page.template,
+                    templates::describe(&e, Path::new("templates"))
+                )
+            })?;
         self.writer.write(&Output::bytes(page.path.clone(), html))?;
         Ok(page.path.clone())
     }
@@ -307,7 +380,11 @@ impl Site {
 
     /// Draws the bar only on a terminal and once the render takes a while.
     fn reveal_progress(&self, bar: &ProgressBar, started: Instant) {
-        if self.progress && bar.is_hidden() && started.elapsed() > Duration::from_secs(1) && std::io::stderr().is_terminal() {
+        if self.progress
+            && bar.is_hidden()
+            && started.elapsed() > Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
@@ -317,15 +394,41 @@ impl Site {
 /// columns, for the client-side list.
 fn tickets_script(rows: &BTreeMap<String, TicketRow>) -> String {
     let columns = [
-        "folio", "url", "subject", "status", "priority", "category", "category_name", "assignee", "assignee_name",
-        "requester_name", "created", "updated", "age", "sla", "confidential",
+        "folio",
+        "url",
+        "subject",
+        "status",
+        "priority",
+        "category",
+        "category_name",
+        "assignee",
+        "assignee_name",
+        "requester_name",
+        "created",
+        "updated",
+        "age",
+        "sla",
+        "confidential",
     ];
     let data: Vec<serde_json::Value> = rows
         .values()
         .map(|r| {
             serde_json::json!([
-                r.folio, r.url, r.subject, r.status, r.priority, r.category, r.category_name, r.assignee,
-                r.assignee_name, r.requester_name, r.created, r.updated, r.age, r.sla, r.confidential
+                r.folio,
+                r.url,
+                r.subject,
+                r.status,
+                r.priority,
+                r.category,
+                r.category_name,
+                r.assignee,
+                r.assignee_name,
+                r.requester_name,
+                r.created,
+                r.updated,
+                r.age,
+                r.sla,
+                r.confidential
             ])
         })
         .collect();

@@ -28,7 +28,10 @@ pub struct Output {
 
 impl Output {
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Output {
-        Output { path: path.into(), content: Content::Bytes(bytes.into()) }
+        Output {
+            path: path.into(),
+            content: Content::Bytes(bytes.into()),
+        }
     }
 
     fn fingerprint(&self) -> u64 {
@@ -53,13 +56,17 @@ pub struct Writer {
     written: Mutex<HashMap<String, u64>>,
     /// Files written since the last `take_changed`.
     changed: Mutex<Vec<String>>,
+    /// The directory was empty when opened: nothing to prune.
+    fresh: bool,
 }
 
 impl Writer {
     /// Opens `dir` for a site, refusing a non-empty directory that tkt did
     /// not create (so `--out ~/Documents` cannot wipe anything).
     pub fn open(dir: &Path) -> Result<Writer> {
-        let has_files = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+        let has_files = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
         if has_files && !dir.join(MARKER).exists() {
             bail!(
                 "{} is not empty and was not made by `tkt build`; choose another --out directory or empty it",
@@ -73,6 +80,7 @@ impl Writer {
             dir: dir.to_path_buf(),
             written: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
+            fresh: !has_files,
         })
     }
 
@@ -84,16 +92,28 @@ impl Writer {
             return Ok(());
         }
         let target = self.dir.join(&output.path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        if !same_on_disk(&target, &output.content) {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            // Unlink first: rewriting a file in place makes ext4 flush it
+            // on close, which made rebuilds of a big site twice as slow.
+            let _ = std::fs::remove_file(&target);
+            match &output.content {
+                Content::Bytes(bytes) => std::fs::write(&target, bytes),
+                Content::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
+            }
+            .with_context(|| format!("cannot write {}", target.display()))?;
+            self.changed
+                .lock()
+                .expect("writer lock")
+                .push(output.path.clone());
         }
-        match &output.content {
-            Content::Bytes(bytes) => std::fs::write(&target, bytes),
-            Content::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
-        }
-        .with_context(|| format!("cannot write {}", target.display()))?;
-        self.written.lock().expect("writer lock").insert(output.path.clone(), fingerprint);
-        self.changed.lock().expect("writer lock").push(output.path.clone());
+        self.written
+            .lock()
+            .expect("writer lock")
+            .insert(output.path.clone(), fingerprint);
         Ok(())
     }
 
@@ -106,31 +126,62 @@ impl Writer {
 
     /// Removes every file under the directory that is not in `keep`, and
     /// directories left empty. Returns how many files went.
-    pub fn prune(&self, keep: &BTreeSet<String>) -> Result<usize> {
+    pub fn prune(&mut self, keep: &BTreeSet<String>) -> Result<usize> {
+        if std::mem::take(&mut self.fresh) {
+            return Ok(0);
+        }
         let mut removed = 0;
         prune_dir(&self.dir, "", keep, &mut removed)?;
-        self.written.lock().expect("writer lock").retain(|path, _| keep.contains(path));
+        self.written
+            .lock()
+            .expect("writer lock")
+            .retain(|path, _| keep.contains(path));
         Ok(removed)
     }
 }
 
-fn prune_dir(dir: &Path, prefix: &str, keep: &BTreeSet<String>, removed: &mut usize) -> Result<bool> {
+/// True when the file already holds these bytes (a rebuild of an existing
+/// site): it is left alone, keeping its modification time.
+fn same_on_disk(target: &Path, content: &Content) -> bool {
+    let Content::Bytes(bytes) = content else {
+        return false;
+    };
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.len() == bytes.len() as u64 => {
+            std::fs::read(target).is_ok_and(|old| old == *bytes)
+        }
+        _ => false,
+    }
+}
+
+fn prune_dir(
+    dir: &Path,
+    prefix: &str,
+    keep: &BTreeSet<String>,
+    removed: &mut usize,
+) -> Result<bool> {
     let mut empty = true;
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             if prune_dir(&path, &rel, keep, removed)? {
-                std::fs::remove_dir(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+                std::fs::remove_dir(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
             } else {
                 empty = false;
             }
         } else if prefix.is_empty() && name == MARKER || keep.contains(&rel) {
             empty = false;
         } else {
-            std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
             *removed += 1;
         }
     }

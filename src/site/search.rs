@@ -41,14 +41,22 @@ pub fn shard_script(kind: &str, docs: &[Doc]) -> String {
         .add_fields(&["title", "body"])
         .build();
     for doc in docs {
-        index.add_doc(&doc.id, [doc.title.as_str(), truncate(&doc.body, BODY_LIMIT)]);
+        index.add_doc(
+            &doc.id,
+            [doc.title.as_str(), truncate(&doc.body, BODY_LIMIT)],
+        );
     }
     let shard = Shard {
         kind,
         index,
         docs: docs
             .iter()
-            .map(|d| (d.id.as_str(), [d.title.as_str(), d.url.as_str(), d.meta.as_str()]))
+            .map(|d| {
+                (
+                    d.id.as_str(),
+                    [d.title.as_str(), d.url.as_str(), d.meta.as_str()],
+                )
+            })
             .collect(),
     };
     let json = serde_json::to_string(&shard).expect("an index always serialises");
@@ -82,7 +90,10 @@ mod tests {
         let script = shard_script("faq", &docs);
         assert!(script.starts_with("(window.tktSearch = window.tktSearch || []).push({"));
         assert!(script.contains("\"roller\""), "stemmed terms are indexed");
-        assert!(!script.contains("Clean the rollers"), "documents are not stored");
+        assert!(
+            !script.contains("Clean the rollers"),
+            "documents are not stored"
+        );
         assert!(script.contains("faq/scanner.html"));
     }
 }

@@ -43,7 +43,11 @@ pub struct Shared {
 }
 
 /// Starts `threads` workers answering requests until `stopping` is set.
-pub fn spawn_workers(server: Arc<Server>, shared: Arc<Shared>, threads: usize) -> Vec<std::thread::JoinHandle<()>> {
+pub fn spawn_workers(
+    server: Arc<Server>,
+    shared: Arc<Shared>,
+    threads: usize,
+) -> Vec<std::thread::JoinHandle<()>> {
     (0..threads)
         .map(|_| {
             let server = Arc::clone(&server);
@@ -64,15 +68,43 @@ pub fn spawn_workers(server: Arc<Server>, shared: Arc<Shared>, threads: usize) -
 fn answer(request: Request, shared: &Shared) {
     let head_only = *request.method() == Method::Head;
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(with_headers(Response::from_string("Only GET and HEAD are served.\n").with_status_code(405), "text/plain; charset=utf-8"));
+        let _ = request.respond(with_headers(
+            Response::from_string("Only GET and HEAD are served.\n").with_status_code(405),
+            "text/plain; charset=utf-8",
+        ));
         return;
     }
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/");
+    if let Some(location) = directory_redirect(&shared.site_dir, path, &url[path.len()..]) {
+        let mut response = with_headers(
+            Response::from_string(format!("See {location}\n")).with_status_code(301),
+            "text/plain; charset=utf-8",
+        );
+        response.add_header(header("Location", &location));
+        let _ = request.respond(response);
+        return;
+    }
     let (status, body, content_type, download) = match path {
-        "/__tkt/version" => (200, shared.version.load(Ordering::SeqCst).to_string().into_bytes(), "text/plain; charset=utf-8", false),
-        "/__tkt/reload.js" => (200, RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8", false),
-        _ => match resolve(&shared.site_dir, path).and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
+        "/__tkt/version" => (
+            200,
+            shared
+                .version
+                .load(Ordering::SeqCst)
+                .to_string()
+                .into_bytes(),
+            "text/plain; charset=utf-8",
+            false,
+        ),
+        "/__tkt/reload.js" => (
+            200,
+            RELOAD_JS.as_bytes().to_vec(),
+            "text/javascript; charset=utf-8",
+            false,
+        ),
+        _ => match resolve(&shared.site_dir, path)
+            .and_then(|file| Some((std::fs::read(&file).ok()?, file)))
+        {
             Some((bytes, file)) => {
                 let (content_type, download) = content_type(&file, &shared.site_dir);
                 let bytes = if content_type.starts_with("text/html") {
@@ -83,12 +115,17 @@ fn answer(request: Request, shared: &Shared) {
                 (200, bytes, content_type, download)
             }
             None => {
-                let page = std::fs::read(shared.site_dir.join("404.html")).unwrap_or_else(|_| b"Not found\n".to_vec());
+                let page = std::fs::read(shared.site_dir.join("404.html"))
+                    .unwrap_or_else(|_| b"Not found\n".to_vec());
                 (404, page, "text/html; charset=utf-8", false)
             }
         },
     };
-    let mut response = with_headers(Response::from_data(if head_only { vec![] } else { body }).with_status_code(StatusCode(status)), content_type);
+    let mut response = with_headers(
+        Response::from_data(if head_only { vec![] } else { body })
+            .with_status_code(StatusCode(status)),
+        content_type,
+    );
     if download {
         response.add_header(header("Content-Disposition", "attachment"));
     }
@@ -104,7 +141,8 @@ fn with_headers<R: std::io::Read>(mut response: Response<R>, content_type: &str)
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header names and values are valid")
 }
 
 /// Maps a URL path to a file inside `site`, or `None` (a 404) for
@@ -134,11 +172,31 @@ pub fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     (real.starts_with(&root) && real.is_file()).then_some(real)
 }
 
+/// Where to send a request for a directory without its trailing slash
+/// (`/tickets/TKT001` → `/tickets/TKT001/`), so that the relative links of
+/// its index.html resolve; `None` for anything else. The location is
+/// always a path on this server, never `//host`.
+fn directory_redirect(site: &Path, path: &str, query: &str) -> Option<String> {
+    if path.ends_with('/') || !resolve(site, path)?.ends_with("index.html") {
+        return None;
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    if percent_decode_str(last).decode_utf8().ok()? == "index.html" {
+        return None;
+    }
+    let location = format!("/{}/{query}", path.trim_start_matches('/'));
+    location.is_ascii().then_some(location)
+}
+
 /// The content type a file is served with, and whether it should be
 /// downloaded rather than shown. Attachments (under `files/`) are shown
 /// only when they are inert types; anything else is a download.
 pub fn content_type(file: &Path, site: &Path) -> (&'static str, bool) {
-    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let is_attachment = file
         .strip_prefix(site.canonicalize().unwrap_or_default())
         .ok()
@@ -173,7 +231,10 @@ pub fn content_type(file: &Path, site: &Path) -> (&'static str, bool) {
 /// Adds the reload script before `</body>`.
 fn inject_reload(mut html: Vec<u8>, version: u64) -> Vec<u8> {
     let tag = format!("<script src=\"/__tkt/reload.js\" data-version=\"{version}\"></script>\n");
-    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
     html.splice(at..at, tag.into_bytes());
     html
 }
@@ -195,12 +256,40 @@ mod tests {
         assert_eq!(resolve(&site, "/"), Some(real("index.html")));
         assert_eq!(resolve(&site, "/faq/"), Some(real("faq/index.html")));
         assert_eq!(resolve(&site, "/faq"), Some(real("faq/index.html")));
-        for bad in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/faq/..%5c..%5csecret.txt", "/.tkt-site", "//etc/passwd", "/nope.html", "/%ff"] {
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/faq/..%5c..%5csecret.txt",
+            "/.tkt-site",
+            "//etc/passwd",
+            "/nope.html",
+            "/%ff",
+        ] {
             assert_eq!(resolve(&site, bad), None, "{bad}");
+        }
+        assert_eq!(
+            directory_redirect(&site, "/faq", "").as_deref(),
+            Some("/faq/")
+        );
+        assert_eq!(
+            directory_redirect(&site, "//faq", "?q=1").as_deref(),
+            Some("/faq/?q=1")
+        );
+        for no in [
+            "/faq/",
+            "/faq/index.html",
+            "/",
+            "/index.html",
+            "/nope",
+            "/../faq",
+        ] {
+            assert_eq!(directory_redirect(&site, no, ""), None, "{no}");
         }
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("link.txt")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("link.txt"))
+                .unwrap();
             assert_eq!(resolve(&site, "/link.txt"), None);
         }
     }
@@ -211,8 +300,14 @@ mod tests {
         let site = dir.path();
         let at = |p: &str| content_type(&site.canonicalize().unwrap().join(p), site);
         assert_eq!(at("tickets/TKT001/files/a.png"), ("image/png", false));
-        assert_eq!(at("tickets/TKT001/files/a.html.download"), ("application/octet-stream", true));
-        assert_eq!(at("tickets/TKT001/files/a.svg"), ("application/octet-stream", true));
+        assert_eq!(
+            at("tickets/TKT001/files/a.html.download"),
+            ("application/octet-stream", true)
+        );
+        assert_eq!(
+            at("tickets/TKT001/files/a.svg"),
+            ("application/octet-stream", true)
+        );
         assert_eq!(at("index.html").0, "text/html; charset=utf-8");
         assert_eq!(at("assets/app.js").0, "text/javascript; charset=utf-8");
     }
@@ -221,6 +316,9 @@ mod tests {
     fn reload_script_goes_before_body_end() {
         let html = inject_reload(b"<html><body>x</body></html>".to_vec(), 7);
         let text = String::from_utf8(html).unwrap();
-        assert!(text.contains("data-version=\"7\"></script>\n</body>"), "{text}");
+        assert!(
+            text.contains("data-version=\"7\"></script>\n</body>"),
+            "{text}"
+        );
     }
 }

@@ -9,28 +9,70 @@ use tera::Tera;
 /// Tera templates shipped in the binary, by name.
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../site-templates/base.html")),
-    ("macros.html", include_str!("../../site-templates/macros.html")),
-    ("dashboard.html", include_str!("../../site-templates/dashboard.html")),
+    (
+        "macros.html",
+        include_str!("../../site-templates/macros.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../site-templates/dashboard.html"),
+    ),
     ("home.html", include_str!("../../site-templates/home.html")),
-    ("tickets.html", include_str!("../../site-templates/tickets.html")),
+    (
+        "tickets.html",
+        include_str!("../../site-templates/tickets.html"),
+    ),
     ("list.html", include_str!("../../site-templates/list.html")),
-    ("lists.html", include_str!("../../site-templates/lists.html")),
-    ("ticket.html", include_str!("../../site-templates/ticket.html")),
-    ("history.html", include_str!("../../site-templates/history.html")),
-    ("faq_index.html", include_str!("../../site-templates/faq_index.html")),
+    (
+        "lists.html",
+        include_str!("../../site-templates/lists.html"),
+    ),
+    (
+        "ticket.html",
+        include_str!("../../site-templates/ticket.html"),
+    ),
+    (
+        "history.html",
+        include_str!("../../site-templates/history.html"),
+    ),
+    (
+        "faq_index.html",
+        include_str!("../../site-templates/faq_index.html"),
+    ),
     ("faq.html", include_str!("../../site-templates/faq.html")),
-    ("canned_index.html", include_str!("../../site-templates/canned_index.html")),
-    ("canned.html", include_str!("../../site-templates/canned.html")),
-    ("reports.html", include_str!("../../site-templates/reports.html")),
-    ("register.html", include_str!("../../site-templates/register.html")),
-    ("search.html", include_str!("../../site-templates/search.html")),
-    ("errors.html", include_str!("../../site-templates/errors.html")),
+    (
+        "canned_index.html",
+        include_str!("../../site-templates/canned_index.html"),
+    ),
+    (
+        "canned.html",
+        include_str!("../../site-templates/canned.html"),
+    ),
+    (
+        "reports.html",
+        include_str!("../../site-templates/reports.html"),
+    ),
+    (
+        "register.html",
+        include_str!("../../site-templates/register.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../site-templates/search.html"),
+    ),
+    (
+        "errors.html",
+        include_str!("../../site-templates/errors.html"),
+    ),
     ("404.html", include_str!("../../site-templates/404.html")),
 ];
 
 /// Static files copied to `assets/`, by name.
 pub const ASSETS: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../site-templates/static/style.css")),
+    (
+        "style.css",
+        include_str!("../../site-templates/static/style.css"),
+    ),
     ("app.js", include_str!("../../site-templates/static/app.js")),
     (
         "elasticlunr.min.js",
@@ -70,10 +112,29 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!("{}", describe(&e, &dir)))?;
         Ok(Templates { tera, assets })
     }
+}
+
+/// HTML escaping for text and double- or single-quoted attribute values.
+/// Unlike Tera's default it leaves `/` alone, which needs no escaping and
+/// keeps links readable.
+fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn user_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
@@ -84,7 +145,11 @@ fn user_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();
         if path.is_file() {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             if !name.starts_with('.') {
                 files.push((name, path));
             }

@@ -41,7 +41,9 @@ impl Changes {
         };
         let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
         match parts.as_slice() {
-            [".git", "HEAD"] | [".git", "refs", ..] | [".git", "packed-refs"] => self.history = true,
+            [".git", "HEAD"] | [".git", "refs", ..] | [".git", "packed-refs"] => {
+                self.history = true
+            }
             [".git", ..] => {}
             ["tickets", folio, ..] => {
                 self.tickets.insert(folio.to_string());
@@ -96,7 +98,12 @@ mod tests {
         let root = Path::new("/t");
         let out = Path::new("/t/_site");
         let mut c = Changes::default();
-        for p in ["/t/_site/index.html", "/t/.git/objects/ab/cd", "/t/README.md", "/elsewhere/x"] {
+        for p in [
+            "/t/_site/index.html",
+            "/t/.git/objects/ab/cd",
+            "/t/README.md",
+            "/elsewhere/x",
+        ] {
             c.add(root, out, Path::new(p));
         }
         assert!(c.is_empty(), "{c:?}");

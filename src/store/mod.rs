@@ -28,6 +28,11 @@ pub const GITATTRIBUTES: &str = "\
 tickets/*/attachments/** -text -diff
 ";
 
+/// What `tkt init` writes to `.gitignore` (when there is none): the
+/// default output of `tkt build` is generated, not history.
+pub const GITIGNORE: &str =
+    "# Written by `tkt init`: the site `tkt build` writes by default.\n/_site/\n";
+
 /// The comment `tkt init` puts above the generated configuration.
 pub const CONFIG_HEADER: &str = "# tkt helpdesk configuration: people, categories (with their forms and\n# responsible people), SLA targets per priority and saved views.\n# The format is documented in docs/FORMAT.md of the tkt repository.\n";
 

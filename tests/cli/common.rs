@@ -78,8 +78,34 @@ impl Desk {
         desk
     }
 
+    /// A copy of the repository's `example-repo/` tracker, committed in
+    /// one commit to a fresh git repository of its own.
+    #[allow(dead_code)]
+    pub fn example() -> Desk {
+        let desk = Desk::bare_repo();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
+        for entry in walkdir::WalkDir::new(&source) {
+            let entry = entry.unwrap();
+            let target = desk.root.join(entry.path().strip_prefix(&source).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        desk.git(&["add", "-A"]);
+        desk.git(&["commit", "-qm", "import the example tracker"]);
+        desk
+    }
+
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tkt").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The tkt binary as a plain `std::process::Command` (for long-running
+    /// children such as `tkt serve`), with the same environment as `cmd`.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tkt"));
         cmd.current_dir(&self.root)
             .env("HOME", self.tmp.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")

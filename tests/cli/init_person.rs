@@ -12,6 +12,7 @@ fn init_creates_a_committed_tracker() {
     contains(&config, "email: ana@example.org");
     contains(&config, "role: admin");
     contains(&desk.read(".gitattributes"), "*.md text eol=lf");
+    contains(&desk.read(".gitignore"), "/_site/");
     for dir in ["tickets", "faq", "canned"] {
         assert!(desk.path(dir).is_dir(), "{dir}");
     }

@@ -7,4 +7,5 @@ mod git_behaviour;
 mod init_person;
 mod list_show;
 mod new;
+mod site;
 mod workflow;

@@ -21,7 +21,10 @@ struct FaqGroup<'a> {
 
 fn category_name(config: &Config, key: Option<&str>) -> String {
     match key {
-        Some(k) => config.category(k).map(|c| c.name.clone()).unwrap_or_else(|| k.to_string()),
+        Some(k) => config
+            .category(k)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| k.to_string()),
         None => "General".to_string(),
     }
 }
@@ -29,7 +32,11 @@ fn category_name(config: &Config, key: Option<&str>) -> String {
 /// `faq/index.html`: entries grouped by category (config order), with the
 /// FAQ search box.
 pub fn faq_index(config: &Config, faq: &[(String, Faq)]) -> Page {
-    let mut keys: Vec<Option<&str>> = config.categories.iter().map(|c| Some(c.key.as_str())).collect();
+    let mut keys: Vec<Option<&str>> = config
+        .categories
+        .iter()
+        .map(|c| Some(c.key.as_str()))
+        .collect();
     for (_, f) in faq {
         if !keys.contains(&f.category.as_deref()) {
             keys.push(f.category.as_deref());
@@ -42,13 +49,24 @@ pub fn faq_index(config: &Config, faq: &[(String, Faq)]) -> Page {
             entries: faq
                 .iter()
                 .filter(|(_, f)| f.category.as_deref() == key)
-                .map(|(slug, f)| FaqLink { slug, title: &f.title, url: format!("faq/{slug}.html"), tags: &f.tags })
+                .map(|(slug, f)| FaqLink {
+                    slug,
+                    title: &f.title,
+                    url: format!("faq/{slug}.html"),
+                    tags: &f.tags,
+                })
                 .collect(),
         })
         .filter(|g| !g.entries.is_empty())
         .collect();
     let data = serde_json::json!({ "groups": groups, "total": faq.len() });
-    Page::new("faq/index.html", "faq_index.html", "Frequently asked questions", "faq", data)
+    Page::new(
+        "faq/index.html",
+        "faq_index.html",
+        "Frequently asked questions",
+        "faq",
+        data,
+    )
 }
 
 /// `faq/<slug>.html`. The source ticket is linked on internal builds only.
@@ -67,7 +85,13 @@ pub fn faq_page(config: &Config, slug: &str, faq: &Faq, audience: Audience) -> P
         "updated": faq.updated.or(faq.created).map(format_date),
         "source": source,
     });
-    Page::new(format!("faq/{slug}.html"), "faq.html", faq.title.clone(), "faq", data)
+    Page::new(
+        format!("faq/{slug}.html"),
+        "faq.html",
+        faq.title.clone(),
+        "faq",
+        data,
+    )
 }
 
 /// `canned/index.html` (internal only).
@@ -83,7 +107,13 @@ pub fn canned_index(config: &Config, canned: &[(String, Canned)]) -> Page {
             })
         })
         .collect();
-    Page::new("canned/index.html", "canned_index.html", "Canned answers", "canned", serde_json::json!({ "answers": items }))
+    Page::new(
+        "canned/index.html",
+        "canned_index.html",
+        "Canned answers",
+        "canned",
+        serde_json::json!({ "answers": items }),
+    )
 }
 
 /// `canned/<slug>.html`: the template text as written, and rendered.
@@ -97,5 +127,11 @@ pub fn canned_page(config: &Config, slug: &str, canned: &Canned) -> Page {
         "body": markdown::render(&canned.body),
         "author": canned.author.as_deref().map(|a| name_of(config, a)),
     });
-    Page::new(format!("canned/{slug}.html"), "canned.html", canned.title.clone(), "canned", data)
+    Page::new(
+        format!("canned/{slug}.html"),
+        "canned.html",
+        canned.title.clone(),
+        "canned",
+        data,
+    )
 }

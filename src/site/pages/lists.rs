@@ -37,25 +37,74 @@ pub fn specs(desk: &Desk, rows: &BTreeMap<String, TicketRow>) -> Vec<ListSpec> {
     let config = &desk.config;
     let mut specs = Vec::new();
     for status in Status::ALL {
-        let filter = Filter { status: vec![status], ..Filter::default() };
-        specs.push(spec(desk, "status", status.as_str(), format!("Status: {status}"), "", &filter));
+        let filter = Filter {
+            status: vec![status],
+            ..Filter::default()
+        };
+        specs.push(spec(
+            desk,
+            "status",
+            status.as_str(),
+            format!("Status: {status}"),
+            "",
+            &filter,
+        ));
     }
     for category in &config.categories {
-        let filter = Filter { category: vec![category.key.clone()], ..Filter::default() };
-        specs.push(spec(desk, "category", &category.key, format!("Category: {}", category.name), NOT_CLOSED, &filter));
+        let filter = Filter {
+            category: vec![category.key.clone()],
+            ..Filter::default()
+        };
+        specs.push(spec(
+            desk,
+            "category",
+            &category.key,
+            format!("Category: {}", category.name),
+            NOT_CLOSED,
+            &filter,
+        ));
     }
     for person in config.people.iter().filter(|p| p.role.is_staff()) {
-        let filter = Filter { assignee: vec![person.key.clone()], ..Filter::default() };
-        specs.push(spec(desk, "assignee", &person.key, format!("Assigned to {}", person.name), NOT_CLOSED, &filter));
+        let filter = Filter {
+            assignee: vec![person.key.clone()],
+            ..Filter::default()
+        };
+        specs.push(spec(
+            desk,
+            "assignee",
+            &person.key,
+            format!("Assigned to {}", person.name),
+            NOT_CLOSED,
+            &filter,
+        ));
     }
-    let filter = Filter { assignee: vec!["none".into()], ..Filter::default() };
-    specs.push(spec(desk, "assignee", "unassigned", "Unassigned".into(), NOT_CLOSED, &filter));
+    let filter = Filter {
+        assignee: vec!["none".into()],
+        ..Filter::default()
+    };
+    specs.push(spec(
+        desk,
+        "assignee",
+        "unassigned",
+        "Unassigned".into(),
+        NOT_CLOSED,
+        &filter,
+    ));
     for state in ["breached", "at-risk"] {
-        let folios = sorted(desk, |folio, t| !t.status.is_done() && rows.get(folio).is_some_and(|r| r.sla == state));
+        let folios = sorted(desk, |folio, t| {
+            !t.status.is_done() && rows.get(folio).is_some_and(|r| r.sla == state)
+        });
         specs.push(ListSpec {
             group: "sla",
             key: state.into(),
-            title: format!("SLA {}", if state == "breached" { "breached" } else { "at risk" }),
+            title: format!(
+                "SLA {}",
+                if state == "breached" {
+                    "breached"
+                } else {
+                    "at risk"
+                }
+            ),
             note: "Unfinished tickets only, as of the data's snapshot time.",
             folios,
         });
@@ -63,13 +112,27 @@ pub fn specs(desk: &Desk, rows: &BTreeMap<String, TicketRow>) -> Vec<ListSpec> {
     for view in &config.views {
         let filter = Filter::from_view(view);
         let title = view.title.clone().unwrap_or_else(|| view.name.clone());
-        specs.push(spec(desk, "view", &view.name, format!("View: {title}"), "", &filter));
+        specs.push(spec(
+            desk,
+            "view",
+            &view.name,
+            format!("View: {title}"),
+            "",
+            &filter,
+        ));
     }
     specs.retain(|s| crate::model::is_valid_key(&s.key));
     specs
 }
 
-fn spec(desk: &Desk, group: &'static str, key: &str, title: String, note: &'static str, filter: &Filter) -> ListSpec {
+fn spec(
+    desk: &Desk,
+    group: &'static str,
+    key: &str,
+    title: String,
+    note: &'static str,
+    filter: &Filter,
+) -> ListSpec {
     ListSpec {
         group,
         key: key.to_string(),
@@ -112,7 +175,13 @@ struct ListData<'a> {
 /// The pages of one list: `index.html`, `page-2.html`, …
 pub fn list_pages(spec: &ListSpec, rows: &BTreeMap<String, TicketRow>) -> Vec<Page> {
     let pages = spec.folios.len().div_ceil(PER_PAGE).max(1);
-    let file = |n: usize| if n == 1 { "index.html".to_string() } else { format!("page-{n}.html") };
+    let file = |n: usize| {
+        if n == 1 {
+            "index.html".to_string()
+        } else {
+            format!("page-{n}.html")
+        }
+    };
     (1..=pages)
         .map(|n| {
             let chunk = spec.folios.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE);
@@ -123,13 +192,27 @@ pub fn list_pages(spec: &ListSpec, rows: &BTreeMap<String, TicketRow>) -> Vec<Pa
                 page: n,
                 pages,
                 links: (1..=pages)
-                    .map(|m| PageLink { number: m, href: file(m), current: m == n })
+                    .map(|m| PageLink {
+                        number: m,
+                        href: file(m),
+                        current: m == n,
+                    })
                     .collect(),
                 prev: (n > 1).then(|| file(n - 1)),
                 next: (n < pages).then(|| file(n + 1)),
             };
-            let title = if n == 1 { spec.title.clone() } else { format!("{} (page {n})", spec.title) };
-            Page::new(format!("{}/{}", spec.dir(), file(n)), "list.html", title, "lists", data)
+            let title = if n == 1 {
+                spec.title.clone()
+            } else {
+                format!("{} (page {n})", spec.title)
+            };
+            Page::new(
+                format!("{}/{}", spec.dir(), file(n)),
+                "list.html",
+                title,
+                "lists",
+                data,
+            )
         })
         .collect()
 }
@@ -162,10 +245,20 @@ pub fn lists_index(specs: &[ListSpec]) -> Page {
         lists: specs
             .iter()
             .filter(|s| s.group == group)
-            .map(|s| ListLink { title: s.title.clone(), url: s.url(), count: s.folios.len() })
+            .map(|s| ListLink {
+                title: s.title.clone(),
+                url: s.url(),
+                count: s.folios.len(),
+            })
             .collect(),
     })
     .filter(|g| !g.lists.is_empty())
     .collect();
-    Page::new("lists/index.html", "lists.html", "All lists", "lists", serde_json::json!({ "groups": groups }))
+    Page::new(
+        "lists/index.html",
+        "lists.html",
+        "All lists",
+        "lists",
+        serde_json::json!({ "groups": groups }),
+    )
 }

@@ -42,7 +42,13 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(path: impl Into<String>, template: &'static str, title: impl Into<String>, section: &'static str, data: impl Serialize) -> Page {
+    pub fn new(
+        path: impl Into<String>,
+        template: &'static str,
+        title: impl Into<String>,
+        section: &'static str,
+        data: impl Serialize,
+    ) -> Page {
         Page {
             path: path.into(),
             template,
@@ -142,7 +148,11 @@ impl TicketRow {
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| t.category.clone()),
             assignee: t.assignee.clone().unwrap_or_default(),
-            assignee_name: t.assignee.as_deref().map(|a| name_of(config, a)).unwrap_or_default(),
+            assignee_name: t
+                .assignee
+                .as_deref()
+                .map(|a| name_of(config, a))
+                .unwrap_or_default(),
             requester_name: name_of(config, &t.requester),
             created: format_date(t.created),
             updated: format_date(record.facts.last_activity),

@@ -24,7 +24,11 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
     let mut open: Vec<&TicketRow> = rows.values().filter(|r| !is_done(r.status)).collect();
     open.sort_by(|a, b| (&a.created, &a.folio).cmp(&(&b.created, &b.folio)));
     let oldest: Vec<&TicketRow> = open.iter().take(DASHBOARD_ROWS).copied().collect();
-    let mut breached: Vec<&TicketRow> = open.iter().filter(|r| r.sla == "breached").copied().collect();
+    let mut breached: Vec<&TicketRow> = open
+        .iter()
+        .filter(|r| r.sla == "breached")
+        .copied()
+        .collect();
     let breached_total = breached.len();
     breached.truncate(DASHBOARD_ROWS);
     let at_risk = open.iter().filter(|r| r.sla == "at-risk").count();
@@ -48,7 +52,13 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         "status_chart": charts::bars("Tickets by status", &summary.by_status),
     });
     let _ = desk;
-    Page::new("index.html", "dashboard.html", "Dashboard", "dashboard", data)
+    Page::new(
+        "index.html",
+        "dashboard.html",
+        "Dashboard",
+        "dashboard",
+        data,
+    )
 }
 
 fn is_done(status: &str) -> bool {
@@ -83,7 +93,13 @@ pub fn reports(summary: &Summary, audience: Audience) -> Page {
             "weekly": charts::weekly("Opened and resolved per week (last 26 weeks)", weeks),
         },
     });
-    Page::new("reports/index.html", "reports.html", "Reports", "reports", data)
+    Page::new(
+        "reports/index.html",
+        "reports.html",
+        "Reports",
+        "reports",
+        data,
+    )
 }
 
 /// `register.html`: how to ask for help, from the config's categories
@@ -127,7 +143,13 @@ pub fn register(desk: &Desk) -> Page {
         })
         .collect();
     let data = serde_json::json!({ "categories": categories, "sla": sla });
-    Page::new("register.html", "register.html", "How to ask for help", "register", data)
+    Page::new(
+        "register.html",
+        "register.html",
+        "How to ask for help",
+        "register",
+        data,
+    )
 }
 
 /// `tickets/index.html`: the filterable list, whose rows load from the
@@ -141,12 +163,24 @@ pub fn ticket_list(desk: &Desk) -> Page {
         "assignees": config.people.iter().filter(|p| p.role.is_staff()).map(|p| serde_json::json!({"key": p.key, "name": p.name})).collect::<Vec<_>>(),
         "total": desk.tickets.len(),
     });
-    Page::new("tickets/index.html", "tickets.html", "Tickets", "tickets", data)
+    Page::new(
+        "tickets/index.html",
+        "tickets.html",
+        "Tickets",
+        "tickets",
+        data,
+    )
 }
 
 /// `search.html`: searches the shards listed on the page.
 pub fn search(shards: &[String]) -> Page {
-    Page::new("search.html", "search.html", "Search", "search", serde_json::json!({ "shards": shards }))
+    Page::new(
+        "search.html",
+        "search.html",
+        "Search",
+        "search",
+        serde_json::json!({ "shards": shards }),
+    )
 }
 
 /// `errors.html`, written by `--keep-going` builds with bad files.
@@ -162,11 +196,23 @@ pub fn errors(desk: &Desk, audience: Audience) -> Page {
             })
         })
         .collect();
-    Page::new("errors.html", "errors.html", "Files that could not be read", "errors", serde_json::json!({ "errors": errors }))
+    Page::new(
+        "errors.html",
+        "errors.html",
+        "Files that could not be read",
+        "errors",
+        serde_json::json!({ "errors": errors }),
+    )
 }
 
 /// `404.html`, for servers that show it for missing pages. Its links are
 /// absolute because it is served at any depth.
 pub fn not_found() -> Page {
-    Page::new("404.html", "404.html", "Page not found", "", serde_json::json!({}))
+    Page::new(
+        "404.html",
+        "404.html",
+        "Page not found",
+        "",
+        serde_json::json!({}),
+    )
 }

@@ -104,10 +104,19 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
         subject: &t.subject,
         status: t.status.as_str(),
         priority: t.priority.as_str(),
-        category: category.map(|c| c.name.clone()).unwrap_or_else(|| t.category.clone()),
-        assignee: t.assignee.as_deref().map(|a| name_of(config, a)).unwrap_or_default(),
+        category: category
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| t.category.clone()),
+        assignee: t
+            .assignee
+            .as_deref()
+            .map(|a| name_of(config, a))
+            .unwrap_or_default(),
         requester: name_of(config, &t.requester),
-        requester_email: config.person(&t.requester).map(|p| p.email.clone()).unwrap_or_default(),
+        requester_email: config
+            .person(&t.requester)
+            .map(|p| p.email.clone())
+            .unwrap_or_default(),
         created: format_time(t.created),
         updated: format_time(record.facts.last_activity),
         related: t.related.as_deref(),
@@ -120,18 +129,30 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
             .map(|a| ActionItem {
                 text: a.text.clone(),
                 done: a.done,
-                who: a.who.as_deref().map(|w| name_of(config, w)).unwrap_or_default(),
+                who: a
+                    .who
+                    .as_deref()
+                    .map(|w| name_of(config, w))
+                    .unwrap_or_default(),
                 when: a.when.map(format_time).unwrap_or_default(),
             })
             .collect(),
         description: markdown::render(&t.description),
         timeline: timeline(config, record),
         attachments: attachments(&t.attachments),
-        solution: t.solution.as_deref().map(markdown::render).unwrap_or_default(),
+        solution: t
+            .solution
+            .as_deref()
+            .map(markdown::render)
+            .unwrap_or_default(),
         sla: crate::sla::check(config, t, &record.facts, now)
             .into_iter()
             .map(|c| SlaItem {
-                target: if c.target == "first_response" { "First response" } else { "Resolution" },
+                target: if c.target == "first_response" {
+                    "First response"
+                } else {
+                    "Resolution"
+                },
                 allowed: human_duration(c.allowed),
                 due: format_time(c.due),
                 done: c.done.map(format_time).unwrap_or_default(),
@@ -140,7 +161,13 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
             .collect(),
     };
     let title = format!("{} · {}", t.id, t.subject);
-    Page::new(format!("tickets/{}/index.html", t.id), "ticket.html", title, "tickets", data)
+    Page::new(
+        format!("tickets/{}/index.html", t.id),
+        "ticket.html",
+        title,
+        "tickets",
+        data,
+    )
 }
 
 fn timeline(config: &Config, record: &Record) -> Vec<TimelineItem> {
@@ -189,7 +216,10 @@ pub fn site_file_name(name: &str) -> Option<String> {
     if unsafe_name {
         return None;
     }
-    let extension = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase()).unwrap_or_default();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, x)| x.to_ascii_lowercase())
+        .unwrap_or_default();
     Some(if ACTIVE_EXTENSIONS.contains(&extension.as_str()) {
         format!("{name}{DEFANG_SUFFIX}")
     } else {
@@ -246,7 +276,10 @@ mod tests {
     fn attachment_names_cannot_escape_or_run() {
         assert_eq!(site_file_name("scan.png").as_deref(), Some("scan.png"));
         assert_eq!(site_file_name("x.HTML").as_deref(), Some("x.HTML.download"));
-        assert_eq!(site_file_name("logo.svg").as_deref(), Some("logo.svg.download"));
+        assert_eq!(
+            site_file_name("logo.svg").as_deref(),
+            Some("logo.svg.download")
+        );
         for bad in ["../x", "a/b", ".git", "", "a\\b", "a\u{1}b"] {
             assert_eq!(site_file_name(bad), None, "{bad:?}");
         }

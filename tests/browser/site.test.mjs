@@ -1,0 +1,466 @@
+// Real-browser tests of the site `tkt build` and `tkt serve` make from the
+// example tracker. Run by .ci/run (not by `cargo test`):
+//
+//   (cd tests/browser && npm ci) && cargo build --locked
+//   TKT_BIN=target/debug/tkt node --test tests/browser/site.test.mjs
+//
+// Needs Chromium at /usr/bin/chromium (or $CHROMIUM_BIN). If Chromium cannot
+// start, every test fails with a message saying so: nothing is skipped.
+
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const EXAMPLE = path.join(PROJECT, "example-repo");
+// $TKT_BIN is taken as given (relative to the current folder); the default is
+// the project's debug build.
+const TKT_BIN = process.env.TKT_BIN ? path.resolve(process.env.TKT_BIN) : path.join(PROJECT, "target", "debug", "tkt");
+const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/** How long a page may take to show what it should (they take milliseconds). */
+const WAIT_MS = 10_000;
+/** How long `tkt serve` may take to rebuild and the open page to reload. */
+const RELOAD_MS = 20_000;
+
+// ---------------------------------------------------------------- helpers
+
+/** Environment for tkt: no pinned clock, tracker or user from the caller. */
+function tktEnv() {
+  const env = { ...process.env, NO_COLOR: "1" };
+  for (const k of ["TKT_NOW", "TKT_DIR", "TKT_USER", "VISUAL", "EDITOR"]) delete env[k];
+  return env;
+}
+
+function tkt(args, opts = {}) {
+  const r = spawnSync(TKT_BIN, args, { encoding: "utf8", env: tktEnv(), timeout: 120_000, ...opts });
+  if (r.error) throw new Error(`could not run ${TKT_BIN} ${args.join(" ")}: ${r.error.message}`);
+  assert.equal(r.status, 0, `tkt ${args.join(" ")} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function git(cwd, args) {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+  assert.equal(r.status, 0, `git ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** A copy of example-repo (without a built _site) in a new folder under `tmp`. */
+function copyExample(tmp, name) {
+  const dest = path.join(tmp, name);
+  fs.cpSync(EXAMPLE, dest, {
+    recursive: true,
+    filter: (src) => path.relative(EXAMPLE, src).split(path.sep)[0] !== "_site",
+  });
+  return dest;
+}
+
+/** Top-level scalar keys of a Markdown file's YAML front matter. */
+function frontMatter(file) {
+  const text = fs.readFileSync(file, "utf8");
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  assert.ok(m, `${file} has no front matter`);
+  const out = {};
+  for (const line of m[1].split(/\r?\n/)) {
+    const kv = /^([A-Za-z_]\w*):\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    let v = kv[2].trim();
+    if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) v = v.slice(1, -1).replace(/''/g, "'");
+    else if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = JSON.parse(v);
+    out[kv[1]] = v;
+  }
+  return out;
+}
+
+/** Every ticket of a tracker folder: folio, front matter and reply count. */
+function readTickets(repo) {
+  const dir = path.join(repo, "tickets");
+  return fs
+    .readdirSync(dir)
+    .filter((f) => fs.existsSync(path.join(dir, f, "ticket.md")))
+    .sort()
+    .map((folio) => ({ folio, ...frontMatter(path.join(dir, folio, "ticket.md")), replies: replyCount(repo, folio) }));
+}
+
+function replyCount(repo, folio) {
+  const dir = path.join(repo, "tickets", folio, "replies");
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".md")).length : 0;
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".txt": "text/plain; charset=utf-8",
+  ".log": "text/plain; charset=utf-8",
+};
+
+/** A plain static file server for the built site, as any web host would be. */
+function staticServer(root) {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer((req, res) => {
+      let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (rel.endsWith("/")) rel += "index.html";
+      const file = path.join(root, path.normalize(rel));
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+        return;
+      }
+      res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
+      fs.createReadStream(file).pipe(res);
+    });
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------- fixture
+
+let tmp;
+let site;
+let repo;
+let tickets;
+let context;
+let server;
+let launchError;
+const bases = {};
+
+before(async () => {
+  assert.ok(
+    fs.existsSync(TKT_BIN),
+    `tkt binary not found at ${TKT_BIN}: run \`cargo build\` first or set TKT_BIN`,
+  );
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tkt-browser-"));
+  repo = copyExample(tmp, "tracker");
+  site = path.join(tmp, "site");
+  tkt(["--dir", repo, "build", "--out", site]);
+  assert.ok(fs.existsSync(path.join(site, "index.html")), "tkt build wrote no index.html");
+  tickets = readTickets(repo);
+  assert.ok(tickets.length > 5, "example-repo should have tickets");
+
+  server = await staticServer(site);
+  bases.http = `http://127.0.0.1:${server.address().port}/`;
+  bases.file = pathToFileURL(site).href + "/";
+
+  const profile = fs.mkdtempSync(path.join(tmp, "chromium-profile-"));
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+    });
+  } catch (err) {
+    // Not thrown here (that would only "cancel" the tests): every test
+    // that needs a page fails with this message instead.
+    launchError = new Error(
+      `CHROMIUM COULD NOT START (${CHROMIUM}); the browser tests cannot run.\n` +
+        `Install it with \`apt-get install -y chromium chromium-driver\` or set CHROMIUM_BIN.\n` +
+        `Cause: ${err.message}`,
+    );
+    return;
+  }
+  context.setDefaultTimeout(WAIT_MS);
+});
+
+after(async () => {
+  await context?.close().catch(() => {});
+  await new Promise((r) => (server ? server.close(r) : r()));
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A new tab that records script errors, console errors and failed loads. */
+async function openPage(url) {
+  if (launchError) throw launchError;
+  assert.ok(context, "Chromium did not start");
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    // Chromium asks every http origin for /favicon.ico; the site has none.
+    if (m.type() === "error" && !/^http:\/\/[^/]+\/favicon\.ico$/.test(m.location().url)) {
+      errors.push(`console error: ${m.text()} (${m.location().url})`);
+    }
+  });
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText || "";
+    // A reload cancels the polling fetch in flight; that is not a fault.
+    if (!why.includes("ERR_ABORTED")) errors.push(`request failed: ${r.url()} ${why}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  if (url) await page.goto(url);
+  return { page, errors };
+}
+
+async function done({ page, errors }) {
+  await page.close();
+  assert.deepEqual(errors, [], `the page reported errors:\n${errors.join("\n")}`);
+}
+
+/** Parses "N of M tickets match." */
+async function ticketCount(page) {
+  const text = (await page.textContent("#ticket-count")).trim();
+  const m = /^(\d+) of (\d+) tickets? match\.$/.exec(text);
+  assert.ok(m, `unexpected #ticket-count text: ${JSON.stringify(text)}`);
+  return { shown: Number(m[1]), total: Number(m[2]) };
+}
+
+/** Waits until the list shows `n` matches (the count and the rows agree). */
+async function waitForCount(page, n) {
+  await page.waitForFunction(
+    (n) => {
+      const c = document.getElementById("ticket-count").textContent.trim();
+      return c.startsWith(n + " of ") && document.querySelectorAll("#ticket-results tbody tr").length === Math.min(n, 50);
+    },
+    n,
+    { timeout: WAIT_MS },
+  );
+}
+
+/** The cells of every shown row, as text. */
+function rowCells(page) {
+  return page.$$eval("#ticket-results tbody tr", (trs) =>
+    trs.map((tr) => Array.from(tr.cells, (td) => td.textContent.trim())),
+  );
+}
+const COL = { folio: 0, subject: 1, status: 2, priority: 3, category: 4, assignee: 5 };
+
+// ---------------------------------------------------------------- built site
+
+for (const kind of ["http", "file"]) {
+  describe(`built site over ${kind}://`, () => {
+    test("FAQ search finds an entry by a word of its text", async () => {
+      const entry = frontMatter(path.join(repo, "faq", "scanner-paper-jams.md"));
+      const p = await openPage(bases[kind] + "faq/index.html");
+      const { page } = p;
+      // "rollers" is only in the body of that entry, not in its title.
+      await page.fill("#faq-search input[name=q]", "rollers");
+      const link = page.locator("#faq-results ol.results li a", { hasText: entry.title });
+      await link.waitFor();
+      assert.match(await link.getAttribute("href"), /(^|\/)faq\/scanner-paper-jams\.html$/);
+      await link.click();
+      await page.waitForURL(/\/faq\/scanner-paper-jams\.html$/);
+      assert.equal((await page.textContent("main h1")).trim(), entry.title);
+
+      // A word found nowhere says so and lists nothing.
+      await page.goBack();
+      await page.fill("#faq-search input[name=q]", "zzxqqwords");
+      await page.locator("#faq-results", { hasText: "Nothing found" }).waitFor();
+      assert.equal(await page.locator("#faq-results li").count(), 0);
+      await done(p);
+    });
+
+    test("search.html?q= finds a ticket by a word of its subject", async () => {
+      const t = tickets.find((t) => t.folio === "TKT009");
+      assert.match(t.subject, /streaks/, "example TKT009's subject changed; pick another word");
+      const p = await openPage(bases[kind] + "search.html?q=streaks");
+      const { page } = p;
+      const link = page.locator(`#search-results li a[href$="tickets/${t.folio}/index.html"]`);
+      await link.waitFor();
+      assert.ok((await link.textContent()).includes(t.subject), `result text: ${await link.textContent()}`);
+      assert.match(await page.textContent("#search-status"), /^\d+\+? results? for “streaks”\.$/);
+      assert.equal(await page.inputValue("#site-q"), "streaks");
+      await link.click();
+      await page.waitForURL(new RegExp(`/tickets/${t.folio}/index\\.html$`));
+      await done(p);
+    });
+
+    test("the header search box leads to results", async () => {
+      const p = await openPage(bases[kind] + "tickets/TKT001/index.html");
+      const { page } = p;
+      await page.fill("#site-q", "streaks");
+      await page.press("#site-q", "Enter");
+      await page.waitForURL(/\/search\.html\?q=streaks$/);
+      await page.locator('#search-results li a[href$="tickets/TKT009/index.html"]').waitFor();
+      await done(p);
+    });
+
+    test("ticket list filters narrow the list", async () => {
+      const p = await openPage(bases[kind] + "tickets/index.html");
+      const { page } = p;
+      const notClosed = tickets.filter((t) => t.status !== "closed").length;
+      await page.locator("#ticket-results").waitFor({ state: "visible" });
+      await waitForCount(page, notClosed);
+      assert.deepEqual(await ticketCount(page), { shown: notClosed, total: tickets.length });
+
+      // Every status, closed ones too.
+      await page.selectOption("#ticket-filters select[name=status]", "*");
+      await waitForCount(page, tickets.length);
+
+      // One status: fewer rows, each of that status.
+      const open = tickets.filter((t) => t.status === "open");
+      assert.ok(open.length > 0 && open.length < notClosed);
+      await page.selectOption("#ticket-filters select[name=status]", "open");
+      await waitForCount(page, open.length);
+      let rows = await rowCells(page);
+      assert.deepEqual(rows.map((r) => r[COL.folio]).sort(), open.map((t) => t.folio).sort());
+      for (const r of rows) assert.equal(r[COL.status], "open", `row ${r[COL.folio]}`);
+      assert.match(page.url(), /#status=open$/);
+
+      // One category, any status.
+      await page.selectOption("#ticket-filters select[name=status]", "*");
+      const technical = tickets.filter((t) => t.category === "technical");
+      const techName = (await page.textContent('#ticket-filters select[name=category] option[value="technical"]')).trim();
+      await page.selectOption("#ticket-filters select[name=category]", "technical");
+      await waitForCount(page, technical.length);
+      assert.ok(technical.length < tickets.length);
+      rows = await rowCells(page);
+      assert.deepEqual(rows.map((r) => r[COL.folio]).sort(), technical.map((t) => t.folio).sort());
+      for (const r of rows) assert.equal(r[COL.category], techName, `row ${r[COL.folio]}`);
+
+      // Text narrows further: every row shown mentions the word.
+      const scanner = technical.filter((t) => /scanner/i.test(t.subject));
+      assert.ok(scanner.length > 0 && scanner.length < technical.length);
+      await page.fill("#ticket-filters input[name=text]", "Scanner");
+      await waitForCount(page, scanner.length);
+      rows = await rowCells(page);
+      for (const r of rows) assert.match(r[COL.subject], /scanner/i, `row ${r[COL.folio]}`);
+
+      // A folio finds exactly its ticket.
+      await page.selectOption("#ticket-filters select[name=category]", "");
+      await page.fill("#ticket-filters input[name=text]", "TKT004");
+      await waitForCount(page, 1);
+      rows = await rowCells(page);
+      assert.equal(rows[0][COL.folio], "TKT004");
+      const link = page.locator('#ticket-results tbody tr a[href$="tickets/TKT004/index.html"]');
+      await link.click();
+      await page.waitForURL(/\/tickets\/TKT004\/index\.html$/);
+      await done(p);
+    });
+
+    test("ticket list reads its filters from the address", async () => {
+      const wait = tickets.filter((t) => t.status === "waiting-on-requester");
+      const p = await openPage(bases[kind] + "tickets/index.html#status=waiting-on-requester");
+      const { page } = p;
+      await waitForCount(page, wait.length);
+      assert.equal(await page.inputValue("#ticket-filters select[name=status]"), "waiting-on-requester");
+      const rows = await rowCells(page);
+      for (const r of rows) assert.equal(r[COL.status], "waiting on requester", `row ${r[COL.folio]}`);
+      await done(p);
+    });
+
+    test("ticket pages show one timeline entry per reply file", async () => {
+      const p = await openPage();
+      const { page } = p;
+      for (const t of tickets) {
+        await page.goto(bases[kind] + `tickets/${t.folio}/index.html`);
+        const h1 = (await page.textContent("main h1")).replace(/\s+/g, " ").trim();
+        assert.equal(h1, `${t.folio} ${t.subject}`);
+        assert.equal(
+          await page.locator(".timeline .entry").count(),
+          t.replies,
+          `${t.folio}: .timeline .entry count vs reply files`,
+        );
+        if (t.replies === 0) assert.match(await page.textContent(".timeline"), /No replies yet/);
+      }
+      assert.ok(tickets.some((t) => t.replies > 5), "expected a ticket with a long timeline");
+      await done(p);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- tkt serve
+
+describe("tkt serve", () => {
+  let live;
+  let child;
+  let output = "";
+
+  before(async () => {
+    live = copyExample(tmp, "live");
+    git(live, ["init", "-q"]);
+    git(live, ["config", "user.name", "Browser Test"]);
+    git(live, ["config", "user.email", "browser-test@example.org"]);
+    git(live, ["config", "commit.gpgsign", "false"]);
+    git(live, ["add", "-A"]);
+    git(live, ["commit", "-q", "-m", "Example tracker"]);
+
+    child = spawn(TKT_BIN, ["--dir", live, "serve", "--port", "0"], {
+      env: tktEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d) => (output += d));
+    bases.serve = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`tkt serve printed no address in 60 s:\n${output}`)), 60_000);
+      child.on("exit", (code, sig) => reject(new Error(`tkt serve exited early (${code ?? sig}):\n${output}`)));
+      child.stdout.on("data", (d) => {
+        output += d;
+        const m = /^Serving .* at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C to stop\)$/m.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+  });
+
+  after(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGINT");
+      const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+  });
+
+  test("an open ticket page reloads itself after a reply", async () => {
+    const t = tickets.find((t) => !["closed", "resolved"].includes(t.status) && t.replies > 0);
+    assert.ok(t, "expected an open ticket with replies in example-repo");
+    const p = await openPage(bases.serve + `tickets/${t.folio}/index.html`);
+    const { page } = p;
+    assert.equal(await page.locator('script[src="/__tkt/reload.js"]').count(), 1, "reload script not injected");
+    assert.equal(await page.locator(".timeline .entry").count(), t.replies);
+    await page.evaluate(() => (window.__notReloadedYet = true));
+
+    const text = `Browser reload check ${process.pid}-${Date.now()}`;
+    tkt(["--dir", live, "--as", "tomas", "reply", t.folio, "-m", text]);
+    assert.equal(replyCount(live, t.folio), t.replies + 1, "tkt reply wrote no reply file");
+
+    // No navigation from here: the page must reload by itself.
+    await page
+      .locator(".timeline .entry", { hasText: text })
+      .waitFor({ timeout: RELOAD_MS })
+      .catch((e) => {
+        throw new Error(`the open page did not show the new reply within ${RELOAD_MS / 1000} s: ${e.message}\n` + `tkt serve said:\n${output}`);
+      });
+    // The reply's file and its commit may each cause a rebuild, so the page
+    // may reload twice: wait for the state rather than read it once.
+    await page.waitForFunction(
+      (n) => window.__notReloadedYet === undefined && document.querySelectorAll(".timeline .entry").length === n,
+      t.replies + 1,
+      { timeout: WAIT_MS },
+    );
+    await done(p);
+  });
+
+  test("tkt serve stops cleanly on SIGINT", async () => {
+    const exited = new Promise((r) => child.once("exit", (code, sig) => r({ code, sig })));
+    child.kill("SIGINT");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const { code, sig } = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, `tkt serve exit ${code ?? sig} after SIGINT:\n${output}`);
+  });
+});
