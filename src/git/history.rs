@@ -22,7 +22,35 @@ impl Histories {
     }
 }
 
+/// The on-disk form of `Histories`, in `.git/tkt/`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheFile {
+    version: u32,
+    head: String,
+    by_ticket: HashMap<String, Vec<CommitInfo>>,
+}
+
+const CACHE_VERSION: u32 = 1;
+
 impl Git {
+    /// Every ticket's audit trail. The result of the last walk is kept in
+    /// `.git/tkt/` (like git's own commit-graph file), so a build only
+    /// reads the commits made since; a missing, unreadable or outdated
+    /// cache just means a full walk.
+    pub fn cached_histories(&self, tickets_dir: &Path) -> Result<Histories> {
+        let rel = self.relative(tickets_dir)?;
+        let name = format!("histories-{}.json", rel.replace(['/', '\\'], "_"));
+        let path = self.repo.path().join("tkt").join(name);
+        let mut known = read_cache(&path).unwrap_or_default();
+        let before = known.head;
+        self.update_histories(tickets_dir, &mut known)?;
+        if known.head != before {
+            // A cache that cannot be written only costs speed.
+            let _ = write_cache(&path, &known);
+        }
+        Ok(known)
+    }
+
     /// Extends `known` with the commits made since its head and returns
     /// the folios those commits touched. tkt's commits name their tickets
     /// in trailers; other commits are compared folder by folder under
@@ -108,4 +136,33 @@ impl Git {
         });
         Ok(names)
     }
+}
+
+fn read_cache(path: &Path) -> Option<Histories> {
+    let bytes = std::fs::read(path).ok()?;
+    let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
+    if file.version != CACHE_VERSION {
+        return None;
+    }
+    Some(Histories {
+        head: Some(Oid::from_str(&file.head).ok()?),
+        by_ticket: file.by_ticket,
+    })
+}
+
+fn write_cache(path: &Path, histories: &Histories) -> Result<()> {
+    let Some(head) = histories.head else {
+        return Ok(());
+    };
+    let file = CacheFile {
+        version: CACHE_VERSION,
+        head: head.to_string(),
+        by_ticket: histories.by_ticket.clone(),
+    };
+    let dir = path.parent().expect("the cache lives in .git/tkt");
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), &file)?;
+    tmp.persist(path)?;
+    Ok(())
 }

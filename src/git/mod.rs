@@ -30,7 +30,7 @@ pub struct Git {
 }
 
 /// One commit of a ticket's audit trail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CommitInfo {
     pub hash: String,
     pub short: String,

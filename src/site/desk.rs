@@ -9,7 +9,7 @@ use crate::store::{FileError, Tracker};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// One ticket with what its page needs.
@@ -19,6 +19,11 @@ pub struct Record {
     /// Entries oldest first, with their file names.
     pub timeline: Vec<(String, Entry)>,
     pub facts: TicketFacts,
+    /// Attachments (of the ticket and its entries) that exist as plain
+    /// files, not symlinks, in its `attachments/` folder.
+    pub attachments: BTreeSet<String>,
+    /// Plain text the search index holds for the ticket, made once at load.
+    pub search_text: String,
 }
 
 /// The loaded tracker.
@@ -42,13 +47,10 @@ impl Desk {
         let tickets_dir = tracker.tickets_dir();
         let root = tracker.root.clone();
         let history = std::thread::spawn(move || -> Result<Histories> {
-            let mut histories = Histories::default();
-            if let Ok(git) = Git::open(&root) {
-                super::timed("git history", || {
-                    git.update_histories(&tickets_dir, &mut histories)
-                })?;
+            match Git::open(&root) {
+                Ok(git) => super::timed("git history", || git.cached_histories(&tickets_dir)),
+                Err(_) => Ok(Histories::default()),
             }
-            Ok(histories)
         });
         let folios = tracker.folios()?;
         let mut desk = Desk {
@@ -149,11 +151,31 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         .map(|(path, entry)| (file_name(&path), entry))
         .collect();
     let facts = TicketFacts::of(&ticket, timeline.iter().map(|(_, e)| e));
+    let search_text = format!(
+        "{} {} {} {}",
+        ticket.tags.join(" "),
+        ticket.related.as_deref().unwrap_or(""),
+        super::markdown::plain_text(&ticket.description),
+        ticket.solution.as_deref().unwrap_or("")
+    );
+    let folder = tracker.ticket_dir(folio).join("attachments");
+    let attachments = ticket
+        .attachments
+        .iter()
+        .chain(timeline.iter().flat_map(|(_, e)| &e.attachments))
+        .filter(|name| {
+            crate::site::pages::ticket::site_file_name(name).is_some()
+                && std::fs::symlink_metadata(folder.join(name)).is_ok_and(|m| m.is_file())
+        })
+        .cloned()
+        .collect();
     (
         Some(Record {
             ticket,
             timeline,
             facts,
+            attachments,
+            search_text,
         }),
         loaded.errors,
     )

@@ -14,8 +14,12 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .set_tag_attribute_value("input", "disabled", "")
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-        // Content links cannot know where pages live in the site.
-        .url_relative(UrlRelative::Deny)
+        // Content links cannot know where pages live in the site; only
+        // in-page links (footnotes) stay, pointed at the prefixed ids.
+        .url_relative(UrlRelative::Custom(Box::new(in_page_link)))
+        // Footnote targets keep their ids, prefixed so content can never
+        // take over an id the site's own pages or scripts use.
+        .add_generic_attributes(["id"])
         .id_prefix(Some("md-"))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("input", "type") if value != "checkbox" => None,
@@ -26,6 +30,11 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         });
     b
 });
+
+fn in_page_link(url: &str) -> Option<Cow<'_, str>> {
+    let fragment = url.strip_prefix('#')?;
+    Some(Cow::Owned(format!("#md-{fragment}")))
+}
 
 /// Renders Markdown (tables, task lists, footnotes, strikethrough) to
 /// sanitised HTML.
@@ -72,12 +81,21 @@ mod tests {
     fn markdown_features() {
         let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ note[^1]\n\n[^1]: foot");
         assert!(html.contains("<table>"), "{html}");
+        let checked = html
+            .split("<input")
+            .nth(1)
+            .unwrap_or("")
+            .split('>')
+            .next()
+            .unwrap_or("");
+        for attribute in [r#"type="checkbox""#, r#"checked="""#, r#"disabled="""#] {
+            assert!(checked.contains(attribute), "{html}");
+        }
+        assert!(html.contains("<del>old</del>"), "{html}");
         assert!(
-            html.contains(r#"<input type="checkbox" checked="" disabled="">"#),
+            html.contains(r##"href="#md-1""##) && html.contains(r#"id="md-1""#),
             "{html}"
         );
-        assert!(html.contains("<del>old</del>"), "{html}");
-        assert!(html.contains("footnote"), "{html}");
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct Site {
     shared_files: BTreeSet<String>,
     /// Search shard scripts by path, keyed by a hash of their documents.
     shard_cache: HashMap<String, (u64, String)>,
+    /// A hash of each page's template and data when it was last rendered:
+    /// a page whose inputs did not change is not rendered again.
+    page_memo: std::sync::Mutex<HashMap<String, u64>>,
     /// Show progress on a terminal once a render passes a second.
     pub progress: bool,
 }
@@ -71,6 +74,7 @@ impl Site {
             ticket_files: HashMap::new(),
             shared_files: BTreeSet::new(),
             shard_cache: HashMap::new(),
+            page_memo: Default::default(),
             progress: false,
         })
     }
@@ -78,6 +82,7 @@ impl Site {
     /// Reloads templates (after a change under `templates/`).
     pub fn reload_templates(&mut self, root: &Path) -> Result<()> {
         self.templates = Templates::load(root)?;
+        self.page_memo.lock().expect("memo lock").clear();
         Ok(())
     }
 
@@ -138,6 +143,8 @@ impl Site {
                 continue;
             }
             let _ = std::fs::remove_file(self.writer.dir.join(&path));
+            self.writer.forget(&path);
+            self.page_memo.lock().expect("memo lock").remove(&path);
             stats.removed += 1;
         }
         stats.written = self.writer.take_changed().len();
@@ -170,25 +177,15 @@ impl Site {
             ticket::ticket_page(&desk.config, record, now),
             ticket::history_page(record, desk.histories.of(folio)),
         ] {
-            files.push(self.write_page(info, &page)?);
+            files.push(self.write_page(info, page)?);
         }
-        let attachments = record
-            .ticket
-            .attachments
-            .iter()
-            .chain(record.timeline.iter().flat_map(|(_, e)| &e.attachments));
-        for name in attachments {
-            let (Some(site_name), source) = (
-                ticket::site_file_name(name),
-                desk.ticket_dir(folio).join("attachments").join(name),
-            ) else {
+        // Only checked plain files (`Record::attachments`): a symlink
+        // committed to the tracker could point anywhere on this machine.
+        for name in &record.attachments {
+            let Some(site_name) = ticket::site_file_name(name) else {
                 continue;
             };
-            // Not through a symlink: one committed to the tracker could
-            // point anywhere on the machine that builds the site.
-            if !std::fs::symlink_metadata(&source).is_ok_and(|m| m.is_file()) {
-                continue;
-            }
+            let source = desk.ticket_dir(folio).join("attachments").join(name);
             let output = Output {
                 path: format!("tickets/{folio}/files/{site_name}"),
                 content: Content::Copy(source),
@@ -228,7 +225,7 @@ impl Site {
         outputs.extend(shards);
 
         let mut pages = vec![
-            overview::reports(&summary, self.audience),
+            overview::reports(desk, &summary, self.audience),
             overview::register(desk),
             overview::search(&shard_paths),
             overview::not_found(),
@@ -261,7 +258,7 @@ impl Site {
         let mut produced: BTreeSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
         outputs.par_iter().try_for_each(|o| self.writer.write(o))?;
         let written: Vec<String> = pages
-            .par_iter()
+            .into_par_iter()
             .map(|p| self.write_page(info, p))
             .collect::<Result<_>>()?;
         produced.extend(written);
@@ -293,13 +290,7 @@ impl Site {
                         Doc {
                             id: t.id.clone(),
                             title: format!("{} · {}", t.id, t.subject),
-                            body: format!(
-                                "{} {} {} {}",
-                                t.tags.join(" "),
-                                t.related.as_deref().unwrap_or(""),
-                                markdown::plain_text(&t.description),
-                                t.solution.as_deref().unwrap_or("")
-                            ),
+                            body: r.search_text.clone(),
                             url: pages::ticket_url(&t.id),
                             meta: format!("{} · {}", t.status, t.category),
                         }
@@ -335,22 +326,33 @@ impl Site {
             .collect()
     }
 
-    /// Renders a page through its template and writes it.
-    fn write_page(&self, info: &SiteInfo, page: &Page) -> Result<String> {
-        let mut context = tera::Context::new();
-        context.insert("site", info);
-        context.insert(
-            "root",
-            &if page.path == "404.html" {
-                "/".to_string()
-            } else {
-                pages::root_for(&page.path)
-            },
-        );
-        context.insert("path", &page.path);
-        context.insert("title", &page.title);
-        context.insert("section", page.section);
-        context.insert("page", &page.data);
+    /// Renders a page through its template and writes it, unless its
+    /// inputs are those of its last render.
+    fn write_page(&self, info: &SiteInfo, page: Page) -> Result<String> {
+        let inputs = {
+            use std::hash::{Hash, Hasher};
+            let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+            (page.template, &page.title, page.section).hash(&mut h.0);
+            let _ = serde_json::to_writer(&mut h, &(info, &page.data));
+            h.0.finish()
+        };
+        if self.page_memo.lock().expect("memo lock").get(&page.path) == Some(&inputs) {
+            return Ok(page.path);
+        }
+        let root = if page.path == "404.html" {
+            "/".to_string()
+        } else {
+            pages::root_for(&page.path)
+        };
+        // Built as one value so the page data is moved, not copied.
+        let context = tera::Context::from_value(serde_json::json!({
+            "site": info,
+            "root": root,
+            "path": page.path,
+            "title": page.title,
+            "section": page.section,
+            "page": page.data,
+        }))?;
         let html = self
             .templates
             .tera
@@ -364,7 +366,11 @@ impl Site {
                 )
             })?;
         self.writer.write(&Output::bytes(page.path.clone(), html))?;
-        Ok(page.path.clone())
+        self.page_memo
+            .lock()
+            .expect("memo lock")
+            .insert(page.path.clone(), inputs);
+        Ok(page.path)
     }
 
     fn progress_bar(&self, len: u64, _started: Instant) -> ProgressBar {
@@ -387,6 +393,20 @@ impl Site {
         {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+    }
+}
+
+/// Feeds serialised bytes straight into a hasher, without a buffer.
+struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(&mut self.0, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

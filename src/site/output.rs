@@ -117,6 +117,11 @@ impl Writer {
         Ok(())
     }
 
+    /// Drops what this writer knows of a file removed by the caller.
+    pub fn forget(&self, path: &str) {
+        self.written.lock().expect("writer lock").remove(path);
+    }
+
     /// The paths written since the last call, sorted.
     pub fn take_changed(&self) -> Vec<String> {
         let mut changed = std::mem::take(&mut *self.changed.lock().expect("writer lock"));

@@ -65,8 +65,6 @@ pub struct SiteInfo {
     pub name: String,
     pub audience: &'static str,
     pub internal: bool,
-    /// "As of" time of the data, the latest activity in the tracker.
-    pub snapshot: String,
     /// Files left out because they could not be read (`--keep-going`).
     pub errors: usize,
 }
@@ -77,7 +75,6 @@ impl SiteInfo {
             name: desk.config.name.clone(),
             audience: audience.as_str(),
             internal: audience == Audience::Internal,
-            snapshot: format_time(desk.snapshot()),
             errors: desk.errors().len(),
         }
     }

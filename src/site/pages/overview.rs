@@ -34,6 +34,7 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
     let at_risk = open.iter().filter(|r| r.sla == "at-risk").count();
     let link = |group: &str, key: &str| Some(format!("lists/{group}/{key}/index.html"));
     let data = serde_json::json!({
+        "as_of": super::format_time(desk.snapshot()),
         "total": summary.total,
         "open": open.len(),
         "by_status": summary.by_status.iter().map(|c| CountLink { label: c.label.clone(), value: c.value, url: link("status", &c.key) }).collect::<Vec<_>>(),
@@ -51,7 +52,6 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         "median_resolution": summary.median_resolution.map(human_duration),
         "status_chart": charts::bars("Tickets by status", &summary.by_status),
     });
-    let _ = desk;
     Page::new(
         "index.html",
         "dashboard.html",
@@ -72,9 +72,10 @@ pub fn home(desk: &Desk) -> Page {
 }
 
 /// `reports/index.html`: charts with their numbers beside them.
-pub fn reports(summary: &Summary, audience: Audience) -> Page {
+pub fn reports(desk: &Desk, summary: &Summary, audience: Audience) -> Page {
     let weeks = &summary.weeks[summary.weeks.len().saturating_sub(26)..];
     let data = serde_json::json!({
+        "as_of": super::format_time(desk.snapshot()),
         "summary": summary,
         "median_first_response": summary.median_first_response.map(human_duration),
         "median_resolution": summary.median_resolution.map(human_duration),

@@ -9,6 +9,7 @@ use crate::site::markdown;
 use chrono::{DateTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// Attachments whose names a browser would run (HTML, SVG, XML, scripts)
 /// get this suffix in the site so no host serves them as pages.
@@ -58,6 +59,7 @@ struct SlaItem {
     due: String,
     done: String,
     state: &'static str,
+    state_label: String,
 }
 
 #[derive(Serialize)]
@@ -65,6 +67,7 @@ struct TicketData<'a> {
     folio: &'a str,
     subject: &'a str,
     status: &'static str,
+    status_label: String,
     priority: &'static str,
     category: String,
     assignee: String,
@@ -82,6 +85,8 @@ struct TicketData<'a> {
     attachments: Vec<Attachment>,
     solution: String,
     sla: Vec<SlaItem>,
+    /// The moment SLA states were measured at.
+    as_of: String,
 }
 
 /// The ticket page, `tickets/<folio>/index.html`.
@@ -103,6 +108,7 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
         folio: &t.id,
         subject: &t.subject,
         status: t.status.as_str(),
+        status_label: t.status.as_str().replace('-', " "),
         priority: t.priority.as_str(),
         category: category
             .map(|c| c.name.clone())
@@ -139,7 +145,7 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
             .collect(),
         description: markdown::render(&t.description),
         timeline: timeline(config, record),
-        attachments: attachments(&t.attachments),
+        attachments: attachments(&t.attachments, &record.attachments),
         solution: t
             .solution
             .as_deref()
@@ -157,8 +163,10 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
                 due: format_time(c.due),
                 done: c.done.map(format_time).unwrap_or_default(),
                 state: c.state.as_str(),
+                state_label: c.state.as_str().replace('-', " "),
             })
             .collect(),
+        as_of: format_time(now),
     };
     let title = format!("{} · {}", t.id, t.subject);
     Page::new(
@@ -187,20 +195,22 @@ fn timeline(config: &Config, record: &Record) -> Vec<TimelineItem> {
             datetime: e.date.to_rfc3339(),
             changes: e.changes.iter().map(|c| c.describe()).collect(),
             body: markdown::render(&e.body),
-            attachments: attachments(&e.attachments),
+            attachments: attachments(&e.attachments, &record.attachments),
         })
         .collect()
 }
 
-fn attachments(names: &[String]) -> Vec<Attachment> {
+/// Links to the attachments that exist as plain files; a listed but
+/// missing one is named without a link that would lead nowhere.
+fn attachments(names: &[String], present: &BTreeSet<String>) -> Vec<Attachment> {
     names
         .iter()
-        .filter_map(|name| {
-            let file = site_file_name(name)?;
-            Some(Attachment {
-                name: name.clone(),
-                href: format!("files/{}", utf8_percent_encode(&file, LINK_SAFE)),
-            })
+        .map(|name| Attachment {
+            name: name.clone(),
+            href: site_file_name(name)
+                .filter(|_| present.contains(name))
+                .map(|file| format!("files/{}", utf8_percent_encode(&file, LINK_SAFE)))
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -283,7 +293,9 @@ mod tests {
         for bad in ["../x", "a/b", ".git", "", "a\\b", "a\u{1}b"] {
             assert_eq!(site_file_name(bad), None, "{bad:?}");
         }
-        let a = attachments(&["my file #1?.pdf".into()]);
+        let names = ["my file #1?.pdf".to_string(), "gone.png".to_string()];
+        let a = attachments(&names, &BTreeSet::from([names[0].clone()]));
         assert_eq!(a[0].href, "files/my%20file%20%231%3F.pdf");
+        assert_eq!(a[1].href, "", "a missing file gets no link");
     }
 }
