@@ -63,6 +63,9 @@ pub struct Site {
     page_memo: std::sync::Mutex<HashMap<String, u64>>,
     /// Show progress on a terminal once a render passes a second.
     pub progress: bool,
+    /// Remember pages and files for later renders (serving); a one-shot
+    /// build turns this off and saves hashing everything it writes.
+    remember: bool,
 }
 
 impl Site {
@@ -76,7 +79,14 @@ impl Site {
             shard_cache: HashMap::new(),
             page_memo: Default::default(),
             progress: false,
+            remember: true,
         })
+    }
+
+    /// For `tkt build`: render once, keep nothing for a next render.
+    pub fn one_shot(&mut self) {
+        self.remember = false;
+        self.writer.remember = false;
     }
 
     /// Reloads templates (after a change under `templates/`).
@@ -329,14 +339,18 @@ impl Site {
     /// Renders a page through its template and writes it, unless its
     /// inputs are those of its last render.
     fn write_page(&self, info: &SiteInfo, page: Page) -> Result<String> {
-        let inputs = {
+        let inputs = if !self.remember {
+            0
+        } else {
             use std::hash::{Hash, Hasher};
             let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
             (page.template, &page.title, page.section).hash(&mut h.0);
             let _ = serde_json::to_writer(&mut h, &(info, &page.data));
             h.0.finish()
         };
-        if self.page_memo.lock().expect("memo lock").get(&page.path) == Some(&inputs) {
+        if self.remember
+            && self.page_memo.lock().expect("memo lock").get(&page.path) == Some(&inputs)
+        {
             return Ok(page.path);
         }
         let root = if page.path == "404.html" {
@@ -366,10 +380,12 @@ impl Site {
                 )
             })?;
         self.writer.write(&Output::bytes(page.path.clone(), html))?;
-        self.page_memo
-            .lock()
-            .expect("memo lock")
-            .insert(page.path.clone(), inputs);
+        if self.remember {
+            self.page_memo
+                .lock()
+                .expect("memo lock")
+                .insert(page.path.clone(), inputs);
+        }
         Ok(page.path)
     }
 

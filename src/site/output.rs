@@ -58,6 +58,9 @@ pub struct Writer {
     changed: Mutex<Vec<String>>,
     /// The directory was empty when opened: nothing to prune.
     fresh: bool,
+    /// Remember what was written, for later renders (serving). A one-shot
+    /// build skips hashing every byte it writes.
+    pub remember: bool,
 }
 
 impl Writer {
@@ -81,14 +84,21 @@ impl Writer {
             written: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
             fresh: !has_files,
+            remember: true,
         })
     }
 
     /// Writes the file unless this writer already wrote the same bytes
     /// there. Safe to call from many threads.
     pub fn write(&self, output: &Output) -> Result<()> {
-        let fingerprint = output.fingerprint();
-        if self.written.lock().expect("writer lock").get(&output.path) == Some(&fingerprint) {
+        let fingerprint = if self.remember {
+            output.fingerprint()
+        } else {
+            0
+        };
+        if self.remember
+            && self.written.lock().expect("writer lock").get(&output.path) == Some(&fingerprint)
+        {
             return Ok(());
         }
         let target = self.dir.join(&output.path);

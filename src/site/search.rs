@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 /// Tickets per shard.
 pub const SHARD: usize = 1000;
 /// Characters of a ticket's text that go into the index.
-const BODY_LIMIT: usize = 2000;
+const BODY_LIMIT: usize = 1000;
 
 /// One searchable document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -66,7 +66,6 @@ pub fn spawn_workers(
 }
 
 fn answer(request: Request, shared: &Shared) {
-    let head_only = *request.method() == Method::Head;
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(with_headers(
             Response::from_string("Only GET and HEAD are served.\n").with_status_code(405),
@@ -122,8 +121,8 @@ fn answer(request: Request, shared: &Shared) {
         },
     };
     let mut response = with_headers(
-        Response::from_data(if head_only { vec![] } else { body })
-            .with_status_code(StatusCode(status)),
+        // tiny_http leaves the body out for HEAD but keeps its length.
+        Response::from_data(body).with_status_code(StatusCode(status)),
         content_type,
     );
     if download {

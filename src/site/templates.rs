@@ -74,7 +74,10 @@ pub const ASSETS: &[(&str, &str)] = &[
         include_str!("../../site-templates/static/style.css"),
     ),
     ("app.js", include_str!("../../site-templates/static/app.js")),
-    ("favicon.svg", include_str!("../../site-templates/static/favicon.svg")),
+    (
+        "favicon.svg",
+        include_str!("../../site-templates/static/favicon.svg"),
+    ),
     (
         "elasticlunr.min.js",
         include_str!("../../site-templates/static/elasticlunr.min.js"),
