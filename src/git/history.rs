@@ -23,11 +23,19 @@ impl Histories {
 }
 
 /// The on-disk form of `Histories`, in `.git/tkt/`.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct CacheFile {
     version: u32,
     head: String,
     by_ticket: HashMap<String, Vec<CommitInfo>>,
+}
+
+/// The same, borrowed for writing: no copy of every commit.
+#[derive(serde::Serialize)]
+struct CacheFileRef<'a> {
+    version: u32,
+    head: String,
+    by_ticket: &'a HashMap<String, Vec<CommitInfo>>,
 }
 
 const CACHE_VERSION: u32 = 1;
@@ -154,10 +162,10 @@ fn write_cache(path: &Path, histories: &Histories) -> Result<()> {
     let Some(head) = histories.head else {
         return Ok(());
     };
-    let file = CacheFile {
+    let file = CacheFileRef {
         version: CACHE_VERSION,
         head: head.to_string(),
-        by_ticket: histories.by_ticket.clone(),
+        by_ticket: &histories.by_ticket,
     };
     let dir = path.parent().expect("the cache lives in .git/tkt");
     std::fs::create_dir_all(dir)?;

@@ -117,7 +117,7 @@ impl Site {
         let mut stats = Stats::default();
         let mut gone = Vec::new();
         if self.audience == Audience::Internal {
-            let bar = self.progress_bar(folios.len() as u64, started);
+            let bar = progress_bar(folios.len() as u64);
             let rendered: Vec<(String, Vec<String>)> = timed("ticket pages", || {
                 folios
                     .par_iter()
@@ -389,17 +389,6 @@ impl Site {
         Ok(page.path)
     }
 
-    fn progress_bar(&self, len: u64, _started: Instant) -> ProgressBar {
-        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} tickets")
-                .expect("a valid progress template")
-                .progress_chars("=> "),
-        );
-        bar.set_message("Rendering");
-        bar
-    }
-
     /// Draws the bar only on a terminal and once the render takes a while.
     fn reveal_progress(&self, bar: &ProgressBar, started: Instant) {
         if self.progress
@@ -410,6 +399,18 @@ impl Site {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
+}
+
+/// A bar that stays hidden until `Site::reveal_progress` shows it.
+fn progress_bar(len: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} tickets")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Rendering");
+    bar
 }
 
 /// Feeds serialised bytes straight into a hasher, without a buffer.
