@@ -4,6 +4,7 @@
 //! of files, git or terminals; `store`, `git` and `cli` are the edges.
 
 pub mod audit;
+pub mod canned;
 pub mod cli;
 pub mod clock;
 pub mod frontmatter;

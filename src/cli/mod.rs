@@ -3,6 +3,7 @@
 //! talks to git directly.
 
 mod attach;
+mod canned;
 mod check;
 mod init;
 mod input;
@@ -138,6 +139,10 @@ pub enum Command {
     )]
     Check(check::CheckArgs),
 
+    /// Standard answers: list, show (filled in for a ticket), new, rm.
+    #[command(subcommand, after_help = canned::EXAMPLES)]
+    Canned(canned::CannedCommand),
+
     /// Build the static site: dashboard, ticket pages, FAQ, reports.
     #[command(after_help = site::BUILD_EXAMPLES)]
     Build(site::BuildArgs),
@@ -179,6 +184,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Reopen(args) => update::reopen(&global, args),
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
+        Command::Canned(cmd) => canned::run(&global, cmd),
         Command::Build(args) => site::build(&global, args),
         Command::Serve(args) => site::serve(&global, args),
     }

@@ -19,6 +19,7 @@ pub const REPLY_EXAMPLES: &str = "\
 Examples:
   tkt reply 42 -m \"Could you send a photo of the error?\" --status waiting-on-requester
   tkt reply 42 -F answer.md --attach guide.pdf
+  tkt reply 42 --canned need-more-information   a canned answer, filled in for TKT042
   tkt --as rita reply 42 -m \"It happened again.\" --reopen";
 
 #[derive(Debug, Args)]
@@ -36,6 +37,9 @@ pub struct PostArgs {
     /// Reply to a resolved or closed ticket and reopen it.
     #[arg(long)]
     reopen: bool,
+    /// Post this canned answer, filled in for the ticket (see `tkt canned`).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["message", "file"])]
+    canned: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +89,9 @@ pub struct ResolveArgs {
     /// Read the solution from FILE (`-` for standard input).
     #[arg(short = 'F', long = "file", value_name = "FILE")]
     file: Option<PathBuf>,
+    /// Use this canned answer, filled in for the ticket, as the solution.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["solution", "file"])]
+    canned: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +179,19 @@ fn mutate(
     Ok(0)
 }
 
+/// A canned answer filled in for the ticket by the acting person.
+fn filled(session: &Session, name: &str, ticket: &Ticket) -> Result<String> {
+    let canned = super::canned::load(&session.tracker, name)?;
+    super::canned::fill_for(
+        &session.tracker,
+        name,
+        &canned,
+        ticket,
+        &session.actor.key,
+        session.now,
+    )
+}
+
 fn refused(r: Refusal) -> anyhow::Error {
     anyhow!(r)
 }
@@ -182,11 +202,18 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
     } else {
         "note"
     };
-    let text = args.text.read(what)?.unwrap_or_default();
-    if text.trim().is_empty() && args.attach.is_empty() {
-        bail!("the {what} is empty: pass -m TEXT, -F FILE or -F - (standard input)");
+    let text = match &args.canned {
+        Some(_) => String::new(),
+        None => args.text.read(what)?.unwrap_or_default(),
+    };
+    if text.trim().is_empty() && args.attach.is_empty() && args.canned.is_none() {
+        bail!("the {what} is empty: pass -m TEXT, -F FILE, -F - (standard input) or --canned NAME");
     }
     mutate(global, &args.ticket.id, |session, t| {
+        let text = match &args.canned {
+            Some(name) => filled(session, name, t)?,
+            None => text.clone(),
+        };
         if kind == EntryKind::Note {
             session.require_staff("write internal notes")?;
         }
@@ -276,12 +303,21 @@ pub fn action(global: &Global, command: ActionCommand) -> Result<i32> {
 }
 
 pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
-    let solution = read_text(args.solution.as_deref(), args.file.as_deref(), "solution")?
-        .ok_or_else(|| {
-            anyhow!("a solution is needed: pass --solution TEXT, -F FILE or -F - (standard input)")
-        })?;
+    let typed = match &args.canned {
+        Some(_) => None,
+        None => Some(
+            read_text(args.solution.as_deref(), args.file.as_deref(), "solution")?.ok_or_else(
+                || anyhow!("a solution is needed: pass --solution TEXT, -F FILE, -F - (standard input) or --canned NAME"),
+            )?,
+        ),
+    };
     mutate(global, &args.ticket.id, |session, t| {
         session.require_staff("resolve tickets")?;
+        let solution = match (&typed, &args.canned) {
+            (Some(text), _) => text.clone(),
+            (None, Some(name)) => filled(session, name, t)?,
+            (None, None) => unreachable!("a solution or a canned answer was required above"),
+        };
         let changes = workflow::resolve(t, &solution).map_err(refused)?;
         let mut outcome = Outcome::event("resolve", changes);
         outcome.summary = format!("resolved by {}", session.actor.key);

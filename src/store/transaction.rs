@@ -12,6 +12,8 @@ enum Mode {
     Create,
     /// Create or overwrite.
     Replace,
+    /// Delete an existing file (git history keeps it).
+    Remove,
 }
 
 struct Staged {
@@ -58,6 +60,15 @@ impl Transaction {
         });
     }
 
+    /// Stages the removal of an existing file.
+    pub fn remove(&mut self, rel: impl Into<PathBuf>) {
+        self.staged.push(Staged {
+            rel: rel.into(),
+            bytes: Vec::new(),
+            mode: Mode::Remove,
+        });
+    }
+
     /// Writes every staged file and commits exactly those paths.
     pub fn commit(self, git: &Git, message: &str, author: &Identity) -> Result<git2::Oid> {
         let mut undo = Vec::new();
@@ -66,7 +77,13 @@ impl Transaction {
             let files: Vec<(PathBuf, Option<&[u8]>)> = self
                 .staged
                 .iter()
-                .map(|s| (self.root.join(&s.rel), Some(s.bytes.as_slice())))
+                .map(|s| {
+                    let bytes = match s.mode {
+                        Mode::Remove => None,
+                        _ => Some(s.bytes.as_slice()),
+                    };
+                    (self.root.join(&s.rel), bytes)
+                })
                 .collect();
             git.commit_files(&files, message, author)
         });
@@ -79,6 +96,17 @@ impl Transaction {
     fn write_all(&self, undo: &mut Vec<Undo>, created_dirs: &mut Vec<PathBuf>) -> Result<()> {
         for staged in &self.staged {
             let path = self.root.join(&staged.rel);
+            if let Mode::Remove = staged.mode {
+                let previous = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+                undo.push(Undo {
+                    path,
+                    previous: Some(previous),
+                });
+                continue;
+            }
             let parent = path.parent().context("file has no folder")?;
             create_dirs(parent, created_dirs)?;
             let previous = match staged.mode {
@@ -88,7 +116,7 @@ impl Transaction {
                         path.display()
                     )
                 }
-                Mode::Create => None,
+                Mode::Create | Mode::Remove => None,
                 Mode::Replace => match std::fs::read(&path) {
                     Ok(bytes) => Some(bytes),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

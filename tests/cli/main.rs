@@ -2,6 +2,7 @@
 
 mod common;
 
+mod canned;
 mod check;
 mod git_behaviour;
 mod init_person;

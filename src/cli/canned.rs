@@ -1,0 +1,271 @@
+//! `tkt canned`: standard answers in `canned/<slug>.md`, whose bodies are
+//! templates filled in for a ticket (`show --for`, `reply --canned`).
+
+use super::input::TextArgs;
+use super::output::{table, Cell, Style};
+use super::session::{open_tracker, Global, Session, UsageError};
+use crate::canned::{self, FillError};
+use crate::model::knowledge::is_valid_slug;
+use crate::model::{Canned, Ticket};
+use crate::store::{read_document, FileError, Tracker, Transaction};
+use anyhow::{anyhow, bail, Result};
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  tkt canned list
+  tkt canned new scanner-rollers --title \"Scanner rollers worn\" --category technical \\
+      -m \"Hello {{ requester.name }}, the rollers of the scanner in {{ ticket.fields.location }} …\"
+  tkt canned show scanner-rollers --for 42     preview it filled in for TKT042
+  tkt reply 42 --canned scanner-rollers        post it as a reply
+  tkt canned rm scanner-rollers                remove it (git history keeps it)
+
+Variables: {{ ticket.folio }}, {{ ticket.subject }}, {{ ticket.category }}, {{ ticket.priority }},
+{{ ticket.status }}, {{ ticket.related }}, {{ ticket.solution }}, {{ ticket.fields.NAME }}, {{ requester.name }},
+{{ requester.email }}, {{ operator.name }}, {{ today }}.";
+
+#[derive(Debug, Subcommand)]
+pub enum CannedCommand {
+    /// List canned answers: name, title, categories.
+    List,
+    /// Show one, as written or (--for) filled in for a ticket.
+    Show {
+        /// The answer's name (its file name without .md).
+        name: String,
+        /// Fill it in for this ticket.
+        #[arg(long = "for", value_name = "ID")]
+        for_ticket: Option<String>,
+    },
+    /// Write a new canned answer (staff only).
+    New {
+        /// Its name: lowercase letters, digits and dashes.
+        slug: String,
+        #[arg(long)]
+        title: String,
+        /// A category it applies to (repeatable; none means all).
+        #[arg(long = "category", value_name = "KEY")]
+        categories: Vec<String>,
+        /// A tag (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[command(flatten)]
+        text: TextArgs,
+    },
+    /// Remove a canned answer (staff only); git history keeps it.
+    Rm { name: String },
+}
+
+pub fn run(global: &Global, command: CannedCommand) -> Result<i32> {
+    match command {
+        CannedCommand::List => list(global),
+        CannedCommand::Show { name, for_ticket } => show(global, &name, for_ticket.as_deref()),
+        CannedCommand::New {
+            slug,
+            title,
+            categories,
+            tags,
+            text,
+        } => new(global, slug, title, categories, tags, &text),
+        CannedCommand::Rm { name } => rm(global, &name),
+    }
+}
+
+fn list(global: &Global) -> Result<i32> {
+    let tracker = open_tracker(global)?;
+    let loaded = tracker.read_canned();
+    let style = Style::detect();
+    let rows: Vec<Vec<Cell>> = loaded
+        .items
+        .iter()
+        .map(|(slug, c)| {
+            vec![
+                Cell::plain(slug.clone()),
+                Cell::plain(c.title.clone()),
+                Cell::plain(if c.categories.is_empty() {
+                    "all".into()
+                } else {
+                    c.categories.join(", ")
+                }),
+            ]
+        })
+        .collect();
+    print!("{}", table(&style, &["NAME", "TITLE", "CATEGORIES"], &rows));
+    for e in &loaded.errors {
+        eprintln!("warning: {e}");
+    }
+    Ok(0)
+}
+
+fn show(global: &Global, name: &str, for_ticket: Option<&str>) -> Result<i32> {
+    let tracker = open_tracker(global)?;
+    let canned = load(&tracker, name)?;
+    let Some(id) = for_ticket else {
+        println!("{}\n", canned.title);
+        print!("{}", canned.body);
+        return Ok(0);
+    };
+    let folio = tracker.existing(id)?;
+    let ticket = tracker.read_ticket(&folio)?;
+    let operator = super::session::resolve_actor(
+        &tracker,
+        &crate::git::Git::open(&tracker.root)?,
+        global.actor.as_deref(),
+    )?;
+    let text = fill_for(
+        &tracker,
+        name,
+        &canned,
+        &ticket,
+        &operator.key,
+        crate::clock::now()?,
+    )?;
+    print!("{text}");
+    Ok(0)
+}
+
+/// Reads `canned/<name>.md`, or says which names exist.
+pub fn load(tracker: &Tracker, name: &str) -> Result<Canned> {
+    let path = path_of(tracker, name);
+    if !is_valid_slug(name) || !path.is_file() {
+        let known: Vec<String> = tracker
+            .read_canned()
+            .items
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        bail!(
+            "there is no canned answer `{name}`; {}",
+            if known.is_empty() {
+                "there are none yet (tkt canned new)".to_string()
+            } else {
+                format!("known: {}", known.join(", "))
+            }
+        );
+    }
+    let (mut canned, body): (Canned, String) = read_document(&path)?;
+    canned.body = body;
+    Ok(canned)
+}
+
+/// The answer filled in for `ticket`, or an error naming the file and the
+/// line (the body's line plus the front-matter above it).
+pub fn fill_for(
+    tracker: &Tracker,
+    name: &str,
+    canned: &Canned,
+    ticket: &Ticket,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let path = path_of(tracker, name);
+    canned::check_category(canned, ticket).map_err(|why| {
+        anyhow!(
+            "{}: the canned answer `{name}` cannot be used for {}: {why}",
+            path.display(),
+            ticket.id
+        )
+    })?;
+    canned::fill(
+        &canned.body,
+        &tracker.config,
+        ticket,
+        operator,
+        now.date_naive(),
+    )
+    .map_err(|e| located(path, &canned.body, e))
+}
+
+/// Turns a line of the body into a line of the file: the body is the
+/// file's tail.
+fn located(path: PathBuf, body: &str, e: FillError) -> anyhow::Error {
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let body_start = text.lines().count().saturating_sub(body.lines().count()) + 1;
+    anyhow!(FileError {
+        path,
+        line: e.line.map(|l| l + body_start - 1),
+        message: e.message,
+    })
+}
+
+fn path_of(tracker: &Tracker, name: &str) -> PathBuf {
+    tracker.root.join("canned").join(format!("{name}.md"))
+}
+
+fn new(
+    global: &Global,
+    slug: String,
+    title: String,
+    categories: Vec<String>,
+    tags: Vec<String>,
+    text: &TextArgs,
+) -> Result<i32> {
+    if !is_valid_slug(&slug) {
+        return Err(UsageError(format!("`{slug}` cannot name a canned answer: use lowercase letters, digits and dashes, e.g. scanner-rollers")).into());
+    }
+    let body = text.read("canned answer")?.unwrap_or_default();
+    if body.trim().is_empty() {
+        bail!("the canned answer is empty: pass -m TEXT, -F FILE or -F - (standard input)");
+    }
+    canned::check_syntax(&body).map_err(|e| {
+        anyhow!(
+            "{}: {}",
+            e.line
+                .map(|l| format!("line {l} of the text"))
+                .unwrap_or_else(|| "the text".into()),
+            e.message
+        )
+    })?;
+    let session = Session::begin(global)?;
+    session.require_staff("write canned answers")?;
+    for key in &categories {
+        session
+            .tracker
+            .config
+            .require_category(key)
+            .map_err(anyhow::Error::msg)?;
+    }
+    let rel = PathBuf::from("canned").join(format!("{slug}.md"));
+    if session.tracker.root.join(&rel).exists() {
+        bail!(
+            "a canned answer `{slug}` already exists ({}); choose another name",
+            rel.display()
+        );
+    }
+    let canned = Canned {
+        title,
+        categories,
+        tags,
+        author: Some(session.actor.key.clone()),
+        created: Some(session.now),
+        updated: Some(session.now),
+        body: String::new(),
+    };
+    let mut tx = Transaction::new(&session.tracker.root);
+    tx.create(&rel, crate::frontmatter::join(&canned, &body)?);
+    session.commit(
+        tx,
+        None,
+        "canned-new",
+        &format!("canned answer {slug} added by {}", session.actor.key),
+    )?;
+    eprintln!("Added canned answer {slug}.");
+    Ok(0)
+}
+
+fn rm(global: &Global, name: &str) -> Result<i32> {
+    let session = Session::begin(global)?;
+    session.require_staff("remove canned answers")?;
+    load(&session.tracker, name)?;
+    let mut tx = Transaction::new(&session.tracker.root);
+    tx.remove(PathBuf::from("canned").join(format!("{name}.md")));
+    session.commit(
+        tx,
+        None,
+        "canned-rm",
+        &format!("canned answer {name} removed by {}", session.actor.key),
+    )?;
+    eprintln!("Removed canned answer {name} (git history keeps it).");
+    Ok(0)
+}
