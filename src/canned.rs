@@ -49,13 +49,52 @@ pub fn fill(
     operator: &str,
     today: NaiveDate,
 ) -> Result<String, FillError> {
+    render(body, context(config, ticket, operator, today))
+}
+
+/// The built-in resolution notice; `templates/resolution-notice.md` in the
+/// tracker replaces it.
+pub const RESOLUTION_NOTICE: &str = include_str!("../site-templates/resolution-notice.md");
+
+/// The message the requester gets when a ticket is resolved: what they
+/// reported, the actions done, the solution. Besides the canned answers'
+/// variables it has `ticket.description` and `actions_done` (a list).
+pub fn resolution_notice(
+    template: &str,
+    config: &Config,
+    ticket: &Ticket,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<String, FillError> {
+    let mut context = context(config, ticket, operator, today);
+    context["ticket"]["description"] = json!(ticket.description.trim());
+    context["actions_done"] = json!(ticket
+        .actions
+        .iter()
+        .filter(|a| a.done)
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>());
+    render(template, context)
+}
+
+fn render(body: &str, context: serde_json::Value) -> Result<String, FillError> {
+    let context = tera::Context::from_value(context).expect("the context is an object");
+    tera::Tera::one_off(body, &context, false).map_err(|e| describe(&e, body))
+}
+
+fn context(
+    config: &Config,
+    ticket: &Ticket,
+    operator: &str,
+    today: NaiveDate,
+) -> serde_json::Value {
     let person = |key: &str| {
         config.person(key).map_or_else(
             || json!({ "name": key, "email": "" }),
             |p| json!({ "name": p.name, "email": p.email }),
         )
     };
-    let context = json!({
+    json!({
         "ticket": {
             "folio": ticket.id,
             "subject": ticket.subject,
@@ -69,9 +108,7 @@ pub fn fill(
         "requester": person(&ticket.requester),
         "operator": person(operator),
         "today": today.to_string(),
-    });
-    let context = tera::Context::from_value(context).expect("the context is an object");
-    tera::Tera::one_off(body, &context, false).map_err(|e| describe(&e, body))
+    })
 }
 
 /// Turns Tera's error chain into one message with a line number: parse

@@ -179,7 +179,7 @@ pub fn fill_for(
 
 /// Turns a line of the body into a line of the file: the body is the
 /// file's tail.
-fn located(path: PathBuf, body: &str, e: FillError) -> anyhow::Error {
+pub(super) fn located(path: PathBuf, body: &str, e: FillError) -> anyhow::Error {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let body_start = text.lines().count().saturating_sub(body.lines().count()) + 1;
     anyhow!(FileError {

@@ -179,6 +179,27 @@ fn mutate(
     Ok(0)
 }
 
+/// The resolution notice from `templates/resolution-notice.md` of the
+/// tracker, else the built-in one.
+fn resolution_notice(session: &Session, ticket: &Ticket) -> Result<String> {
+    let path = session
+        .tracker
+        .root
+        .join("templates")
+        .join("resolution-notice.md");
+    let template = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::canned::RESOLUTION_NOTICE.to_string()
+        }
+        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let config = &session.tracker.config;
+    let today = session.now.date_naive();
+    crate::canned::resolution_notice(&template, config, ticket, &session.actor.key, today)
+        .map_err(|e| super::canned::located(path, &template, e))
+}
+
 /// A canned answer filled in for the ticket by the acting person.
 fn filled(session: &Session, name: &str, ticket: &Ticket) -> Result<String> {
     let canned = super::canned::load(&session.tracker, name)?;
@@ -321,6 +342,9 @@ pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
         let changes = workflow::resolve(t, &solution).map_err(refused)?;
         let mut outcome = Outcome::event("resolve", changes);
         outcome.summary = format!("resolved by {}", session.actor.key);
+        // The requester is told what was done: a public entry.
+        outcome.kind = EntryKind::Reply;
+        outcome.body = resolution_notice(session, t)?;
         Ok(outcome)
     })
 }

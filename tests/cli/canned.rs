@@ -173,3 +173,59 @@ fn new_validates_and_rm_is_a_commit() {
     assert_eq!(desk.git(&["status", "--porcelain"]), "");
     contains(&desk.git(&["show", "HEAD~1:canned/vpn.md"]), "Use the VPN.");
 }
+
+#[test]
+fn resolving_tells_the_requester_what_was_done() {
+    let desk = Desk::new();
+    let folio = desk.ticket("Scanner jams", &["--as", "rita"]);
+    desk.ok(&["action", "add", &folio, "Clean the rollers", "--done"]);
+    desk.ok(&["action", "add", &folio, "Order a new tray"]);
+    desk.ok(&[
+        "--as",
+        "ben",
+        "resolve",
+        &folio,
+        "--solution",
+        "Replaced the pickup roller.",
+    ]);
+    let notice = std::fs::read_to_string(desk.entries(&folio).last().unwrap()).unwrap();
+    contains(&notice, "kind: reply");
+    contains(&notice, "field: status");
+    contains(&notice, "Hello Rita Ruiz,");
+    contains(&notice, "Details of the problem.");
+    contains(&notice, "- Clean the rollers");
+    assert!(
+        !notice.contains("Order a new tray"),
+        "only done actions: {notice}"
+    );
+    contains(&notice, "Replaced the pickup roller.");
+    contains(&notice, "Ben Okafor");
+    contains(&desk.ok(&["show", &folio]), "Replaced the pickup roller.");
+}
+
+#[test]
+fn the_resolution_notice_template_can_be_replaced() {
+    let desk = Desk::new();
+    let folio = desk.ticket("Scanner jams", &[]);
+    desk.write(
+        "templates/resolution-notice.md",
+        "Done: {{ ticket.solution }} ({{ actions_done | length }} actions)\n",
+    );
+    desk.ok(&["resolve", &folio, "--solution", "Fixed."]);
+    let notice = std::fs::read_to_string(desk.entries(&folio).last().unwrap()).unwrap();
+    contains(&notice, "Done: Fixed. (0 actions)");
+
+    let other = desk.ticket("Printer", &[]);
+    desk.write(
+        "templates/resolution-notice.md",
+        "Hi\n{{ ticket.soluton }}\n",
+    );
+    let commits = desk.commit_count();
+    let err = desk.fails(&["resolve", &other, "--solution", "Fixed."], 1);
+    contains(&err, "templates/resolution-notice.md:2:");
+    assert_eq!(desk.commit_count(), commits);
+    contains(
+        &desk.read(&format!("tickets/{other}/ticket.md")),
+        "status: open",
+    );
+}
