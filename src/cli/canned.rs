@@ -53,6 +53,15 @@ pub enum CannedCommand {
         #[command(flatten)]
         text: TextArgs,
     },
+    /// Change a canned answer's title or text (staff only); with neither
+    /// option, on a terminal, opens the text in $EDITOR.
+    Edit {
+        name: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        text: TextArgs,
+    },
     /// Remove a canned answer (staff only); git history keeps it.
     Rm { name: String },
 }
@@ -68,6 +77,7 @@ pub fn run(global: &Global, command: CannedCommand) -> Result<i32> {
             tags,
             text,
         } => new(global, slug, title, categories, tags, &text),
+        CannedCommand::Edit { name, title, text } => edit(global, &name, title, &text),
         CannedCommand::Rm { name } => rm(global, &name),
     }
 }
@@ -106,23 +116,36 @@ fn show(global: &Global, name: &str, for_ticket: Option<&str>) -> Result<i32> {
         print!("{}", canned.body);
         return Ok(0);
     };
+    print!("{}", fill_in(&tracker, global, id, name, &canned)?);
+    Ok(0)
+}
+
+/// The canned answer `name` filled in for ticket `id` by the acting person.
+pub fn prefill(global: &Global, id: &str, name: &str) -> Result<String> {
+    let tracker = open_tracker(global)?;
+    let canned = load(&tracker, name)?;
+    fill_in(&tracker, global, id, name, &canned)
+}
+
+fn fill_in(
+    tracker: &Tracker,
+    global: &Global,
+    id: &str,
+    name: &str,
+    canned: &Canned,
+) -> Result<String> {
     let folio = tracker.existing(id)?;
     let ticket = tracker.read_ticket(&folio)?;
-    let operator = super::session::resolve_actor(
-        &tracker,
-        &crate::git::Git::open(&tracker.root)?,
-        global.actor.as_deref(),
-    )?;
-    let text = fill_for(
-        &tracker,
+    let git = crate::git::Git::open(&tracker.root)?;
+    let operator = super::session::resolve_actor(tracker, &git, global.actor.as_deref())?;
+    fill_for(
+        tracker,
         name,
-        &canned,
+        canned,
         &ticket,
         &operator.key,
         crate::clock::now()?,
-    )?;
-    print!("{text}");
-    Ok(0)
+    )
 }
 
 /// Reads `canned/<name>.md`, or says which names exist.
@@ -208,15 +231,7 @@ fn new(
     if body.trim().is_empty() {
         bail!("the canned answer is empty: pass -m TEXT, -F FILE or -F - (standard input)");
     }
-    canned::check_syntax(&body).map_err(|e| {
-        anyhow!(
-            "{}: {}",
-            e.line
-                .map(|l| format!("line {l} of the text"))
-                .unwrap_or_else(|| "the text".into()),
-            e.message
-        )
-    })?;
+    check_body(&body)?;
     let session = Session::begin(global)?;
     session.require_staff("write canned answers")?;
     for key in &categories {
@@ -252,6 +267,60 @@ fn new(
     )?;
     eprintln!("Added canned answer {slug}.");
     Ok(0)
+}
+
+fn edit(global: &Global, name: &str, title: Option<String>, text: &TextArgs) -> Result<i32> {
+    let current = load(&open_tracker(global)?, name)?;
+    let body = match (&text.message, &text.file) {
+        (None, None) if title.is_none() && super::input::on_terminal() => {
+            Some(super::input::edit("canned answer", &current.body)?)
+        }
+        _ => text.read("canned answer")?,
+    };
+    if title.is_none() && body.is_none() {
+        return Err(UsageError(
+            "nothing to change: pass --title, -m TEXT or -F FILE (or run it on a terminal to edit in $EDITOR)".into(),
+        )
+        .into());
+    }
+    if let Some(body) = &body {
+        if body.trim().is_empty() {
+            bail!("the canned answer would be empty; to remove it use `tkt canned rm {name}`");
+        }
+        check_body(body)?;
+    }
+    let session = Session::begin(global)?;
+    session.require_staff("edit canned answers")?;
+    let mut canned = load(&session.tracker, name)?;
+    let body = body.unwrap_or_else(|| std::mem::take(&mut canned.body));
+    if let Some(title) = title {
+        canned.title = title;
+    }
+    canned.updated = Some(session.now);
+    let mut tx = Transaction::new(&session.tracker.root);
+    tx.replace(
+        PathBuf::from("canned").join(format!("{name}.md")),
+        crate::frontmatter::join(&canned, &body)?,
+    );
+    session.commit(
+        tx,
+        None,
+        "canned-edit",
+        &format!("canned answer {name} edited by {}", session.actor.key),
+    )?;
+    eprintln!("Updated canned answer {name}.");
+    Ok(0)
+}
+
+/// Refuses a body whose template syntax is broken, before it is saved.
+fn check_body(body: &str) -> Result<()> {
+    canned::check_syntax(body).map_err(|e| {
+        let at = e
+            .line
+            .map(|l| format!("line {l} of the text"))
+            .unwrap_or_else(|| "the text".into());
+        anyhow!("{at}: {}", e.message)
+    })
 }
 
 fn rm(global: &Global, name: &str) -> Result<i32> {

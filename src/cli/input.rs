@@ -42,10 +42,15 @@ pub fn read_text(message: Option<&str>, file: Option<&Path>, what: &str) -> Resu
     if let Some(path) = file {
         return read_file_or_stdin(path).map(Some);
     }
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        return edit(what).map(Some);
+    if on_terminal() {
+        return edit(what, "").map(Some);
     }
     Ok(None)
+}
+
+/// Both ends of the session are a terminal: someone can use an editor.
+pub fn on_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 fn read_file_or_stdin(path: &Path) -> Result<String> {
@@ -62,8 +67,9 @@ fn read_file_or_stdin(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Opens `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file.
-fn edit(what: &str) -> Result<String> {
+/// Opens `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file holding
+/// `initial`, and returns what is above the scissors line when it exits.
+pub fn edit(what: &str, initial: &str) -> Result<String> {
     let file = tempfile::Builder::new()
         .prefix("tkt-")
         .suffix(".md")
@@ -72,7 +78,7 @@ fn edit(what: &str) -> Result<String> {
     let instructions = format!(
         "\n\n{SCISSORS}\n# Write the {what} above this line, in Markdown.\n# Everything below the line is ignored; an empty {what} aborts.\n"
     );
-    std::fs::write(file.path(), instructions)?;
+    std::fs::write(file.path(), format!("{initial}{instructions}"))?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".into());

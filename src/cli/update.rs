@@ -40,6 +40,9 @@ pub struct PostArgs {
     /// Post this canned answer, filled in for the ticket (see `tkt canned`).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["message", "file"])]
     canned: Option<String>,
+    /// Open the filled-in canned answer in $EDITOR before posting it.
+    #[arg(long, requires = "canned")]
+    edit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +95,9 @@ pub struct ResolveArgs {
     /// Use this canned answer, filled in for the ticket, as the solution.
     #[arg(long, value_name = "NAME", conflicts_with_all = ["solution", "file"])]
     canned: Option<String>,
+    /// Open the filled-in canned answer in $EDITOR first.
+    #[arg(long, requires = "canned")]
+    edit: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,17 +206,19 @@ fn resolution_notice(session: &Session, ticket: &Ticket) -> Result<String> {
         .map_err(|e| super::canned::located(path, &template, e))
 }
 
-/// A canned answer filled in for the ticket by the acting person.
-fn filled(session: &Session, name: &str, ticket: &Ticket) -> Result<String> {
-    let canned = super::canned::load(&session.tracker, name)?;
-    super::canned::fill_for(
-        &session.tracker,
-        name,
-        &canned,
-        ticket,
-        &session.actor.key,
-        session.now,
-    )
+/// A canned answer filled in for the ticket, edited first if asked. It is
+/// prepared before the tracker is locked, so an open editor never blocks
+/// other tkt commands.
+fn canned_text(global: &Global, id: &str, name: &str, edit: bool, what: &str) -> Result<String> {
+    let text = super::canned::prefill(global, id, name)?;
+    if !edit {
+        return Ok(text);
+    }
+    let edited = super::input::edit(what, &text)?;
+    if edited.trim().is_empty() {
+        bail!("the {what} is empty after editing; nothing was posted");
+    }
+    Ok(edited)
 }
 
 fn refused(r: Refusal) -> anyhow::Error {
@@ -224,17 +232,13 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
         "note"
     };
     let text = match &args.canned {
-        Some(_) => String::new(),
+        Some(name) => canned_text(global, &args.ticket.id, name, args.edit, what)?,
         None => args.text.read(what)?.unwrap_or_default(),
     };
-    if text.trim().is_empty() && args.attach.is_empty() && args.canned.is_none() {
+    if text.trim().is_empty() && args.attach.is_empty() {
         bail!("the {what} is empty: pass -m TEXT, -F FILE, -F - (standard input) or --canned NAME");
     }
     mutate(global, &args.ticket.id, |session, t| {
-        let text = match &args.canned {
-            Some(name) => filled(session, name, t)?,
-            None => text.clone(),
-        };
         if kind == EntryKind::Note {
             session.require_staff("write internal notes")?;
         }
@@ -324,21 +328,14 @@ pub fn action(global: &Global, command: ActionCommand) -> Result<i32> {
 }
 
 pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
-    let typed = match &args.canned {
-        Some(_) => None,
-        None => Some(
-            read_text(args.solution.as_deref(), args.file.as_deref(), "solution")?.ok_or_else(
-                || anyhow!("a solution is needed: pass --solution TEXT, -F FILE, -F - (standard input) or --canned NAME"),
-            )?,
-        ),
+    let solution = match &args.canned {
+        Some(name) => canned_text(global, &args.ticket.id, name, args.edit, "solution")?,
+        None => read_text(args.solution.as_deref(), args.file.as_deref(), "solution")?.ok_or_else(
+            || anyhow!("a solution is needed: pass --solution TEXT, -F FILE, -F - (standard input) or --canned NAME"),
+        )?,
     };
     mutate(global, &args.ticket.id, |session, t| {
         session.require_staff("resolve tickets")?;
-        let solution = match (&typed, &args.canned) {
-            (Some(text), _) => text.clone(),
-            (None, Some(name)) => filled(session, name, t)?,
-            (None, None) => unreachable!("a solution or a canned answer was required above"),
-        };
         let changes = workflow::resolve(t, &solution).map_err(refused)?;
         let mut outcome = Outcome::event("resolve", changes);
         outcome.summary = format!("resolved by {}", session.actor.key);

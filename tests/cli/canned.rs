@@ -229,3 +229,44 @@ fn the_resolution_notice_template_can_be_replaced() {
         "status: open",
     );
 }
+
+#[test]
+fn a_canned_answer_can_be_edited_before_posting_and_edited_in_place() {
+    let (desk, folio) = desk_with_answer();
+    let out = desk
+        .cmd()
+        .args([
+            "--as", "ben", "reply", &folio, "--canned", "hello", "--edit",
+        ])
+        .env("EDITOR", "sed -i -e 's/^Hello /Dear /'")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reply = std::fs::read_to_string(desk.entries(&folio).last().unwrap()).unwrap();
+    contains(&reply, "Dear Rita Ruiz");
+    assert!(!reply.contains(">8"), "the scissors line is cut: {reply}");
+
+    desk.fails(&["canned", "edit", "hello"], 2);
+    desk.ok(&[
+        "canned",
+        "edit",
+        "hello",
+        "--title",
+        "Greeting",
+        "-m",
+        "Hi {{ requester.name }}.",
+    ]);
+    let file = desk.read("canned/hello.md");
+    contains(&file, "title: Greeting");
+    contains(&file, "Hi {{ requester.name }}.");
+    contains(
+        &desk.git(&["log", "-1", "--format=%B"]),
+        "Action: canned-edit",
+    );
+    desk.fails(&["canned", "edit", "hello", "-m", "{% if %}"], 1);
+    contains(&desk.read("canned/hello.md"), "Hi {{ requester.name }}.");
+}
