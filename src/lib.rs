@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod frontmatter;
 pub mod git;
+pub mod kb;
 pub mod model;
 pub mod query;
 pub mod report;

@@ -7,6 +7,7 @@ mod canned;
 mod check;
 mod init;
 mod input;
+mod kb;
 mod list;
 mod log;
 mod new;
@@ -143,6 +144,10 @@ pub enum Command {
     #[command(subcommand, after_help = canned::EXAMPLES)]
     Canned(canned::CannedCommand),
 
+    /// Search the knowledge database: FAQ entries and solutions of finished tickets.
+    #[command(subcommand, after_help = kb::EXAMPLES)]
+    Kb(kb::KbCommand),
+
     /// Build the static site: dashboard, ticket pages, FAQ, reports.
     #[command(after_help = site::BUILD_EXAMPLES)]
     Build(site::BuildArgs),
@@ -185,6 +190,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Canned(cmd) => canned::run(&global, cmd),
+        Command::Kb(cmd) => kb::run(&global, cmd),
         Command::Build(args) => site::build(&global, args),
         Command::Serve(args) => site::serve(&global, args),
     }

@@ -6,6 +6,7 @@ mod canned;
 mod check;
 mod git_behaviour;
 mod init_person;
+mod knowledge;
 mod list_show;
 mod new;
 mod site;

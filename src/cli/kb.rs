@@ -1,0 +1,143 @@
+//! `tkt kb search`: the knowledge database — FAQ entries and the solutions
+//! of resolved and closed tickets — ranked for a query.
+
+use super::output::{clean_line, Style};
+use super::session::{open_tracker, Global};
+use crate::kb::{self, Hit, Item, Source};
+use crate::store::Tracker;
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  tkt kb search \"scanner jams\"
+  tkt kb search extension deadline --category case-support
+  tkt kb search vpn --format json | jq '.[0]'";
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Search FAQ entries and the solutions of finished tickets, best first.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HitFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for.
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+    /// Only this category.
+    #[arg(long, value_name = "KEY")]
+    category: Option<String>,
+    /// How many results.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    format: HitFormat,
+}
+
+pub fn run(global: &Global, command: KbCommand) -> Result<i32> {
+    match command {
+        KbCommand::Search(args) => {
+            let tracker = open_tracker(global)?;
+            let items = knowledge(&tracker, true)?;
+            print_hits(&tracker, &items, &args)
+        }
+    }
+}
+
+/// Searches `items` as `args` ask and prints the hits; shared with
+/// `tkt faq search`.
+pub fn print_hits(tracker: &Tracker, items: &[Item], args: &SearchArgs) -> Result<i32> {
+    if let Some(key) = &args.category {
+        tracker
+            .config
+            .require_category(key)
+            .map_err(anyhow::Error::msg)?;
+    }
+    let items: Vec<Item> = items
+        .iter()
+        .filter(|i| args.category.is_none() || i.category == args.category)
+        .cloned()
+        .collect();
+    let hits = kb::search(&items, &args.query.join(" "), args.limit);
+    match args.format {
+        HitFormat::Json => println!("{}", serde_json::to_string_pretty(&hits)?),
+        HitFormat::Table => print_table(&hits),
+    }
+    Ok(0)
+}
+
+fn print_table(hits: &[Hit]) {
+    if hits.is_empty() {
+        eprintln!("Nothing found.");
+        return;
+    }
+    let style = Style::detect();
+    for hit in hits {
+        let kind = match hit.source {
+            Source::Faq => "FAQ",
+            Source::Ticket => "ticket",
+        };
+        println!(
+            "{}  {}  ({kind}, {})",
+            style.paint(&hit.id, "1"),
+            clean_line(&hit.title),
+            hit.category.as_deref().unwrap_or("general")
+        );
+        println!("    {}", clean_line(&hit.snippet));
+    }
+}
+
+/// The knowledge items: every FAQ entry, and (with `tickets`) every
+/// resolved or closed ticket that has a solution.
+pub fn knowledge(tracker: &Tracker, tickets: bool) -> Result<Vec<Item>> {
+    let mut items: Vec<Item> = tracker
+        .read_faq()
+        .items
+        .into_iter()
+        .map(|(slug, faq)| Item {
+            source: Source::Faq,
+            id: slug,
+            title: faq.title,
+            category: faq.category,
+            text: format!("{} {}", faq.tags.join(" "), faq.body),
+        })
+        .collect();
+    if tickets {
+        let loaded = tracker.read_all_tickets()?;
+        items.extend(
+            loaded
+                .items
+                .into_iter()
+                .filter(|t| t.status.is_done())
+                .filter_map(|t| {
+                    let solution = t.solution?;
+                    Some(Item {
+                        source: Source::Ticket,
+                        id: t.id,
+                        title: t.subject,
+                        category: Some(t.category),
+                        // The solution and the start of the question: enough to
+                        // rank on, and it keeps indexing 10,000 tickets fast.
+                        text: format!("{}\n{}", solution, head(&t.description, 400)),
+                    })
+                }),
+        );
+    }
+    Ok(items)
+}
+
+/// The first `limit` bytes of `text`, cut at a character boundary.
+fn head(text: &str, limit: usize) -> &str {
+    let mut end = limit.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
