@@ -1020,6 +1020,7 @@ impl Sim {
             attachments: vec![],
             actions: vec![],
             solution: None,
+            faq: None,
             description,
         };
         let budget = 2 + rng.below(8) as u32;

@@ -288,6 +288,7 @@ mod tests {
             attachments: vec![],
             actions: vec![],
             solution: None,
+            faq: None,
             description: "It jams.".into(),
         }
     }

@@ -5,6 +5,7 @@
 mod attach;
 mod canned;
 mod check;
+mod faq;
 mod init;
 mod input;
 mod kb;
@@ -144,6 +145,10 @@ pub enum Command {
     #[command(subcommand, after_help = canned::EXAMPLES)]
     Canned(canned::CannedCommand),
 
+    /// The FAQ: add from a ticket, new, list, show, edit, rm, search.
+    #[command(subcommand, after_help = faq::EXAMPLES)]
+    Faq(faq::FaqCommand),
+
     /// Search the knowledge database: FAQ entries and solutions of finished tickets.
     #[command(subcommand, after_help = kb::EXAMPLES)]
     Kb(kb::KbCommand),
@@ -190,6 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Canned(cmd) => canned::run(&global, cmd),
+        Command::Faq(cmd) => faq::run(&global, cmd),
         Command::Kb(cmd) => kb::run(&global, cmd),
         Command::Build(args) => site::build(&global, args),
         Command::Serve(args) => site::serve(&global, args),

@@ -144,6 +144,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         attachments: vec![],
         actions: vec![],
         solution: None,
+        faq: None,
         description,
     };
     let mut tx = Transaction::new(&session.tracker.root);

@@ -120,6 +120,9 @@ fn render(
         age(t.created, now),
         stamp(t.updated)
     );
+    if let Some(faq) = &t.faq {
+        let _ = writeln!(out, "faq: {} (faq/{}.md)", clean_line(faq), clean_line(faq));
+    }
     if let Some(related) = &t.related {
         let _ = writeln!(out, "related: {}", clean_line(related));
     }

@@ -45,6 +45,9 @@ pub struct Ticket {
     pub actions: Vec<Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
+    /// The FAQ entry made from this ticket (`tkt faq add --from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faq: Option<String>,
     /// The Markdown body of `ticket.md`.
     #[serde(skip)]
     pub description: String,
@@ -85,6 +88,7 @@ impl Ticket {
         "attachments",
         "actions",
         "solution",
+        "faq",
     ];
 
     /// Problems a hand edit can introduce that serde cannot see.

@@ -184,7 +184,7 @@ impl Site {
         };
         let mut files = Vec::new();
         for page in [
-            ticket::ticket_page(&desk.config, record, now),
+            ticket::ticket_page(&desk.config, record, now, &desk.faq),
             ticket::history_page(record, desk.histories.of(folio)),
         ] {
             files.push(self.write_page(info, page)?);
@@ -256,6 +256,7 @@ impl Site {
             pages.push(lists::lists_index(&specs));
             pages.extend(specs.iter().flat_map(|s| lists::list_pages(s, &rows)));
             pages.push(knowledge::canned_index(&desk.config, &desk.canned));
+            pages.push(knowledge::kb_index(desk));
             pages.extend(
                 desk.canned
                     .iter()

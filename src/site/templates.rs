@@ -48,6 +48,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "canned.html",
         include_str!("../../site-templates/canned.html"),
     ),
+    ("kb.html", include_str!("../../site-templates/kb.html")),
     (
         "reports.html",
         include_str!("../../site-templates/reports.html"),

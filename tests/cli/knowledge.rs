@@ -42,3 +42,180 @@ fn kb_search_ranks_faq_entries_and_solutions() {
     contains(&err, "nope");
     desk.fails(&["kb", "search"], 2);
 }
+
+#[test]
+fn an_faq_entry_is_made_from_a_resolved_ticket_and_links_back() {
+    let desk = Desk::new();
+    let folio = desk.ticket("Scanner jams on A3", &["--tag", "scanner"]);
+    let err = desk.fails(&["faq", "add", "--from", &folio], 1);
+    contains(&err, "no solution yet");
+    desk.ok(&[
+        "resolve",
+        &folio,
+        "--solution",
+        "Replaced the pickup rollers.",
+    ]);
+    let commits = desk.commit_count();
+    let slug = desk
+        .ok(&["faq", "add", "--from", &folio])
+        .trim()
+        .to_string();
+    assert_eq!(slug, "scanner-jams-on-a3");
+    let entry = desk.read("faq/scanner-jams-on-a3.md");
+    contains(&entry, "title: Scanner jams on A3");
+    contains(&entry, "category: technical");
+    contains(&entry, &format!("source: {folio}"));
+    contains(&entry, "- scanner");
+    contains(&entry, "Details of the problem.");
+    contains(&entry, "Replaced the pickup rollers.");
+    contains(
+        &desk.read(&format!("tickets/{folio}/ticket.md")),
+        "faq: scanner-jams-on-a3",
+    );
+    assert_eq!(
+        desk.commit_count(),
+        commits + 1,
+        "one commit for both files"
+    );
+    let mut files = desk.last_commit_files();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    contains(
+        &desk.git(&["log", "-1", "--format=%B"]),
+        &format!("Ticket: {folio}"),
+    );
+    desk.ok(&["check"]);
+
+    // A second entry with the same title gets a suffix; an explicit taken slug is refused.
+    let again = desk
+        .ok(&["faq", "add", "--from", &folio, "-m", "Shorter answer."])
+        .trim()
+        .to_string();
+    assert_eq!(again, "scanner-jams-on-a3-2");
+    desk.fails(
+        &[
+            "faq",
+            "new",
+            "--title",
+            "x",
+            "--slug",
+            "scanner-jams-on-a3",
+            "-m",
+            "x",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn faq_entries_are_listed_searched_edited_and_removed() {
+    let desk = Desk::new();
+    desk.fails(&["faq", "new", "-m", "no title"], 2);
+    desk.fails(
+        &["--as", "rita", "faq", "new", "--title", "VPN", "-m", "x"],
+        1,
+    );
+    let slug = desk
+        .ok(&[
+            "faq",
+            "new",
+            "--title",
+            "Why does the VPN disconnect?",
+            "--category",
+            "technical",
+            "-m",
+            "Reinstall the VPN client.",
+        ])
+        .trim()
+        .to_string();
+    assert_eq!(slug, "why-does-the-vpn-disconnect");
+    contains(&desk.ok(&["faq", "list"]), "Why does the VPN disconnect?");
+    assert!(!desk
+        .ok(&["faq", "list", "--category", "other"])
+        .contains("VPN"));
+    contains(&desk.ok(&["faq", "search", "vpn", "client"]), &slug);
+    contains(
+        &desk.ok(&["faq", "show", &slug]),
+        "Reinstall the VPN client.",
+    );
+    desk.fails(&["faq", "edit", &slug], 2);
+    desk.ok(&[
+        "faq",
+        "edit",
+        &slug,
+        "--title",
+        "The VPN disconnects",
+        "-m",
+        "Update the client.",
+    ]);
+    let entry = desk.read(&format!("faq/{slug}.md"));
+    contains(&entry, "title: The VPN disconnects");
+    contains(&entry, "Update the client.");
+    desk.ok(&["faq", "rm", &slug]);
+    assert!(!desk.path(&format!("faq/{slug}.md")).exists());
+    contains(&desk.git(&["log", "-1", "--format=%B"]), "Action: faq-rm");
+    desk.fails(&["faq", "show", &slug], 1);
+}
+
+#[test]
+fn a_ticket_becomes_an_faq_entry_on_the_site_and_in_search() {
+    let desk = Desk::new();
+    let folio = desk.ticket("Scanner jams on A3", &["--as", "rita"]);
+    desk.ok(&[
+        "canned",
+        "new",
+        "rollers",
+        "--title",
+        "Rollers",
+        "-m",
+        "Hello {{ requester.name }}, we replaced the pickup rollers of the scanner.",
+    ]);
+    desk.ok(&["resolve", &folio, "--canned", "rollers"]);
+    contains(
+        &desk.read(&format!("tickets/{folio}/ticket.md")),
+        "Hello Rita Ruiz, we replaced the pickup rollers",
+    );
+    let slug = desk
+        .ok(&["faq", "add", "--from", &folio])
+        .trim()
+        .to_string();
+
+    desk.ok(&["build", "--out", "site"]);
+    let page = desk.read(&format!("site/faq/{slug}.html"));
+    contains(&page, "we replaced the pickup rollers");
+    contains(
+        &page,
+        &format!("Made from <a href=\"../tickets/{folio}/index.html\">{folio}</a>"),
+    );
+    contains(
+        &desk.read(&format!("site/tickets/{folio}/index.html")),
+        &format!("../../faq/{slug}.html"),
+    );
+    contains(
+        &desk.read("site/kb/index.html"),
+        "we replaced the pickup rollers",
+    );
+    let index = desk.read("site/search/faq.js");
+    contains(&index, &format!("faq/{slug}.html"));
+
+    desk.ok(&["build", "--out", "public", "--audience", "public"]);
+    let public = desk.read(&format!("public/faq/{slug}.html"));
+    contains(&public, "we replaced the pickup rollers");
+    assert!(
+        !public.contains("Made from"),
+        "public pages do not link tickets"
+    );
+    assert!(!desk.path("public/kb").exists());
+
+    let hits = desk.json(&["kb", "search", "pickup", "rollers", "--format", "json"]);
+    let ids: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&slug.as_str()) && ids.contains(&folio.as_str()),
+        "{ids:?}"
+    );
+}

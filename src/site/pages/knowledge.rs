@@ -94,6 +94,52 @@ pub fn faq_page(config: &Config, slug: &str, faq: &Faq, audience: Audience) -> P
     )
 }
 
+/// Solutions shown per category on the knowledge-base page; the rest are
+/// in the category's list and in search.
+const KB_PER_CATEGORY: usize = 50;
+
+/// `kb/index.html` (internal only): the newest solutions of finished
+/// tickets, by category, and the FAQ entries made from tickets.
+pub fn kb_index(desk: &crate::site::desk::Desk) -> Page {
+    let config = &desk.config;
+    let groups: Vec<_> = config
+        .categories
+        .iter()
+        .map(|c| {
+            let mut solved: Vec<_> = desk
+                .tickets
+                .values()
+                .filter(|r| r.ticket.category == c.key && r.ticket.status.is_done())
+                .filter_map(|r| Some((r, r.ticket.solution.as_deref()?)))
+                .collect();
+            solved.sort_by(|(a, _), (b, _)| b.facts.resolved.cmp(&a.facts.resolved).then(b.ticket.id.cmp(&a.ticket.id)));
+            let total = solved.len();
+            let items: Vec<_> = solved
+                .into_iter()
+                .take(KB_PER_CATEGORY)
+                .map(|(r, solution)| {
+                    serde_json::json!({
+                        "folio": r.ticket.id,
+                        "url": ticket_url(&r.ticket.id),
+                        "subject": r.ticket.subject,
+                        "solution": crate::kb::snippet(&markdown::plain_text(solution), "", 240),
+                        "resolved": r.facts.resolved.map(format_date),
+                        "faq": r.ticket.faq.as_deref().filter(|s| desk.faq.iter().any(|(slug, _)| slug == s)).map(|s| format!("faq/{s}.html")),
+                    })
+                })
+                .collect();
+            serde_json::json!({ "key": c.key, "name": c.name, "total": total, "items": items, "list": format!("lists/category/{}/index.html", c.key) })
+        })
+        .collect();
+    Page::new(
+        "kb/index.html",
+        "kb.html",
+        "Knowledge base",
+        "kb",
+        serde_json::json!({ "groups": groups, "shown": KB_PER_CATEGORY }),
+    )
+}
+
 /// `canned/index.html` (internal only).
 pub fn canned_index(config: &Config, canned: &[(String, Canned)]) -> Page {
     let items: Vec<_> = canned

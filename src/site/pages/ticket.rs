@@ -2,7 +2,7 @@
 
 use super::{format_time, name_of, Page};
 use crate::git::CommitInfo;
-use crate::model::{Config, EntryKind};
+use crate::model::{Config, EntryKind, Faq};
 use crate::report::human_duration;
 use crate::site::desk::Record;
 use crate::site::markdown;
@@ -76,6 +76,8 @@ struct TicketData<'a> {
     created: String,
     updated: String,
     related: Option<&'a str>,
+    /// The FAQ entry made from the ticket, as a site-relative link.
+    faq: Option<String>,
     tags: &'a [String],
     confidential: bool,
     fields: Vec<Field>,
@@ -90,7 +92,14 @@ struct TicketData<'a> {
 }
 
 /// The ticket page, `tickets/<folio>/index.html`.
-pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page {
+/// `faq` lists the FAQ entries that exist, so a link to a removed entry is
+/// left out rather than left dangling.
+pub fn ticket_page(
+    config: &Config,
+    record: &Record,
+    now: DateTime<Utc>,
+    faq: &[(String, Faq)],
+) -> Page {
     let t = &record.ticket;
     let category = config.category(&t.category);
     let fields = t
@@ -126,6 +135,11 @@ pub fn ticket_page(config: &Config, record: &Record, now: DateTime<Utc>) -> Page
         created: format_time(t.created),
         updated: format_time(record.facts.last_activity),
         related: t.related.as_deref(),
+        faq: t
+            .faq
+            .as_deref()
+            .filter(|s| faq.iter().any(|(slug, _)| slug == s))
+            .map(|s| format!("faq/{s}.html")),
         tags: &t.tags,
         confidential: t.confidential,
         fields,
