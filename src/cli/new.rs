@@ -57,6 +57,10 @@ pub struct NewArgs {
     /// Answered on the spot: register and resolve at once with this solution.
     #[arg(long, value_name = "SOLUTION", allow_hyphen_values = true)]
     resolve: Option<String>,
+    /// Do not show FAQ entries that might already answer the question
+    /// (they are shown, with a prompt, only on a terminal).
+    #[arg(long)]
+    no_suggest: bool,
 }
 
 pub fn parse_priority(s: &str) -> Result<Priority, String> {
@@ -71,6 +75,13 @@ fn parse_field(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
+    if !args.no_suggest
+        && super::input::on_terminal()
+        && !go_ahead_despite_faq(global, &args.subject)?
+    {
+        eprintln!("Not registered.");
+        return Ok(0);
+    }
     let description = args.text.read("description")?;
     let description = match description {
         Some(text) if !text.trim().is_empty() => text,
@@ -269,4 +280,31 @@ fn auto_assignee(
         previous.as_deref(),
         &counts,
     ))
+}
+
+/// Shows the FAQ entries that best match the subject ("these might answer
+/// it") and asks whether to register the ticket anyway. True to go on.
+fn go_ahead_despite_faq(global: &Global, subject: &str) -> Result<bool> {
+    use std::io::{BufRead, Write};
+    let tracker = super::session::open_tracker(global)?;
+    let hits = crate::kb::search(&super::kb::knowledge(&tracker, false)?, subject, 3);
+    if hits.is_empty() {
+        return Ok(true);
+    }
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "These FAQ entries might answer it:")?;
+    for hit in &hits {
+        writeln!(
+            err,
+            "  {}  (tkt faq show {})",
+            one_line(&hit.title, 100),
+            hit.id
+        )?;
+        writeln!(err, "      {}", one_line(&hit.snippet, 160))?;
+    }
+    write!(err, "Register the ticket anyway? [Y/n] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(!answer.trim().to_lowercase().starts_with('n'))
 }

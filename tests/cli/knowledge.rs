@@ -219,3 +219,73 @@ fn a_ticket_becomes_an_faq_entry_on_the_site_and_in_search() {
         "{ids:?}"
     );
 }
+
+/// Runs `tkt ARGS` on a pseudo-terminal (`script`), typing `input`.
+fn on_terminal(desk: &Desk, args: &str, input: &str) -> (bool, String) {
+    use std::io::Write;
+    let tkt = assert_cmd::cargo::cargo_bin("tkt");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", tkt.display()), "/dev/null"])
+        .current_dir(&desk.root)
+        .env("HOME", desk.tmp.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs tkt on a pseudo-terminal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn new_on_a_terminal_suggests_faq_entries_first() {
+    let desk = Desk::new();
+    desk.ok(&[
+        "faq",
+        "new",
+        "--title",
+        "The VPN keeps disconnecting",
+        "--category",
+        "technical",
+        "-m",
+        "Reinstall the VPN client.",
+    ]);
+    let (ok, screen) = on_terminal(
+        &desk,
+        "new -s 'VPN disconnects every hour' -c technical -m 'It drops.'",
+        "n\n",
+    );
+    assert!(ok, "{screen}");
+    contains(&screen, "These FAQ entries might answer it:");
+    contains(&screen, "The VPN keeps disconnecting");
+    contains(&screen, "Not registered.");
+    assert!(!desk.path("tickets/TKT001").exists());
+
+    let (ok, screen) = on_terminal(
+        &desk,
+        "new -s 'VPN disconnects every hour' -c technical -m 'It drops.'",
+        "\n",
+    );
+    assert!(ok, "{screen}");
+    assert!(desk.path("tickets/TKT001/ticket.md").exists(), "{screen}");
+
+    // --no-suggest and non-terminal runs never ask.
+    let (ok, screen) = on_terminal(
+        &desk,
+        "new --no-suggest -s 'VPN down' -c technical -m 'x'",
+        "",
+    );
+    assert!(ok && !screen.contains("might answer"), "{screen}");
+    desk.ticket("VPN down again", &[]);
+}
