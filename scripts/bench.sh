@@ -107,6 +107,7 @@ rm -rf "$site" && "$tkt" --dir "$tracker" build --out "$site" 2>/dev/null
     echo "tkt reply $reply_id (on the copy)${tab}-${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}reply${tab}$reply_id${tab}-m${tab}A reply from scripts/bench.sh."
     echo "tkt log $show_id${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}log${tab}$show_id"
     echo "tkt check${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
+    echo "tkt kb search scanner rollers jam${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}kb${tab}search${tab}scanner${tab}rollers${tab}jam"
 } > "$commands"
 
 if command -v hyperfine >/dev/null 2>&1; then
