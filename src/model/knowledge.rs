@@ -28,6 +28,8 @@ pub struct Faq {
 pub trait Article {
     /// Every front-matter key the kind of file may hold.
     const KEYS: &'static [&'static str];
+    /// Whether the body is a template (canned answers), to be checked.
+    const TEMPLATE: bool = false;
     fn title(&self) -> &str;
     fn categories(&self) -> impl Iterator<Item = &str>;
     fn author(&self) -> Option<&str>;
@@ -79,6 +81,7 @@ pub struct Canned {
 }
 
 impl Article for Canned {
+    const TEMPLATE: bool = true;
     const KEYS: &'static [&'static str] = &[
         "title",
         "categories",

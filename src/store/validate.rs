@@ -206,6 +206,18 @@ impl Tracker {
                 "the text after the front-matter is empty".into(),
             ));
         }
+        if T::TEMPLATE {
+            if let Err(e) = crate::canned::check_syntax(&body) {
+                // The body is the file's tail: turn its line into a file line.
+                let body_start = text.lines().count().saturating_sub(body.lines().count()) + 1;
+                let line = e.line.map(|l| l + body_start - 1);
+                problems.push(located(
+                    path,
+                    line,
+                    format!("template error: {}", e.message),
+                ));
+            }
+        }
         for c in article
             .categories()
             .filter(|c| self.config.category(c).is_none())

@@ -270,3 +270,16 @@ fn a_canned_answer_can_be_edited_before_posting_and_edited_in_place() {
     desk.fails(&["canned", "edit", "hello", "-m", "{% if %}"], 1);
     contains(&desk.read("canned/hello.md"), "Hi {{ requester.name }}.");
 }
+
+#[test]
+fn check_reports_a_broken_canned_template_with_its_line() {
+    let desk = Desk::new();
+    desk.write(
+        "canned/broken.md",
+        "---\ntitle: Broken\n---\n\nHello,\n{% if %}\n",
+    );
+    let out = desk.cmd().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    contains(&report, "canned/broken.md:6: template error: expected");
+}
