@@ -283,3 +283,14 @@ fn check_reports_a_broken_canned_template_with_its_line() {
     let report = String::from_utf8_lossy(&out.stdout);
     contains(&report, "canned/broken.md:6: template error: expected");
 }
+
+#[test]
+fn site_templates_cannot_publish_the_environment() {
+    let desk = Desk::new();
+    desk.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}{{ get_env(name=\"HOME\") }}{% endblock main %}",
+    );
+    let err = desk.fails(&["build", "--out", "site"], 1);
+    contains(&err, "get_env is not available");
+}
