@@ -34,7 +34,7 @@ pub fn check_category(canned: &Canned, ticket: &Ticket) -> Result<(), String> {
 
 /// Checks a body's template syntax before it is saved.
 pub fn check_syntax(body: &str) -> Result<(), FillError> {
-    engine()
+    crate::templating::engine()
         .add_raw_template("canned", body)
         .map_err(|e| describe(&e, body))
 }
@@ -79,27 +79,10 @@ pub fn resolution_notice(
 
 fn render(body: &str, context: serde_json::Value) -> Result<String, FillError> {
     let context = tera::Context::from_value(context).expect("the context is an object");
-    let mut tera = engine();
+    let mut tera = crate::templating::engine();
     tera.add_raw_template("canned", body)
         .and_then(|()| tera.render("canned", &context))
         .map_err(|e| describe(&e, body))
-}
-
-/// A Tera engine without `get_env`: a template committed to the tracker
-/// must not be able to copy the environment (tokens, CI secrets) into a
-/// reply or a published page.
-pub fn engine() -> tera::Tera {
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.register_function(
-        "get_env",
-        |_: &std::collections::HashMap<String, tera::Value>| {
-            Err(tera::Error::msg(
-                "get_env is not available in tkt templates",
-            ))
-        },
-    );
-    tera
 }
 
 fn context(

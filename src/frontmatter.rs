@@ -151,6 +151,17 @@ pub fn normalise_body(body: &str) -> String {
     body.trim_end().to_string()
 }
 
+/// Turns a line of a document's body (as `parse` returns it, 1-based) into
+/// a line of the file, so errors found in a body (template errors in
+/// canned answers) point at the file.
+pub fn body_line_in_file(text: &str, body_line: usize) -> Option<usize> {
+    let split = split(text).ok()?;
+    let after_fence = split.yaml_first_line + split.yaml.lines().count() + 1;
+    // `parse` drops one blank line after the closing fence.
+    let first = after_fence + usize::from(split.body.starts_with('\n'));
+    Some(first + body_line - 1)
+}
+
 /// Renders metadata and body back into a document.
 pub fn join<T: Serialize>(meta: &T, body: &str) -> Result<String, serde_yaml::Error> {
     let yaml = serde_yaml::to_string(meta)?;
@@ -190,6 +201,13 @@ pub fn line_of(text: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_lines_map_to_file_lines() {
+        let text = "---\ntitle: x\ntags: [a]\n---\n\nHello\n{% if %}\n";
+        assert_eq!(body_line_in_file(text, 2), Some(7));
+        assert_eq!(body_line_in_file("---\ntitle: x\n---\nHello\n", 1), Some(4));
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Serialize, Deserialize, PartialEq)]

@@ -16,4 +16,6 @@ pub mod report;
 pub mod site;
 pub mod sla;
 pub mod store;
+pub mod templating;
+pub mod text;
 pub mod workflow;

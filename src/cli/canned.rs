@@ -7,7 +7,7 @@ use super::session::{open_tracker, Global, Session, UsageError};
 use crate::canned::{self, FillError};
 use crate::model::knowledge::is_valid_slug;
 use crate::model::{Canned, Ticket};
-use crate::store::{read_document, FileError, Tracker, Transaction};
+use crate::store::{FileError, Tracker, Transaction};
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -150,26 +150,25 @@ fn fill_in(
 
 /// Reads `canned/<name>.md`, or says which names exist.
 pub fn load(tracker: &Tracker, name: &str) -> Result<Canned> {
-    let path = path_of(tracker, name);
-    if !is_valid_slug(name) || !path.is_file() {
-        let known: Vec<String> = tracker
-            .read_canned()
-            .items
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
-        bail!(
-            "there is no canned answer `{name}`; {}",
-            if known.is_empty() {
-                "there are none yet (tkt canned new)".to_string()
-            } else {
-                format!("known: {}", known.join(", "))
-            }
-        );
+    match tracker.read_canned_answer(name) {
+        Some(read) => Ok(read?),
+        None => {
+            let known: Vec<String> = tracker
+                .read_canned()
+                .items
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            bail!(
+                "there is no canned answer `{name}`; {}",
+                if known.is_empty() {
+                    "there are none yet (tkt canned new)".to_string()
+                } else {
+                    format!("known: {}", known.join(", "))
+                }
+            )
+        }
     }
-    let (mut canned, body): (Canned, String) = read_document(&path)?;
-    canned.body = body;
-    Ok(canned)
 }
 
 /// The answer filled in for `ticket`, or an error naming the file and the
@@ -197,23 +196,30 @@ pub fn fill_for(
         operator,
         now.date_naive(),
     )
-    .map_err(|e| located(path, &canned.body, e))
+    .map_err(|e| {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let line = e
+            .line
+            .and_then(|l| crate::frontmatter::body_line_in_file(&text, l));
+        located(path, FillError { line, ..e })
+    })
 }
 
-/// Turns a line of the body into a line of the file: the body is the
-/// file's tail.
-pub(super) fn located(path: PathBuf, body: &str, e: FillError) -> anyhow::Error {
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let body_start = text.lines().count().saturating_sub(body.lines().count()) + 1;
+/// A template error as `path:line: message` (`line` in the file).
+pub(super) fn located(path: PathBuf, e: FillError) -> anyhow::Error {
     anyhow!(FileError {
         path,
-        line: e.line.map(|l| l + body_start - 1),
+        line: e.line,
         message: e.message,
     })
 }
 
 fn path_of(tracker: &Tracker, name: &str) -> PathBuf {
-    tracker.root.join("canned").join(format!("{name}.md"))
+    tracker.root.join(path_rel(name))
+}
+
+fn path_rel(name: &str) -> PathBuf {
+    PathBuf::from("canned").join(format!("{name}.md"))
 }
 
 fn new(
@@ -324,17 +330,7 @@ fn check_body(body: &str) -> Result<()> {
 }
 
 fn rm(global: &Global, name: &str) -> Result<i32> {
-    let session = Session::begin(global)?;
-    session.require_staff("remove canned answers")?;
-    load(&session.tracker, name)?;
-    let mut tx = Transaction::new(&session.tracker.root);
-    tx.remove(PathBuf::from("canned").join(format!("{name}.md")));
-    session.commit(
-        tx,
-        None,
-        "canned-rm",
-        &format!("canned answer {name} removed by {}", session.actor.key),
-    )?;
-    eprintln!("Removed canned answer {name} (git history keeps it).");
-    Ok(0)
+    super::article::remove(global, &path_rel(name), "canned answer", "canned-rm", |t| {
+        load(t, name).map(drop)
+    })
 }

@@ -1,7 +1,6 @@
 //! `tkt check`: validate every file of the tracker.
 
 use super::session::{open_tracker, Global};
-use crate::store::FileError;
 use anyhow::Result;
 use clap::Args;
 
@@ -11,16 +10,8 @@ pub struct CheckArgs {}
 pub fn run(global: &Global, _args: CheckArgs) -> Result<i32> {
     let tracker = open_tracker(global)?;
     let report = tracker.check();
-    let cwd = std::env::current_dir().unwrap_or_default();
     for problem in &report.problems {
-        let shown = match problem.path.strip_prefix(&cwd) {
-            Ok(rel) => FileError {
-                path: rel.to_path_buf(),
-                ..problem.clone()
-            },
-            Err(_) => problem.clone(),
-        };
-        println!("{shown}");
+        println!("{}", problem.for_display());
     }
     eprintln!(
         "Checked {} tickets, {} timeline entries, {} FAQ entries, {} canned answers: {}.",

@@ -7,7 +7,7 @@ use super::output::{table, Cell, Style};
 use super::session::{open_tracker, Global, Session, UsageError};
 use crate::model::knowledge::is_valid_slug;
 use crate::model::Faq;
-use crate::store::{read_document, render_ticket, Tracker, Transaction};
+use crate::store::{render_ticket, Tracker, Transaction};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -242,13 +242,10 @@ fn faq_rel(slug: &str) -> PathBuf {
 }
 
 fn load(tracker: &Tracker, slug: &str) -> Result<Faq> {
-    let path = tracker.root.join(faq_rel(slug));
-    if !is_valid_slug(slug) || !path.is_file() {
-        bail!("there is no FAQ entry `{slug}`; `tkt faq list` shows them");
+    match tracker.read_faq_entry(slug) {
+        Some(read) => Ok(read?),
+        None => bail!("there is no FAQ entry `{slug}`; `tkt faq list` shows them"),
     }
-    let (mut faq, body): (Faq, String) = read_document(&path)?;
-    faq.body = body;
-    Ok(faq)
 }
 
 fn list(global: &Global, category: Option<&str>) -> Result<i32> {
@@ -334,17 +331,7 @@ fn edit(
 }
 
 fn rm(global: &Global, slug: &str) -> Result<i32> {
-    let session = Session::begin(global)?;
-    session.require_staff("remove FAQ entries")?;
-    load(&session.tracker, slug)?;
-    let mut tx = Transaction::new(&session.tracker.root);
-    tx.remove(faq_rel(slug));
-    session.commit(
-        tx,
-        None,
-        "faq-rm",
-        &format!("FAQ entry {slug} removed by {}", session.actor.key),
-    )?;
-    eprintln!("Removed FAQ entry {slug} (git history keeps it).");
-    Ok(0)
+    super::article::remove(global, &faq_rel(slug), "FAQ entry", "faq-rm", |t| {
+        load(t, slug).map(drop)
+    })
 }

@@ -125,19 +125,14 @@ pub fn knowledge(tracker: &Tracker, tickets: bool) -> Result<Vec<Item>> {
                         category: Some(t.category),
                         // The solution and the start of the question: enough to
                         // rank on, and it keeps indexing 10,000 tickets fast.
-                        text: format!("{}\n{}", solution, head(&t.description, 400)),
+                        text: format!(
+                            "{}\n{}",
+                            solution,
+                            crate::text::truncate_bytes(&t.description, 400)
+                        ),
                     })
                 }),
         );
     }
     Ok(items)
-}
-
-/// The first `limit` bytes of `text`, cut at a character boundary.
-fn head(text: &str, limit: usize) -> &str {
-    let mut end = limit.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }

@@ -4,7 +4,6 @@ use super::session::{open_tracker, Global, UsageError};
 use crate::site::serve::{spawn_workers, Shared};
 use crate::site::watch::{Changes, Rebuilder, DEBOUNCE};
 use crate::site::{Audience, Desk, Site};
-use crate::store::FileError;
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use std::io::Write;
@@ -78,7 +77,7 @@ pub fn build(global: &Global, args: BuildArgs) -> Result<i32> {
     let errors = desk.errors();
     if !errors.is_empty() && !args.keep_going {
         for e in &errors {
-            eprintln!("{}", relative(e));
+            eprintln!("{}", e.for_display());
         }
         return Err(anyhow!(
             "{} file{} could not be read; nothing was built. Fix {}, or build with --keep-going to leave {} out",
@@ -93,7 +92,7 @@ pub fn build(global: &Global, args: BuildArgs) -> Result<i32> {
     site.one_shot();
     let stats = site.render_all(&desk)?;
     for e in &errors {
-        eprintln!("warning: left out {}", relative(e));
+        eprintln!("warning: left out {}", e.for_display());
     }
     eprintln!(
         "Built the {} site: {} pages, {} files in {} ({:.2} s).",
@@ -108,14 +107,6 @@ pub fn build(global: &Global, args: BuildArgs) -> Result<i32> {
     std::mem::forget(site);
     std::mem::forget(desk);
     Ok(0)
-}
-
-fn relative(e: &FileError) -> FileError {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    FileError {
-        path: e.path.strip_prefix(&cwd).unwrap_or(&e.path).to_path_buf(),
-        ..e.clone()
-    }
 }
 
 enum Event {
@@ -156,7 +147,7 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<i32> {
     let started = Instant::now();
     let desk = Desk::load(&tracker)?;
     for e in desk.errors() {
-        eprintln!("warning: left out {}", relative(e));
+        eprintln!("warning: left out {}", e.for_display());
     }
     let mut site = Site::new(&tracker.root, &out, args.audience)?;
     site.progress = true;

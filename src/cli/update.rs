@@ -203,7 +203,8 @@ fn resolution_notice(session: &Session, ticket: &Ticket) -> Result<String> {
     let config = &session.tracker.config;
     let today = session.now.date_naive();
     crate::canned::resolution_notice(&template, config, ticket, &session.actor.key, today)
-        .map_err(|e| super::canned::located(path, &template, e))
+        // The whole file is the template: its lines are the file's lines.
+        .map_err(|e| super::canned::located(path, e))
 }
 
 /// A canned answer filled in for the ticket, edited first if asked. It is

@@ -37,12 +37,18 @@ pub trait Article {
     fn source(&self) -> Option<&str> {
         None
     }
+    /// Stores the Markdown after the front-matter.
+    fn set_body(&mut self, body: String);
 }
 
 impl Article for Faq {
     const KEYS: &'static [&'static str] = &[
         "title", "category", "tags", "source", "author", "created", "updated",
     ];
+
+    fn set_body(&mut self, body: String) {
+        self.body = body;
+    }
 
     fn title(&self) -> &str {
         &self.title
@@ -90,6 +96,10 @@ impl Article for Canned {
         "created",
         "updated",
     ];
+
+    fn set_body(&mut self, body: String) {
+        self.body = body;
+    }
 
     fn title(&self) -> &str {
         &self.title

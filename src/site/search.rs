@@ -3,6 +3,7 @@
 //! of `SHARD` tickets, loaded only when someone searches, so no page pays
 //! for 10,000 tickets up front and a change rebuilds one shard.
 
+use crate::text::truncate_bytes;
 use elasticlunr::{Index, IndexBuilder};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ pub fn shard_script(kind: &str, docs: &[Doc]) -> String {
     for doc in docs {
         index.add_doc(
             &doc.id,
-            [doc.title.as_str(), truncate(&doc.body, BODY_LIMIT)],
+            [doc.title.as_str(), truncate_bytes(&doc.body, BODY_LIMIT)],
         );
     }
     let shard = Shard {
@@ -61,17 +62,6 @@ pub fn shard_script(kind: &str, docs: &[Doc]) -> String {
     };
     let json = serde_json::to_string(&shard).expect("an index always serialises");
     format!("(window.tktSearch = window.tktSearch || []).push({json});\n")
-}
-
-fn truncate(text: &str, limit: usize) -> &str {
-    if text.len() <= limit {
-        return text;
-    }
-    let mut end = limit;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

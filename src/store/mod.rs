@@ -8,7 +8,7 @@ mod validate;
 
 pub use config_edit::add_person;
 pub use names::{attachment_name, entry_file_name};
-pub use read::{read_document, FileError, Loaded};
+pub use read::{FileError, Loaded};
 pub use transaction::Transaction;
 pub use validate::Report;
 

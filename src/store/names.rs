@@ -1,5 +1,6 @@
 //! File names tkt writes: timeline entries and sanitised attachments.
 
+use crate::text::truncate_bytes;
 use chrono::{DateTime, Utc};
 
 /// `<UTC timestamp with ms>-<author>-<short random>.md`: sorts by time,
@@ -44,17 +45,6 @@ pub fn attachment_name(raw: &str) -> String {
         name = "attachment".to_string();
     }
     name
-}
-
-fn truncate_bytes(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 #[cfg(test)]

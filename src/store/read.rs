@@ -2,6 +2,7 @@
 
 use super::Tracker;
 use crate::frontmatter::{self, TextError};
+use crate::model::knowledge::{is_valid_slug, Article};
 use crate::model::{Canned, Entry, Faq, Folio, Ticket};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -22,6 +23,20 @@ impl FileError {
             path: path.to_path_buf(),
             line: error.line,
             message: error.message,
+        }
+    }
+
+    /// The same error with its path relative to the working directory when
+    /// it is below it, as a user typing commands there would write it.
+    pub fn for_display(&self) -> FileError {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        FileError {
+            path: self
+                .path
+                .strip_prefix(&cwd)
+                .unwrap_or(&self.path)
+                .to_path_buf(),
+            ..self.clone()
         }
     }
 }
@@ -102,25 +117,34 @@ impl Tracker {
 
     /// Reads `faq/*.md` (slug, entry) in slug order.
     pub fn read_faq(&self) -> Loaded<(String, Faq)> {
-        self.read_slug_dir("faq", |mut faq: Faq, body| {
-            faq.body = body;
-            faq
-        })
+        self.read_slug_dir("faq")
     }
 
     /// Reads `canned/*.md` (slug, answer) in slug order.
     pub fn read_canned(&self) -> Loaded<(String, Canned)> {
-        self.read_slug_dir("canned", |mut canned: Canned, body| {
-            canned.body = body;
-            canned
-        })
+        self.read_slug_dir("canned")
     }
 
-    fn read_slug_dir<T: DeserializeOwned>(
+    /// Reads `faq/<slug>.md`; `None` when there is no such entry.
+    pub fn read_faq_entry(&self, slug: &str) -> Option<Result<Faq, FileError>> {
+        self.read_slug_file("faq", slug)
+    }
+
+    /// Reads `canned/<slug>.md`; `None` when there is no such answer.
+    pub fn read_canned_answer(&self, slug: &str) -> Option<Result<Canned, FileError>> {
+        self.read_slug_file("canned", slug)
+    }
+
+    fn read_slug_file<T: Article + DeserializeOwned>(
         &self,
         dir: &str,
-        with_body: impl Fn(T, String) -> T,
-    ) -> Loaded<(String, T)> {
+        slug: &str,
+    ) -> Option<Result<T, FileError>> {
+        let path = self.root.join(dir).join(format!("{slug}.md"));
+        (is_valid_slug(slug) && path.is_file()).then(|| read_article(&path))
+    }
+
+    fn read_slug_dir<T: Article + DeserializeOwned>(&self, dir: &str) -> Loaded<(String, T)> {
         let results = markdown_files(&self.root.join(dir))
             .into_iter()
             .map(|path| {
@@ -129,12 +153,18 @@ impl Tracker {
                     .unwrap_or_default()
                     .to_string_lossy()
                     .to_string();
-                let (meta, body) = read_document(&path)?;
-                Ok((slug, with_body(meta, body)))
+                Ok((slug, read_article(&path)?))
             })
             .collect();
         split_results(results)
     }
+}
+
+/// Reads an FAQ entry or canned answer with its body.
+fn read_article<T: Article + DeserializeOwned>(path: &Path) -> Result<T, FileError> {
+    let (mut article, body): (T, String) = read_document(path)?;
+    article.set_body(body);
+    Ok(article)
 }
 
 /// The `.md` files directly inside `dir`, sorted; none if it is missing.

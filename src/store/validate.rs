@@ -208,9 +208,9 @@ impl Tracker {
         }
         if T::TEMPLATE {
             if let Err(e) = crate::canned::check_syntax(&body) {
-                // The body is the file's tail: turn its line into a file line.
-                let body_start = text.lines().count().saturating_sub(body.lines().count()) + 1;
-                let line = e.line.map(|l| l + body_start - 1);
+                let line = e
+                    .line
+                    .and_then(|l| crate::frontmatter::body_line_in_file(&text, l));
                 problems.push(located(
                     path,
                     line,

@@ -1,0 +1,28 @@
+//! Small text helpers shared by the core and the edges.
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a
+/// character boundary: for limits on file names and indexed text that must
+/// never split a UTF-8 character.
+pub fn truncate_bytes(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_bytes;
+
+    #[test]
+    fn never_splits_a_character() {
+        assert_eq!(truncate_bytes("abc", 10), "abc");
+        assert_eq!(truncate_bytes("abc", 2), "ab");
+        assert_eq!(truncate_bytes("aé", 2), "a");
+        assert_eq!(truncate_bytes("é", 0), "");
+    }
+}
