@@ -1020,6 +1020,7 @@ impl Sim {
             attachments: vec![],
             actions: vec![],
             solution: None,
+            escalated: false,
             faq: None,
             description,
         };

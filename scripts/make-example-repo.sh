@@ -296,13 +296,34 @@ categories:
         type: choice
         choices: [access-cards, couriers, supplies, facilities, working-arrangements, other]
 
-# Targets per priority: first response and resolution (working time is not
-# modelled yet, so these are calendar durations).
+# Service levels. The clocks count office hours only (8.5 h a day, so
+# "8h30m" is one working day) and stand still while a ticket waits on the
+# requester. next_reply: after each requester reply, the next answer is
+# due within this. docs/REPORTS.md in the tkt repository has every rule.
 sla:
-  low:    { first_response: 2d, resolution: 10d }
-  medium: { first_response: 1d, resolution: 5d }
-  high:   { first_response: 4h, resolution: 2d }
-  urgent: { first_response: 30m, resolution: 8h }
+  business_hours:
+    timezone: Europe/London
+    days: [mon, tue, wed, thu, fri]
+    hours: "09:00-17:30"
+    holidays: [2026-08-31, 2026-12-25, 2026-12-28]
+  pause: [waiting-on-requester]
+  at_risk: 75%
+  low:    { first_response: 17h, resolution: 85h }
+  medium: { first_response: 8h30m, resolution: 42h30m }
+  high:   { first_response: 4h, resolution: 17h, next_reply: 4h }
+  urgent: { first_response: 30m, resolution: 8h, next_reply: 1h }
+
+# Who takes escalated tickets (`tkt escalate`), and what `tkt sla apply`
+# (run from cron) does when a target slips. Each rule fires once per ticket.
+escalation:
+  contact: helena
+  rules:
+    - name: late-first-answer
+      when: { target: first_response, state: breached, priority: [high, urgent] }
+      then: { assign: contact, escalate: true }
+    - name: slow-routine-work
+      when: { target: resolution, state: at-risk, priority: [low, medium] }
+      then: { priority: raise }
 
 views:
   - name: my-queue
@@ -449,7 +470,7 @@ new 1 "09-21 09:05" priya -s "Back-office scanner jams on every multi-page bundl
 
 I have the whole Okafor bundle (about 140 pages) to scan today, so this is holding me up."
 
-tk "09-21 09:31" tomas reply 1 --status waiting-on-requester \
+tk "09-21 09:31" tomas reply 1 --status waiting-on-requester --time 15m \
     -m "Thanks Priya. Could you open the front cover and check for torn paper or a staple in the feed path? And does it also jam with plain printer paper, or only with the client's originals?"
 
 tk "09-21 10:12" priya reply 1 \
@@ -463,7 +484,7 @@ tk "09-21 10:22" tomas action add 1 "Clean pickup and separation rollers"
 tk "09-21 10:24" tomas action add 1 "Order replacement roller kit"
 tk "09-21 10:26" tomas action done 1 2
 tk "09-21 10:39" tomas action done 1 1
-tk "09-21 10:41" tomas reply 1 \
+tk "09-21 10:41" tomas reply 1 --time 40m \
     -m "Cleaned the rollers; it should cope until the new roller kit arrives (ordered, due Thursday). Until then please feed at most 10 pages at a time."
 
 new 2 "09-21 11:20" priya -s "Okafor: refusal letter arrived late, appeal deadline is Friday" -c case-support -p urgent \
@@ -473,7 +494,7 @@ new 2 "09-21 11:20" priya -s "Okafor: refusal letter arrived late, appeal deadli
 
 By my count the 14 days to appeal run out on **Friday 25 September**. Can you confirm the deadline, and tell me what you need from me to lodge the appeal in time? I have the refusal letter and the original application bundle."
 
-tk "09-21 11:34" ingrid reply 2 \
+tk "09-21 11:34" ingrid reply 2 --time 30m \
     -m "Confirmed: the 14 days run from the date the decision was **sent**, so Friday 25 September is the last day, whatever the post did. We lodge online, so the bundle can wait. What I need:
 
 1. a full scan of the refusal letter in the case folder;
@@ -502,7 +523,7 @@ My broadband is fine otherwise — video calls don't drop."
 tk "09-22 09:10" tomas reply 3 --status waiting-on-requester \
     -m "Could you send me the VPN client's log? In the VPN window: **Help › Export logs** saves a .log file on your desktop. Ideally right after it has dropped."
 
-tk "09-22 12:45" ingrid reply 3 --attach "$FILES/vpn-client.log" \
+tk "09-22 12:45" ingrid reply 3 --attach "$FILES/vpn-client.log" --time 20m \
     -m "Log attached. It dropped twice this morning, around 08:10 and 08:31."
 
 tk "09-22 13:10" tomas note 3 \
@@ -577,7 +598,7 @@ new 6 "09-24 09:40" priya -s "Rahimi: is a family member's translation of a Fars
 
 Is that acceptable, or do we need a certified translation? If so, who do we normally use? The application should go in by 2 October."
 
-tk "09-24 10:20" ingrid reply 6 \
+tk "09-24 10:20" ingrid reply 6 --time 25m \
     -m "The cousin's translation won't do. Every document not in English or Welsh needs a full translation that can be checked. The translation must:
 
 - confirm that it is an accurate translation of the original document;
@@ -1200,7 +1221,8 @@ new 26 "10-29 16:10" priya -s "Access denied on the Siddiqui appeal folder" -c t
     -m "Since this afternoon I get *Access denied* when I open **Appeals › Siddiqui** on the shared drive. Other appeal folders open fine. I need it to check the served bundle tomorrow."
 
 # Fri 30 Oct
-tk "10-30 10:00" helena action done 5 3
+tk "10-30 09:35" priya escalate 26 --reason "The served bundle has to be checked today and the folder is still locked. Can someone with admin rights look at it this morning?"
+tk "10-30 10:00" helena action done 5 3 --time 1h30m
 tk "10-30 10:05" helena reply 5 -m "All October and November appointments are now in the shared calendar. Last step: agree at the team meeting on 2 November that new appointments go in on the day they're booked."
 tk "10-30 10:06" helena action add 5 "Agree at the team meeting: appointments go in the calendar on the day they are booked"
 
@@ -1209,6 +1231,9 @@ new 27 "10-30 16:40" priya -s "Client detained on arrival at the airport — who
     --related "Ibrahim, Yusuf — OL-2026-0163" --tag detention --tag out-of-hours \
     -m "Mr Ibrahim's brother just called: Mr Ibrahim landed at 15:30 on his visit visa and has been held at the border since. Border Force told the brother he may be refused entry and removed tomorrow. The brother's number is in the case file. Who is on call this weekend?"
 tk "10-30 16:52" ingrid note 27 -m "I'm on call this weekend and will take this. Calling the brother now, then Border Force at the airport for the reason and the removal directions."
+
+# The cron job that applies the escalation rules, at the end of the day.
+tk "10-30 17:30" helena sla apply
 
 # ---------------------------------------------------------------------------
 # Publish: the tracker's files, without its .git, become example-repo/.

@@ -137,6 +137,7 @@ mod tests {
             attachments: vec![],
             actions: vec![],
             solution: None,
+            escalated: false,
             faq: None,
             description: String::new(),
         }

@@ -202,6 +202,28 @@ pub fn apply_post_status(t: &mut Ticket, to: Status) -> Result<Change, Refusal> 
     Ok(Change::new("status", Some(from), Some(to)))
 }
 
+/// Marks a ticket escalated and hands it to the escalation contact, if
+/// one is configured. Finished tickets must be reopened first; an
+/// escalated ticket stays escalated (its timeline says why).
+pub fn escalate(t: &mut Ticket, contact: Option<&str>) -> Result<Vec<Change>, Refusal> {
+    if t.status.is_done() {
+        return Err(format!(
+            "{} is {}; reopen it with `tkt reopen {}` before escalating",
+            t.id, t.status, t.id
+        ));
+    }
+    if t.escalated {
+        return Err(format!("{} is already escalated", t.id));
+    }
+    t.escalated = true;
+    let mut changes = vec![Change::new("escalated", Some("no"), Some("yes"))];
+    if let Some(contact) = contact.filter(|c| t.assignee.as_deref() != Some(*c)) {
+        changes.push(Change::new("assignee", t.assignee.as_ref(), Some(contact)));
+        t.assignee = Some(contact.to_string());
+    }
+    Ok(changes)
+}
+
 /// Picks the responsible person for a new ticket in `category`.
 ///
 /// Round-robin continues after `previous`, the person given the category's
@@ -259,6 +281,7 @@ pub fn record(
         kind,
         changes,
         attachments,
+        time_spent: None,
         body: body.trim_end().to_string(),
     }
 }
@@ -288,6 +311,7 @@ mod tests {
             attachments: vec![],
             actions: vec![],
             solution: None,
+            escalated: false,
             faq: None,
             description: "It jams.".into(),
         }

@@ -39,6 +39,7 @@ fn ticket(
             when: Some(t0),
         }],
         solution: Some(solution),
+        escalated: false,
         faq: None,
         description,
     }

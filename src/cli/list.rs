@@ -5,6 +5,8 @@ use super::session::{open_tracker, resolve_actor, Global};
 use crate::git::Git;
 use crate::model::{Priority, Status, Ticket};
 use crate::query::{age, sort_by_urgency, Filter};
+use crate::sla::{self, SlaState};
+use crate::store::Tracker;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
@@ -14,6 +16,7 @@ Examples:
   tkt list --assignee me --status in-progress,waiting-on-requester
   tkt list --category technical --priority high,urgent
   tkt list --view my-queue                   a view saved in helpdesk.yaml
+  tkt list --sla breached,at-risk            tickets past or near an SLA due time
   tkt list --all --format csv > tickets.csv";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -49,6 +52,9 @@ pub struct ListArgs {
     /// Include closed tickets.
     #[arg(long)]
     all: bool,
+    /// Only tickets whose worst SLA state is one of these: breached, at-risk, on-track, met.
+    #[arg(long, value_delimiter = ',', value_parser = parse_sla_state)]
+    sla: Vec<SlaState>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -58,17 +64,55 @@ pub fn parse_status(s: &str) -> Result<Status, String> {
     s.parse()
 }
 
-pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
-    let tracker = open_tracker(global)?;
+fn parse_sla_state(s: &str) -> Result<SlaState, String> {
+    s.parse()
+}
+
+/// Checks the filter's names against config, lays it over the view if
+/// one is named, and replaces `me` by the person running the command.
+fn build_filter(
+    global: &Global,
+    tracker: &Tracker,
+    cli: Filter,
+    view: Option<&str>,
+) -> Result<Filter> {
     let config = &tracker.config;
-    for key in &args.category {
+    for key in &cli.category {
         config.require_category(key).map_err(anyhow::Error::msg)?;
     }
-    for key in args.assignee.iter().chain(&args.requester) {
+    for key in cli.assignee.iter().chain(&cli.requester) {
         if key != "me" && key != "none" {
             config.require_person(key).map_err(anyhow::Error::msg)?;
         }
     }
+    let mut filter = match view {
+        Some(name) => Filter::from_view(config.require_view(name).map_err(anyhow::Error::msg)?)
+            .overridden_by(cli),
+        None => cli,
+    };
+    if filter.mentions_me() {
+        let git = Git::open(&tracker.root)?;
+        let me = resolve_actor(tracker, &git, global.actor.as_deref())?;
+        filter = filter.resolve_me(&me.key);
+    }
+    Ok(filter)
+}
+
+/// A filter on assignees only (`me`, `none` or person keys).
+pub fn assignee_filter(
+    global: &Global,
+    tracker: &Tracker,
+    assignee: Vec<String>,
+) -> Result<Filter> {
+    let cli = Filter {
+        assignee,
+        ..Filter::default()
+    };
+    build_filter(global, tracker, cli, None)
+}
+
+pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
+    let tracker = open_tracker(global)?;
     let cli = Filter {
         status: args.status,
         priority: args.priority,
@@ -78,35 +122,54 @@ pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
         tag: args.tag,
         all: args.all,
     };
-    let mut filter = match &args.view {
-        Some(name) => Filter::from_view(config.require_view(name).map_err(anyhow::Error::msg)?)
-            .overridden_by(cli),
-        None => cli,
-    };
-    if filter.mentions_me() {
-        let git = Git::open(&tracker.root)?;
-        let me = resolve_actor(&tracker, &git, global.actor.as_deref())?;
-        filter = filter.resolve_me(&me.key);
-    }
+    let filter = build_filter(global, &tracker, cli, args.view.as_deref())?;
     let loaded = tracker.read_all_tickets()?;
     let mut tickets: Vec<Ticket> = loaded
         .items
         .into_iter()
         .filter(|t| filter.matches(t))
         .collect();
+    let mut errors = loaded.errors;
+    if !args.sla.is_empty() {
+        let lifelines = tracker.read_lifelines()?;
+        let now = crate::clock::now()?;
+        let config = &tracker.config;
+        let states: std::collections::HashMap<&str, Option<SlaState>> = lifelines
+            .items
+            .iter()
+            .map(|(t, life)| {
+                let checks = sla::check(&config.sla, config.sla.target(t.priority), life, now);
+                (t.id.as_str(), sla::worst(&checks))
+            })
+            .collect();
+        tickets.retain(|t| {
+            states
+                .get(t.id.as_str())
+                .copied()
+                .flatten()
+                .is_some_and(|s| args.sla.contains(&s))
+        });
+        errors.extend(lifelines.errors);
+        errors.dedup_by(|a, b| a.path == b.path && a.line == b.line);
+    }
     sort_by_urgency(&mut tickets);
     match args.format {
         Format::Table => print_table(&tickets)?,
         Format::Json => println!("{}", serde_json::to_string_pretty(&tickets)?),
         Format::Csv => print_csv(&tickets)?,
     }
-    for error in &loaded.errors {
+    report_unreadable(&errors)
+}
+
+/// Prints the files a read-only command had to skip; exit status 1 if any.
+pub fn report_unreadable(errors: &[crate::store::FileError]) -> Result<i32> {
+    for error in errors {
         eprintln!("error: {error}");
     }
-    if !loaded.errors.is_empty() {
+    if !errors.is_empty() {
         eprintln!(
-            "error: {} ticket file(s) could not be read and are missing from this list; `tkt check` lists every problem",
-            loaded.errors.len()
+            "error: {} file(s) could not be read and are left out; `tkt check` lists every problem",
+            errors.len()
         );
         return Ok(1);
     }

@@ -15,9 +15,11 @@ mod log;
 mod new;
 mod output;
 mod person;
+mod report;
 mod session;
 mod show;
 mod site;
+mod sla;
 mod update;
 
 use clap::{Args, Parser, Subcommand};
@@ -132,6 +134,18 @@ pub enum Command {
     #[command(after_help = "Examples:\n  tkt reopen 42")]
     Reopen(update::IdArgs),
 
+    /// Tickets past or near an SLA due time, most urgent first.
+    #[command(after_help = sla::OVERDUE_EXAMPLES)]
+    Overdue(sla::OverdueArgs),
+
+    /// Service levels: apply the escalation rules (`tkt sla apply`).
+    #[command(subcommand, after_help = sla::SLA_EXAMPLES)]
+    Sla(sla::SlaCommand),
+
+    /// Escalate a ticket: mark it, say why, hand it to the escalation contact.
+    #[command(after_help = update::ESCALATE_EXAMPLES)]
+    Escalate(update::EscalateArgs),
+
     /// Show a ticket's audit trail: every commit that touched it, oldest first.
     #[command(after_help = "Examples:\n  tkt log 42\n  tkt log 42 --json")]
     Log(log::LogArgs),
@@ -153,6 +167,10 @@ pub enum Command {
     /// Search the knowledge database: FAQ entries and solutions of finished tickets.
     #[command(subcommand, after_help = kb::EXAMPLES)]
     Kb(kb::KbCommand),
+
+    /// Figures per period and group: volumes, response and resolution times, SLA compliance, workload.
+    #[command(after_help = report::EXAMPLES)]
+    Report(report::ReportArgs),
 
     /// Build the static site: dashboard, ticket pages, FAQ, reports.
     #[command(after_help = site::BUILD_EXAMPLES)]
@@ -193,11 +211,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Resolve(args) => update::resolve(&global, args),
         Command::Close(args) => update::close(&global, args),
         Command::Reopen(args) => update::reopen(&global, args),
+        Command::Overdue(args) => sla::run_overdue(&global, args),
+        Command::Sla(cmd) => sla::run(&global, cmd),
+        Command::Escalate(args) => update::escalate(&global, args),
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Canned(cmd) => canned::run(&global, cmd),
         Command::Faq(cmd) => faq::run(&global, cmd),
         Command::Kb(cmd) => kb::run(&global, cmd),
+        Command::Report(args) => report::run(&global, args),
         Command::Build(args) => site::build(&global, args),
         Command::Serve(args) => site::serve(&global, args),
     }

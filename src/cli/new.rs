@@ -155,6 +155,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         attachments: vec![],
         actions: vec![],
         solution: None,
+        escalated: false,
         faq: None,
         description,
     };

@@ -132,6 +132,18 @@ fn render(
     if t.confidential {
         let _ = writeln!(out, "confidential: yes");
     }
+    if t.escalated {
+        let _ = writeln!(out, "{}", style.paint("escalated: yes", "1;31"));
+    }
+    let life = crate::lifeline::Lifeline::of(t, timeline.iter().map(|(_, e)| e));
+    let minutes: u64 = life.time_spent.iter().map(|(_, _, m)| m).sum();
+    if minutes > 0 {
+        let _ = writeln!(
+            out,
+            "time spent: {}",
+            crate::report::human_seconds(minutes as i64 * 60)
+        );
+    }
     for (k, v) in &t.fields {
         let _ = writeln!(out, "{}: {}", clean_line(k), clean_line(v));
     }
@@ -142,6 +154,7 @@ fn render(
             clean_line(&t.attachments.join(", "))
         );
     }
+    render_sla(&mut out, t, &life, config, style, now);
     section(&mut out, style, "Description");
     let _ = writeln!(out, "{}", indent(&clean_text(&t.description)));
     if !t.actions.is_empty() {
@@ -172,6 +185,56 @@ fn render(
         let _ = writeln!(out, "{}", indent(&clean_text(solution)));
     }
     out
+}
+
+/// The ticket's SLA targets: state, time used of allowed, due or done.
+fn render_sla(
+    out: &mut String,
+    t: &Ticket,
+    life: &crate::lifeline::Lifeline,
+    config: &Config,
+    style: &Style,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    use crate::report::clock_hours;
+    use crate::sla::SlaState;
+    let checks = crate::sla::check(&config.sla, config.sla.target(t.priority), life, now);
+    if checks.is_empty() {
+        return;
+    }
+    let hours = if config.sla.business_hours.is_some() {
+        " (business hours)"
+    } else {
+        ""
+    };
+    section(out, style, &format!("Service level{hours}"));
+    for c in checks {
+        let state = match c.state {
+            SlaState::Breached => style.paint("breached", "31"),
+            SlaState::AtRisk => style.paint("at-risk", "33"),
+            SlaState::OnTrack => "on-track".to_string(),
+            SlaState::Met => style.paint("met", "32"),
+        };
+        let when = match (c.done, c.due) {
+            (Some(done), _) => format!("done {}", stamp(done)),
+            (None, Some(due)) => format!("due {}", stamp(due)),
+            (None, None) => "paused".to_string(),
+        };
+        let paused = if c.paused && c.due.is_none() {
+            ""
+        } else if c.paused {
+            ", paused"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:<15} {state}  {} of {} used, {when}{paused}",
+            c.target.label(),
+            clock_hours(c.used),
+            clock_hours(c.allowed),
+        );
+    }
 }
 
 fn render_entry(out: &mut String, e: &Entry, style: &Style, name: &dyn Fn(&str) -> String) {

@@ -8,7 +8,7 @@ use super::list::parse_status;
 use super::new::{parse_priority, staff_member};
 use super::session::{Global, Session};
 use super::TicketId;
-use crate::model::{Change, EntryKind, Priority, Status, Ticket};
+use crate::model::{Change, EntryKind, Folio, Priority, Span, Status, Ticket};
 use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
 use crate::workflow::{self, Refusal};
 use anyhow::{anyhow, bail, Result};
@@ -20,7 +20,26 @@ Examples:
   tkt reply 42 -m \"Could you send a photo of the error?\" --status waiting-on-requester
   tkt reply 42 -F answer.md --attach guide.pdf
   tkt reply 42 --canned need-more-information   a canned answer, filled in for TKT042
-  tkt --as rita reply 42 -m \"It happened again.\" --reopen";
+  tkt --as rita reply 42 -m \"It happened again.\" --reopen
+  tkt reply 42 -m \"Reinstalled the driver; try again?\" --time 40m   records time spent";
+
+pub const ESCALATE_EXAMPLES: &str = "\
+Examples:
+  tkt escalate 42 --reason \"The hearing is tomorrow and nobody has answered.\"
+  tkt --as priya escalate 42 --reason \"Still no scanner after three days.\"
+
+Anyone may escalate a ticket (a requester only their own). It is marked
+escalated, the reason is recorded in its timeline and, when helpdesk.yaml
+names escalation.contact, it is reassigned to that person.";
+
+#[derive(Debug, Args)]
+pub struct EscalateArgs {
+    #[command(flatten)]
+    ticket: TicketId,
+    /// Why the ticket needs more attention (recorded in the timeline).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    reason: String,
+}
 
 #[derive(Debug, Args)]
 pub struct PostArgs {
@@ -43,6 +62,21 @@ pub struct PostArgs {
     /// Open the filled-in canned answer in $EDITOR before posting it.
     #[arg(long, requires = "canned")]
     edit: bool,
+    /// Record time spent on the ticket with this entry, e.g. 30m, 1h30m.
+    #[arg(long, value_name = "SPAN", value_parser = parse_time_spent)]
+    time: Option<Span>,
+}
+
+/// A `--time` value: a positive span no longer than a day's work.
+fn parse_time_spent(s: &str) -> Result<Span, String> {
+    let span: Span = s.parse()?;
+    match span.minutes {
+        0 => Err(format!("`{s}` is no time; write e.g. 15m, 1h or 1h30m")),
+        m if m > 24 * 60 => Err(format!(
+            "`{s}` is more than 24 hours; record time per sitting, at most 24h"
+        )),
+        _ => Ok(span),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -116,33 +150,43 @@ pub enum ActionCommand {
         done: bool,
     },
     /// Tick off action N (numbered as in `tkt show`).
-    #[command(after_help = "Examples:\n  tkt action done 42 1")]
+    #[command(after_help = "Examples:\n  tkt action done 42 1\n  tkt action done 42 2 --time 45m")]
     Done {
         #[command(flatten)]
         ticket: TicketId,
         /// The action's number, from 1.
         number: usize,
+        /// Record time spent doing it, e.g. 45m.
+        #[arg(long, value_name = "SPAN", value_parser = parse_time_spent)]
+        time: Option<Span>,
     },
 }
 
 /// What a command did to a ticket, to be written and committed.
-struct Outcome {
+pub struct Outcome {
     kind: EntryKind,
     body: String,
     changes: Vec<Change>,
     attachments: Vec<Attachment>,
+    time_spent: Option<Span>,
     action: &'static str,
     summary: String,
 }
 
 impl Outcome {
-    fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
+    pub fn with_summary(mut self, summary: String) -> Outcome {
+        self.summary = summary;
+        self
+    }
+
+    pub fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
         let summary = crate::audit::describe_changes(&changes);
         Outcome {
             kind: EntryKind::Event,
             body: String::new(),
             changes,
             attachments: vec![],
+            time_spent: None,
             action,
             summary,
         }
@@ -157,15 +201,22 @@ fn mutate(
     change: impl FnOnce(&Session, &mut Ticket) -> Result<Outcome>,
 ) -> Result<i32> {
     let session = Session::begin(global)?;
-    let tracker = &session.tracker;
-    let folio = tracker.existing(id)?;
-    let mut ticket = tracker.read_ticket(&folio)?;
+    let folio = session.tracker.existing(id)?;
+    let mut ticket = session.tracker.read_ticket(&folio)?;
     let outcome = change(&session, &mut ticket)?;
-    let rel = Tracker::ticket_rel(&folio);
+    write(&session, &folio, ticket, outcome)?;
+    Ok(0)
+}
+
+/// Writes the changed ticket and its new timeline entry (plus
+/// attachments) and commits them as one action.
+pub fn write(session: &Session, folio: &Folio, mut ticket: Ticket, outcome: Outcome) -> Result<()> {
+    let tracker = &session.tracker;
+    let rel = Tracker::ticket_rel(folio);
     let mut tx = Transaction::new(&tracker.root);
     let names = attach::stage(&mut tx, &rel, outcome.attachments);
     let author = session.actor.key.clone();
-    let entry = workflow::record(
+    let mut entry = workflow::record(
         &mut ticket,
         &author,
         session.now,
@@ -174,15 +225,16 @@ fn mutate(
         outcome.changes,
         names,
     );
+    entry.time_spent = outcome.time_spent;
     tx.create(
         rel.join("replies")
             .join(entry_file_name(session.stamp, &author)),
         render_entry(&entry)?,
     );
     tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
-    session.commit(tx, Some(&folio), outcome.action, &outcome.summary)?;
+    session.commit(tx, Some(folio), outcome.action, &outcome.summary)?;
     eprintln!("{folio}: {}", outcome.summary);
-    Ok(0)
+    Ok(())
 }
 
 /// The resolution notice from `templates/resolution-notice.md` of the
@@ -246,6 +298,9 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
         if args.status.is_some() {
             session.require_staff("change the status")?;
         }
+        if args.time.is_some() {
+            session.require_staff("record time spent")?;
+        }
         let next =
             workflow::status_after_post(t, &session.actor.key, kind, args.status, args.reopen)
                 .map_err(refused)?;
@@ -268,6 +323,7 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
             body: text,
             changes,
             attachments,
+            time_spent: args.time,
             action: what,
             summary,
         })
@@ -319,11 +375,17 @@ pub fn action(global: &Global, command: ActionCommand) -> Result<i32> {
                 .map_err(refused)?;
             Ok(Outcome::event("action-add", changes))
         }),
-        ActionCommand::Done { ticket, number } => mutate(global, &ticket.id, |session, t| {
+        ActionCommand::Done {
+            ticket,
+            number,
+            time,
+        } => mutate(global, &ticket.id, |session, t| {
             session.require_staff("manage actions")?;
             let change = workflow::complete_action(t, number, &session.actor.key, session.now)
                 .map_err(refused)?;
-            Ok(Outcome::event("action-done", vec![change]))
+            let mut outcome = Outcome::event("action-done", vec![change]);
+            outcome.time_spent = time;
+            Ok(outcome)
         }),
     }
 }
@@ -343,6 +405,30 @@ pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
         // The requester is told what was done: a public entry.
         outcome.kind = EntryKind::Reply;
         outcome.body = resolution_notice(session, t)?;
+        Ok(outcome)
+    })
+}
+
+pub fn escalate(global: &Global, args: EscalateArgs) -> Result<i32> {
+    let reason = args.reason.trim();
+    if reason.is_empty() {
+        bail!("the reason is empty: say why the ticket needs more attention");
+    }
+    mutate(global, &args.ticket.id, |session, t| {
+        if session.actor.key != t.requester {
+            session.require_staff("escalate other people's tickets")?;
+        }
+        let contact = session.tracker.config.escalation.contact.as_deref();
+        let changes = workflow::escalate(t, contact).map_err(refused)?;
+        if contact.is_none() {
+            eprintln!(
+                "note: helpdesk.yaml names no escalation.contact, so {} keeps its assignee",
+                t.id
+            );
+        }
+        let mut outcome = Outcome::event("escalate", changes);
+        outcome.summary = format!("escalated by {}", session.actor.key);
+        outcome.body = reason.to_string();
         Ok(outcome)
     })
 }

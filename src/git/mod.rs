@@ -62,6 +62,11 @@ impl Git {
         Ok(Git { repo, workdir })
     }
 
+    /// `.git/tkt/`: where tkt keeps caches that only cost speed if lost.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.repo.path().join("tkt")
+    }
+
     /// Creates a repository at `path` unless one already contains it.
     pub fn open_or_init(path: &Path) -> Result<Git> {
         if Repository::discover(path).is_err() {

@@ -1,6 +1,7 @@
 //! `helpdesk.yaml`: the tracker's people, categories, forms, SLAs and views.
 
-use super::{is_valid_key, ByteSize, FolioFormat, Priority, Span, Status};
+use super::service::{Escalation, SlaPolicy, SlaTarget};
+use super::{is_valid_key, ByteSize, FolioFormat, Priority, Status};
 use crate::frontmatter::{line_of, parse_yaml, TextError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -22,9 +23,12 @@ pub struct Config {
     #[serde(default)]
     pub people: Vec<Person>,
     pub categories: Vec<Category>,
-    /// Service-level targets per priority.
+    /// Service-level targets per priority, business hours and pauses.
     #[serde(default)]
-    pub sla: BTreeMap<Priority, SlaTarget>,
+    pub sla: SlaPolicy,
+    /// Who takes escalated tickets, and the rules of `tkt sla apply`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub escalation: Escalation,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
 }
@@ -139,13 +143,6 @@ pub enum FieldType {
     Number,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlaTarget {
-    pub first_response: Span,
-    pub resolution: Span,
-}
-
 /// A saved filter for a customised ticket list (`tkt list --view NAME`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,9 +191,11 @@ impl Config {
             responsible: vec![key.clone()],
             fields: vec![],
         };
-        let sla = |f: &str, r: &str| SlaTarget {
-            first_response: f.parse().expect("valid literal"),
-            resolution: r.parse().expect("valid literal"),
+        let sla = |f: &str, r: &str| {
+            Some(SlaTarget::new(
+                f.parse().expect("valid literal"),
+                r.parse().expect("valid literal"),
+            ))
         };
         Config {
             name: name.into(),
@@ -210,12 +209,14 @@ impl Config {
                 category("suggestion", "Improvement suggestion"),
                 category("other", "Other"),
             ],
-            sla: BTreeMap::from([
-                (Priority::Low, sla("2d", "10d")),
-                (Priority::Medium, sla("1d", "5d")),
-                (Priority::High, sla("4h", "2d")),
-                (Priority::Urgent, sla("1h", "1d")),
-            ]),
+            sla: SlaPolicy {
+                low: sla("2d", "10d"),
+                medium: sla("1d", "5d"),
+                high: sla("4h", "2d"),
+                urgent: sla("1h", "1d"),
+                ..SlaPolicy::default()
+            },
+            escalation: Escalation::default(),
             views: vec![],
         }
     }
@@ -348,6 +349,12 @@ impl Config {
                 }
             }
         }
+        for (needle, message) in self.sla.problems() {
+            report(&needle, message);
+        }
+        for (needle, message) in self.escalation_problems() {
+            report(&needle, message);
+        }
         let mut seen = HashSet::new();
         for v in &self.views {
             if !seen.insert(&v.name) {
@@ -366,6 +373,76 @@ impl Config {
         }
         out
     }
+}
+
+impl Config {
+    /// Escalation names real staff, real categories and one rule per name,
+    /// and every rule does something.
+    fn escalation_problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let staff = |key: &str| self.person(key).is_some_and(|p| p.role.is_staff());
+        if let Some(contact) = &self.escalation.contact {
+            if !staff(contact) {
+                out.push((
+                    contact.clone(),
+                    format!("escalation.contact `{contact}` is not an operator or admin in people"),
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for rule in &self.escalation.rules {
+            let name = &rule.name;
+            if !is_valid_key(name) {
+                out.push((
+                    name.clone(),
+                    format!(
+                        "rule name `{name}` must be lowercase letters, digits, `-`, `_` or `.`"
+                    ),
+                ));
+            }
+            if !seen.insert(name) {
+                out.push((
+                    name.clone(),
+                    format!("escalation rule `{name}` is defined twice"),
+                ));
+            }
+            for c in &rule.when.category {
+                if self.category(c).is_none() {
+                    out.push((
+                        c.clone(),
+                        format!("rule `{name}` names unknown category `{c}`"),
+                    ));
+                }
+            }
+            match rule.then.assign.as_deref() {
+                Some("contact") if self.escalation.contact.is_none() => out.push((
+                    name.clone(),
+                    format!(
+                        "rule `{name}` assigns to the contact, but escalation.contact is not set"
+                    ),
+                )),
+                Some(p) if p != "contact" && !staff(p) => out.push((
+                    p.to_string(),
+                    format!(
+                        "rule `{name}` assigns to `{p}`, who is not an operator or admin in people"
+                    ),
+                )),
+                _ => {}
+            }
+            let then = &rule.then;
+            if then.priority.is_none() && then.assign.is_none() && !then.escalate {
+                out.push((
+                    name.clone(),
+                    format!("rule `{name}` does nothing; give `then` a priority, assign or escalate: true"),
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn join_keys<'a>(keys: impl Iterator<Item = &'a str>) -> String {

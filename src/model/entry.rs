@@ -53,6 +53,8 @@ impl Change {
             "action" => format!("action added: {}", show(&self.to)),
             "action-done" => format!("action done: {}", show(&self.to)),
             "solution" => "solution recorded".to_string(),
+            "escalated" => "escalated".to_string(),
+            "sla-rule" => format!("escalation rule applied: {}", show(&self.to)),
             field => format!("{field}: {} → {}", show(&self.from), show(&self.to)),
         }
     }
@@ -68,12 +70,22 @@ pub struct Entry {
     pub changes: Vec<Change>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<String>,
+    /// Work time recorded with `--time`, summed by reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_spent: Option<super::Span>,
     #[serde(skip)]
     pub body: String,
 }
 
 impl Entry {
-    pub const KEYS: &'static [&'static str] = &["author", "date", "kind", "changes", "attachments"];
+    pub const KEYS: &'static [&'static str] = &[
+        "author",
+        "date",
+        "kind",
+        "changes",
+        "attachments",
+        "time_spent",
+    ];
 
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();

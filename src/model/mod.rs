@@ -5,6 +5,7 @@ pub mod entry;
 pub mod folio;
 pub mod knowledge;
 pub mod quantity;
+pub mod service;
 pub mod status;
 pub mod ticket;
 
@@ -13,6 +14,7 @@ pub use entry::{Change, Entry, EntryKind};
 pub use folio::{Folio, FolioFormat};
 pub use knowledge::{Canned, Faq};
 pub use quantity::{ByteSize, Span};
+pub use service::{SlaPolicy, SlaTarget, TargetKind};
 pub use status::{Priority, Status};
 pub use ticket::{Action, Ticket};
 

@@ -45,6 +45,10 @@ pub struct Ticket {
     pub actions: Vec<Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
+    /// Escalated by someone (`tkt escalate`) or by an escalation rule; the
+    /// timeline says who, when and why.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub escalated: bool,
     /// The FAQ entry made from this ticket (`tkt faq add --from`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faq: Option<String>,
@@ -88,6 +92,7 @@ impl Ticket {
         "attachments",
         "actions",
         "solution",
+        "escalated",
         "faq",
     ];
 

@@ -3,8 +3,8 @@
 //! keeps one `Desk` and reloads only what changed.
 
 use crate::git::{Git, Histories};
+use crate::lifeline::Lifeline;
 use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
-use crate::report::TicketFacts;
 use crate::store::{FileError, Tracker};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -18,7 +18,7 @@ pub struct Record {
     pub ticket: Ticket,
     /// Entries oldest first, with their file names.
     pub timeline: Vec<(String, Entry)>,
-    pub facts: TicketFacts,
+    pub life: Lifeline,
     /// Attachments (of the ticket and its entries) that exist as plain
     /// files, not symlinks, in its `attachments/` folder.
     pub attachments: BTreeSet<String>,
@@ -125,7 +125,7 @@ impl Desk {
         let knowledge = self.faq.iter().filter_map(|(_, f)| f.updated.or(f.created));
         self.tickets
             .values()
-            .map(|r| r.facts.last_activity)
+            .map(|r| r.life.last_activity)
             .chain(knowledge)
             .max()
             .unwrap_or_default()
@@ -150,7 +150,7 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         .into_iter()
         .map(|(path, entry)| (file_name(&path), entry))
         .collect();
-    let facts = TicketFacts::of(&ticket, timeline.iter().map(|(_, e)| e));
+    let life = Lifeline::of(&ticket, timeline.iter().map(|(_, e)| e));
     let search_text = format!(
         "{} {} {} {}",
         ticket.tags.join(" "),
@@ -173,7 +173,7 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         Some(Record {
             ticket,
             timeline,
-            facts,
+            life,
             attachments,
             search_text,
         }),

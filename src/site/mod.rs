@@ -221,7 +221,7 @@ impl Site {
             .par_iter()
             .map(|(folio, record)| (folio.clone(), TicketRow::new(&desk.config, record, now)))
             .collect();
-        let visible = desk.tickets.values().map(|r| (&r.ticket, &r.facts));
+        let visible = desk.tickets.values().map(|r| (&r.ticket, &r.life));
         let summary = crate::report::summarise(&desk.config, visible);
 
         let mut outputs: Vec<Output> = self

@@ -1,6 +1,7 @@
 //! The tracker on disk: finding it, reading its files, writing them safely.
 
 mod config_edit;
+mod lifelines;
 mod names;
 mod read;
 mod transaction;

@@ -112,7 +112,7 @@ pub fn kb_index(desk: &crate::site::desk::Desk) -> Page {
                 .filter(|r| r.ticket.category == c.key && r.ticket.status.is_done())
                 .filter_map(|r| Some((r, r.ticket.solution.as_deref()?)))
                 .collect();
-            solved.sort_by(|(a, _), (b, _)| b.facts.resolved.cmp(&a.facts.resolved).then(b.ticket.id.cmp(&a.ticket.id)));
+            solved.sort_by(|(a, _), (b, _)| b.life.resolved.cmp(&a.life.resolved).then(b.ticket.id.cmp(&a.ticket.id)));
             let total = solved.len();
             let items: Vec<_> = solved
                 .into_iter()
@@ -123,7 +123,7 @@ pub fn kb_index(desk: &crate::site::desk::Desk) -> Page {
                         "url": ticket_url(&r.ticket.id),
                         "subject": r.ticket.subject,
                         "solution": crate::kb::snippet(&markdown::plain_text(solution), "", 240),
-                        "resolved": r.facts.resolved.map(format_date),
+                        "resolved": r.life.resolved.map(format_date),
                         "faq": r.ticket.faq.as_deref().filter(|s| desk.faq.iter().any(|(slug, _)| slug == s)).map(|s| format!("faq/{s}.html")),
                     })
                 })

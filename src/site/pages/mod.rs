@@ -132,7 +132,12 @@ pub struct TicketRow {
 impl TicketRow {
     pub fn new(config: &Config, record: &Record, now: DateTime<Utc>) -> TicketRow {
         let t = &record.ticket;
-        let checks = sla::check(config, t, &record.facts, now);
+        let checks = sla::check(
+            &config.sla,
+            config.sla.target(t.priority),
+            &record.life,
+            now,
+        );
         TicketRow {
             folio: t.id.clone(),
             url: ticket_url(&t.id),
@@ -152,7 +157,7 @@ impl TicketRow {
                 .unwrap_or_default(),
             requester_name: name_of(config, &t.requester),
             created: format_date(t.created),
-            updated: format_date(record.facts.last_activity),
+            updated: format_date(record.life.last_activity),
             age: crate::query::age(t.created, now),
             sla: sla::worst(&checks).map(SlaState::as_str).unwrap_or(""),
             confidential: t.confidential,

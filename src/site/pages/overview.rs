@@ -3,7 +3,7 @@
 
 use super::{name_of, Audience, Page, TicketRow};
 use crate::model::{FieldType, Priority, Status};
-use crate::report::{human_duration, Summary};
+use crate::report::{human_seconds, Summary};
 use crate::site::charts;
 use crate::site::desk::Desk;
 use serde::Serialize;
@@ -48,8 +48,8 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         "breached": breached,
         "breached_total": breached_total,
         "at_risk": at_risk,
-        "median_first_response": summary.median_first_response.map(human_duration),
-        "median_resolution": summary.median_resolution.map(human_duration),
+        "median_first_response": summary.median_first_response.map(human_seconds),
+        "median_resolution": summary.median_resolution.map(human_seconds),
         "status_chart": charts::bars("Tickets by status", &summary.by_status),
     });
     Page::new(
@@ -77,8 +77,8 @@ pub fn reports(desk: &Desk, summary: &Summary, audience: Audience) -> Page {
     let data = serde_json::json!({
         "as_of": super::format_time(desk.snapshot()),
         "summary": summary,
-        "median_first_response": summary.median_first_response.map(human_duration),
-        "median_resolution": summary.median_resolution.map(human_duration),
+        "median_first_response": summary.median_first_response.map(human_seconds),
+        "median_resolution": summary.median_resolution.map(human_seconds),
         "weeks": summary.weeks.iter().rev().map(|w| serde_json::json!({
             "week": w.week.format("%G-W%V").to_string(),
             "monday": w.week.to_string(),
@@ -135,7 +135,7 @@ pub fn register(desk: &Desk) -> Page {
         .iter()
         .rev()
         .filter_map(|p| {
-            let t = config.sla.get(p)?;
+            let t = config.sla.target(*p)?;
             Some(serde_json::json!({
                 "priority": p.as_str(),
                 "first_response": t.first_response.to_string(),

@@ -2,8 +2,9 @@
 
 use super::{format_time, name_of, Page};
 use crate::git::CommitInfo;
+use crate::model::TargetKind;
 use crate::model::{Config, EntryKind, Faq};
-use crate::report::human_duration;
+use crate::report::clock_hours;
 use crate::site::desk::Record;
 use crate::site::markdown;
 use chrono::{DateTime, Utc};
@@ -54,8 +55,9 @@ struct TimelineItem {
 
 #[derive(Serialize)]
 struct SlaItem {
-    target: &'static str,
+    target: String,
     allowed: String,
+    used: String,
     due: String,
     done: String,
     state: &'static str,
@@ -133,7 +135,7 @@ pub fn ticket_page(
             .map(|p| p.email.clone())
             .unwrap_or_default(),
         created: format_time(t.created),
-        updated: format_time(record.facts.last_activity),
+        updated: format_time(record.life.last_activity),
         related: t.related.as_deref(),
         faq: t
             .faq
@@ -165,21 +167,30 @@ pub fn ticket_page(
             .as_deref()
             .map(markdown::render)
             .unwrap_or_default(),
-        sla: crate::sla::check(config, t, &record.facts, now)
-            .into_iter()
-            .map(|c| SlaItem {
-                target: if c.target == "first_response" {
-                    "First response"
-                } else {
-                    "Resolution"
-                },
-                allowed: human_duration(c.allowed),
-                due: format_time(c.due),
-                done: c.done.map(format_time).unwrap_or_default(),
-                state: c.state.as_str(),
-                state_label: c.state.as_str().replace('-', " "),
-            })
-            .collect(),
+        sla: crate::sla::check(
+            &config.sla,
+            config.sla.target(t.priority),
+            &record.life,
+            now,
+        )
+        .into_iter()
+        .map(|c| SlaItem {
+            target: match c.target {
+                TargetKind::NextReply => format!("Next reply (asked {})", format_time(c.start)),
+                other => crate::text::capitalised(other.label()),
+            },
+            allowed: clock_hours(c.allowed),
+            used: clock_hours(c.used),
+            due: match c.due {
+                Some(due) => format_time(due),
+                None if c.paused => "paused".to_string(),
+                None => String::new(),
+            },
+            done: c.done.map(format_time).unwrap_or_default(),
+            state: c.state.as_str(),
+            state_label: c.state.as_str().replace('-', " "),
+        })
+        .collect(),
         as_of: format_time(now),
     };
     let title = format!("{} · {}", t.id, t.subject);

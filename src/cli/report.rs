@@ -1,0 +1,366 @@
+//! `tkt report`: volumes, speed, SLA compliance, reopen rate, time in
+//! status, workload, backlog age and time spent, per group and period, as
+//! a table, JSON or CSV.
+
+use super::output::{table, Cell, Style};
+use super::session::{open_tracker, Global};
+use crate::model::{Span, TargetKind};
+use crate::report::{self, clock_hours, human_seconds, GroupBy, Period, Report, Row, Stat};
+use crate::site::timed;
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  tkt report                                   all time, every figure for the whole tracker
+  tkt report --since 2026-01-01 --until 2026-03-31 --by category
+  tkt report --since 4w --by week              the last four weeks, week by week
+  tkt report --by assignee --format csv > workload.csv
+
+Dates are whole days in the business-hours time zone (UTC without one);
+--until includes its day. --since also takes a span back from now: 4w, 30d.
+docs/REPORTS.md defines every figure.";
+
+/// Rows in a terminal table before the rest is left to --format csv/json.
+const TABLE_ROWS: usize = 50;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum By {
+    Category,
+    Priority,
+    Assignee,
+    Requester,
+    Week,
+    Month,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Start of the period: a date (2026-01-01) or a span back from now (4w).
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+    /// End of the period, inclusive: a date (2026-03-31); default now.
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// One row per category, priority, assignee, requester, week or month.
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    /// Output format; CSV and JSON have every row.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(global: &Global, args: ReportArgs) -> Result<i32> {
+    let tracker = open_tracker(global)?;
+    let config = &tracker.config;
+    let now = crate::clock::now()?;
+    let zone = config.sla.business_hours.as_ref().map(|b| b.timezone);
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_when(s, now, zone, false))
+        .transpose()?;
+    let until = match args.until.as_deref() {
+        Some(s) => parse_when(s, now, zone, true)?,
+        None => now,
+    };
+    if since.is_some_and(|s| s >= until) {
+        anyhow::bail!("--since must be before --until");
+    }
+    let loaded = timed("read tickets and timelines", || tracker.read_lifelines())?;
+    let pairs: Vec<_> = loaded.items.iter().map(|(t, l)| (t, l)).collect();
+    let by = args.by.map(|b| match b {
+        By::Category => GroupBy::Category,
+        By::Priority => GroupBy::Priority,
+        By::Assignee => GroupBy::Assignee,
+        By::Requester => GroupBy::Requester,
+        By::Week => GroupBy::Week,
+        By::Month => GroupBy::Month,
+    });
+    let r = timed("compute", || {
+        report::report(config, &pairs, Period { since, until }, by, now)
+    });
+    let out = match args.format {
+        Format::Table => render_table(&r, &Style::detect()),
+        Format::Json => serde_json::to_string_pretty(&r)? + "\n",
+        Format::Csv => render_csv(&r)?,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    super::list::report_unreadable(&loaded.errors)
+}
+
+/// A date (a whole day in `zone`), an RFC 3339 time, or a span back from
+/// `now`. `end_of_day` makes a date mean the end of that day.
+fn parse_when(
+    text: &str,
+    now: DateTime<Utc>,
+    zone: Option<chrono_tz::Tz>,
+    end_of_day: bool,
+) -> Result<DateTime<Utc>> {
+    if let Ok(day) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let day = if end_of_day {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+        return Ok(match zone {
+            Some(tz) => tz.from_local_datetime(&midnight).earliest().map_or_else(
+                || Utc.from_utc_datetime(&midnight),
+                |t| t.with_timezone(&Utc),
+            ),
+            None => Utc.from_utc_datetime(&midnight),
+        });
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    if let Ok(span) = text.parse::<Span>() {
+        return Ok(now - chrono::Duration::minutes(span.minutes.min(1 << 40) as i64));
+    }
+    Err(super::session::UsageError(format!(
+        "`{text}` is not a date (2026-03-31), a time (2026-03-31T09:00:00Z) or a span back from now (4w, 30d)"
+    ))
+    .into())
+}
+
+fn stat_cell(s: &Stat) -> String {
+    match (s.median, s.p90) {
+        (Some(m), Some(p)) => format!("{} / {}", clock_hours(m), clock_hours(p)),
+        _ => "-".into(),
+    }
+}
+
+fn compliance_cell(row: &Row, target: TargetKind) -> String {
+    row.compliance
+        .iter()
+        .find(|c| c.target == target)
+        .and_then(|c| {
+            c.percent
+                .map(|p| format!("{p:.0}% of {}", c.met + c.breached))
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or("-".into(), |p| format!("{p:.0}%"))
+}
+
+fn hours(minutes: u64) -> String {
+    if minutes == 0 {
+        "-".into()
+    } else {
+        format!("{:.1} h", minutes as f64 / 60.0)
+    }
+}
+
+fn render_table(r: &Report, style: &Style) -> String {
+    let mut out = String::new();
+    let from = r.period.since.map_or("the first ticket".to_string(), stamp);
+    out.push_str(&style.bold(&format!(
+        "Report from {from} to {}{}\n",
+        stamp(r.period.until),
+        if r.business_hours {
+            " (clock times in business hours)"
+        } else {
+            ""
+        }
+    )));
+    out.push('\n');
+    let rows: Vec<&Row> = r.groups.iter().chain(std::iter::once(&r.total)).collect();
+    let shown: Vec<&Row> = if rows.len() > TABLE_ROWS + 1 {
+        r.groups[..TABLE_ROWS].iter().chain([&r.total]).collect()
+    } else {
+        rows
+    };
+    let cells: Vec<Vec<Cell>> = shown
+        .iter()
+        .map(|row| {
+            vec![
+                Cell::painted(&row.label, |s| style.bold(s)),
+                Cell::plain(row.opened.to_string()),
+                Cell::plain(row.resolved.to_string()),
+                Cell::plain(row.closed.to_string()),
+                Cell::plain(row.backlog.to_string()),
+                Cell::plain(stat_cell(&row.first_response)),
+                Cell::plain(stat_cell(&row.resolution)),
+                Cell::plain(compliance_cell(row, TargetKind::FirstResponse)),
+                Cell::plain(compliance_cell(row, TargetKind::NextReply)),
+                Cell::plain(compliance_cell(row, TargetKind::Resolution)),
+                Cell::plain(percent(row.reopen_rate)),
+                Cell::plain(hours(row.time_spent)),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        style,
+        &[
+            "GROUP",
+            "OPENED",
+            "RESOLVED",
+            "CLOSED",
+            "BACKLOG",
+            "1ST RESPONSE MED/P90",
+            "RESOLUTION MED/P90",
+            "SLA 1ST RESP",
+            "SLA NEXT REPLY",
+            "SLA RESOLUTION",
+            "REOPENED",
+            "TIME SPENT",
+        ],
+        &cells,
+    ));
+    if r.groups.len() > TABLE_ROWS {
+        out.push_str(&style.dim(&format!(
+            "… {} more rows: use --format csv or --format json for all of them\n",
+            r.groups.len() - TABLE_ROWS
+        )));
+    }
+    render_total_details(&mut out, r, style);
+    out
+}
+
+fn render_total_details(out: &mut String, r: &Report, style: &Style) {
+    let total = &r.total;
+    out.push_str(&style.bold("\nFirst resolution (median / p90): "));
+    out.push_str(&stat_cell(&total.first_resolution));
+    out.push('\n');
+    out.push_str(&style.bold("\nTime in each status (mean per ticket, calendar time)\n"));
+    let rows: Vec<Vec<Cell>> = total
+        .status_time
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::plain(s.status.as_str()),
+                Cell::plain(s.tickets.to_string()),
+                Cell::plain(s.mean.map_or("-".into(), human_seconds)),
+            ]
+        })
+        .collect();
+    out.push_str(&table(style, &["STATUS", "TICKETS", "MEAN"], &rows));
+    out.push_str(&style.bold(&format!("\nBacklog by age at {}\n", stamp(r.period.until))));
+    let rows: Vec<Vec<Cell>> = total
+        .ageing
+        .iter()
+        .map(|c| vec![Cell::plain(&c.label), Cell::plain(c.value.to_string())])
+        .collect();
+    out.push_str(&table(style, &["AGE", "TICKETS"], &rows));
+    out.push_str(&style.bold("\nWorkload\n"));
+    let rows: Vec<Vec<Cell>> = r
+        .workload
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::plain(&w.name),
+                Cell::plain(w.open_assigned.to_string()),
+                Cell::plain(w.resolved.to_string()),
+                Cell::plain(w.first_response.median.map_or("-".into(), clock_hours)),
+                Cell::plain(hours(w.time_spent)),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        style,
+        &[
+            "PERSON",
+            "OPEN ASSIGNED",
+            "RESOLVED",
+            "1ST RESPONSE MEDIAN",
+            "TIME SPENT",
+        ],
+        &rows,
+    ));
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// One row per group and a final `total` row; every figure a column.
+/// Durations are in seconds, time spent in minutes, shares in percent.
+pub fn render_csv(r: &Report) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(csv_header())?;
+    for row in r.groups.iter().chain(std::iter::once(&r.total)) {
+        w.write_record(csv_row(row))?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "group", "label", "since", "until", "opened", "resolved", "closed", "backlog",
+    ]
+    .map(String::from)
+    .to_vec();
+    for stat in ["first_response", "first_resolution", "resolution"] {
+        for part in ["count", "median_s", "p90_s"] {
+            h.push(format!("{stat}_{part}"));
+        }
+    }
+    for t in TargetKind::ALL {
+        h.extend([
+            format!("sla_{t}_met"),
+            format!("sla_{t}_breached"),
+            format!("sla_{t}_percent"),
+        ]);
+    }
+    h.extend(["reopened", "reopen_rate_percent"].map(String::from));
+    for s in crate::model::Status::ALL {
+        h.push(format!("time_in_{}_mean_s", s.as_str().replace('-', "_")));
+    }
+    for bucket in ["lt_1d", "1d_3d", "3d_7d", "1w_4w", "gt_4w"] {
+        h.push(format!("backlog_age_{bucket}"));
+    }
+    h.push("time_spent_minutes".into());
+    h
+}
+
+fn csv_row(row: &Row) -> Vec<String> {
+    let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.1}"));
+    let mut out = vec![
+        row.key.clone(),
+        row.label.clone(),
+        row.since.map_or(String::new(), |s| s.to_rfc3339()),
+        row.until.to_rfc3339(),
+        row.opened.to_string(),
+        row.resolved.to_string(),
+        row.closed.to_string(),
+        row.backlog.to_string(),
+    ];
+    for s in [&row.first_response, &row.first_resolution, &row.resolution] {
+        out.extend([s.count.to_string(), opt(s.median), opt(s.p90)]);
+    }
+    for t in TargetKind::ALL {
+        match row.compliance.iter().find(|c| c.target == t) {
+            Some(c) => out.extend([c.met.to_string(), c.breached.to_string(), pct(c.percent)]),
+            None => out.extend(["0".into(), "0".into(), String::new()]),
+        }
+    }
+    out.extend([row.reopened.to_string(), pct(row.reopen_rate)]);
+    for s in crate::model::Status::ALL {
+        let mean = row
+            .status_time
+            .iter()
+            .find(|x| x.status == s)
+            .and_then(|x| x.mean);
+        out.push(opt(mean));
+    }
+    out.extend(row.ageing.iter().map(|c| c.value.to_string()));
+    out.push(row.time_spent.to_string());
+    out
+}
