@@ -1,10 +1,14 @@
 //! Metrics over the model: what happened to tickets and how fast. Pure:
 //! `tkt report`, the dashboard and the reports page call it.
 
+mod csv;
 mod period;
 mod summary;
 
-pub use period::{report, Case, Compliance, GroupBy, Period, Report, Row, Stat, Workload};
+pub use csv::{rows_csv, to_csv, workload_csv};
+pub use period::{
+    cases, report, report_on, Case, Compliance, GroupBy, Period, Report, Row, Stat, Workload,
+};
 pub use summary::{summarise, week_of, Summary, WeekFlow};
 
 use chrono::Duration;

@@ -182,10 +182,24 @@ pub fn report(
     by: Option<GroupBy>,
     now: DateTime<Utc>,
 ) -> Report {
-    let cases: Vec<Case> = tickets
+    report_on(config, &cases(config, tickets, now), period, by)
+}
+
+/// The per-ticket figures every report needs, computed once (in parallel)
+/// so that several reports can share them.
+pub fn cases<'a>(
+    config: &Config,
+    tickets: &[(&'a Ticket, &'a Lifeline)],
+    now: DateTime<Utc>,
+) -> Vec<Case<'a>> {
+    tickets
         .par_iter()
         .map(|(t, l)| Case::new(config, t, l, now))
-        .collect();
+        .collect()
+}
+
+/// [`report`] over cases already computed.
+pub fn report_on(config: &Config, cases: &[Case], period: Period, by: Option<GroupBy>) -> Report {
     let all: Vec<&Case> = cases.iter().collect();
     let total = row("total", "Total", &all, period, period.until);
     let groups = match by {
@@ -220,7 +234,9 @@ fn field_rows(config: &Config, by: GroupBy, cases: &[&Case], period: Period) -> 
         GroupBy::Category => {
             keys.sort_by_key(|k| config.categories.iter().position(|c| &c.key == k))
         }
-        GroupBy::Priority => keys.reverse(),
+        GroupBy::Priority => {
+            keys.sort_by_key(|k| std::cmp::Reverse(k.parse::<crate::model::Priority>().ok()))
+        }
         _ => {}
     }
     keys.iter()

@@ -12,23 +12,49 @@ const LABEL: u32 = 170;
 
 /// Horizontal bars, one per count, with the value at the end of each bar.
 pub fn bars(title: &str, counts: &[Count]) -> String {
-    let max = counts.iter().map(|c| c.value).max().unwrap_or(0).max(1);
-    let height = ROW * counts.len() as u32 + 8;
-    let span = WIDTH - LABEL - 60;
+    let bars: Vec<Bar> = counts
+        .iter()
+        .map(|c| Bar {
+            key: c.key.clone(),
+            label: c.label.clone(),
+            value: c.value as f64,
+            text: c.value.to_string(),
+        })
+        .collect();
+    labelled_bars(title, &bars, None)
+}
+
+/// A bar whose number is not a count: a share, a duration.
+pub struct Bar {
+    pub key: String,
+    pub label: String,
+    pub value: f64,
+    /// What is written beside the bar ("87% of 60", "3 h 20 min").
+    pub text: String,
+}
+
+/// Horizontal bars scaled to the largest value, or to `full` (100 for
+/// percentages) when given.
+pub fn labelled_bars(title: &str, bars: &[Bar], full: Option<f64>) -> String {
+    let max = full
+        .unwrap_or_else(|| bars.iter().map(|b| b.value).fold(0.0, f64::max))
+        .max(f64::MIN_POSITIVE);
+    let height = ROW * bars.len() as u32 + 8;
+    let span = WIDTH - LABEL - 90;
     let mut svg = open(title, WIDTH, height);
-    for (i, c) in counts.iter().enumerate() {
+    for (i, b) in bars.iter().enumerate() {
         let y = 4 + ROW * i as u32;
-        let w = (c.value as f64 / max as f64 * span as f64).round() as u32;
+        let w = (b.value.max(0.0) / max * span as f64).round().min(span as f64) as u32;
         let _ = write!(
             svg,
-            r#"<text class="label" x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect class="bar bar-{key}" x="{LABEL}" y="{y}" width="{w}" height="{h}" rx="3"/><text class="value" x="{vx}" y="{ty}">{value}</text>"#,
+            r#"<text class="label" x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect class="bar bar-{key}" x="{LABEL}" y="{y}" width="{w}" height="{h}" rx="3"/><text class="value" x="{vx}" y="{ty}">{text}</text>"#,
             lx = LABEL - 8,
             ty = y + ROW / 2 + 1,
-            label = escape_html(&c.label),
-            key = css_key(&c.key),
+            label = escape_html(&b.label),
+            key = css_key(&b.key),
             h = ROW - 8,
             vx = LABEL + w + 6,
-            value = c.value,
+            text = escape_html(&b.text),
         );
     }
     svg.push_str("</svg>");

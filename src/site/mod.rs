@@ -19,7 +19,7 @@ use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use output::{Content, Output, Writer};
-use pages::{knowledge, lists, overview, ticket, Page, SiteInfo, TicketRow};
+use pages::{knowledge, lists, overview, reports, ticket, Page, SiteInfo, TicketRow};
 use rayon::prelude::*;
 use search::Doc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -234,13 +234,15 @@ impl Site {
         let shard_paths: Vec<String> = shards.iter().map(|o| o.path.clone()).collect();
         outputs.extend(shards);
 
-        let mut pages = vec![
-            overview::reports(desk, &summary, self.audience),
+        let (mut pages, report_files) =
+            timed("reports", || reports::pages(desk, &summary, self.audience, now));
+        outputs.extend(report_files);
+        pages.extend([
             overview::register(desk),
             overview::search(&shard_paths),
             overview::not_found(),
             knowledge::faq_index(&desk.config, &desk.faq),
-        ];
+        ]);
         pages.extend(
             desk.faq
                 .iter()

@@ -4,6 +4,7 @@
 pub mod knowledge;
 pub mod lists;
 pub mod overview;
+pub mod reports;
 pub mod ticket;
 
 use super::desk::{Desk, Record};

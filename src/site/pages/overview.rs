@@ -31,7 +31,13 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         .collect();
     let breached_total = breached.len();
     breached.truncate(DASHBOARD_ROWS);
-    let at_risk = open.iter().filter(|r| r.sla == "at-risk").count();
+    let at_risk_all: Vec<&TicketRow> = open
+        .iter()
+        .filter(|r| r.sla == "at-risk")
+        .copied()
+        .collect();
+    let at_risk = at_risk_all.len();
+    let at_risk_rows = &at_risk_all[..at_risk.min(DASHBOARD_ROWS)];
     let link = |group: &str, key: &str| Some(format!("lists/{group}/{key}/index.html"));
     let data = serde_json::json!({
         "as_of": super::format_time(desk.snapshot()),
@@ -48,6 +54,7 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         "breached": breached,
         "breached_total": breached_total,
         "at_risk": at_risk,
+        "at_risk_rows": at_risk_rows,
         "median_first_response": summary.median_first_response.map(human_seconds),
         "median_resolution": summary.median_resolution.map(human_seconds),
         "status_chart": charts::bars("Tickets by status", &summary.by_status),
@@ -69,38 +76,6 @@ fn is_done(status: &str) -> bool {
 pub fn home(desk: &Desk) -> Page {
     let data = serde_json::json!({ "faq_count": desk.faq.len() });
     Page::new("index.html", "home.html", "Help centre", "dashboard", data)
-}
-
-/// `reports/index.html`: charts with their numbers beside them.
-pub fn reports(desk: &Desk, summary: &Summary, audience: Audience) -> Page {
-    let weeks = &summary.weeks[summary.weeks.len().saturating_sub(26)..];
-    let data = serde_json::json!({
-        "as_of": super::format_time(desk.snapshot()),
-        "summary": summary,
-        "median_first_response": summary.median_first_response.map(human_seconds),
-        "median_resolution": summary.median_resolution.map(human_seconds),
-        "weeks": summary.weeks.iter().rev().map(|w| serde_json::json!({
-            "week": w.week.format("%G-W%V").to_string(),
-            "monday": w.week.to_string(),
-            "opened": w.opened,
-            "resolved": w.resolved,
-        })).collect::<Vec<_>>(),
-        "charts": {
-            "status": charts::bars("Tickets by status", &summary.by_status),
-            "priority": charts::bars("Tickets by priority", &summary.by_priority),
-            "category": charts::bars("Tickets by category", &summary.by_category),
-            "assignee": (audience == Audience::Internal)
-                .then(|| charts::bars("Open tickets per assignee", &summary.open_by_assignee)),
-            "weekly": charts::weekly("Opened and resolved per week (last 26 weeks)", weeks),
-        },
-    });
-    Page::new(
-        "reports/index.html",
-        "reports.html",
-        "Reports",
-        "reports",
-        data,
-    )
 }
 
 /// `register.html`: how to ask for help, from the config's categories
