@@ -108,6 +108,14 @@ rm -rf "$site" && "$tkt" --dir "$tracker" build --out "$site" 2>/dev/null
     echo "tkt log $show_id${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}log${tab}$show_id"
     echo "tkt check${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
     echo "tkt kb search scanner rollers jam${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}kb${tab}search${tab}scanner${tab}rollers${tab}jam"
+    echo "tkt report${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}report"
+    echo "tkt report --by week --format csv${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}report${tab}--by${tab}week${tab}--format${tab}csv"
+    echo "tkt report --by category --since 13w${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}report${tab}--by${tab}category${tab}--since${tab}13w"
+    echo "tkt report (on the copy, after a reply each run)${tab}$tkt --dir $work --as $admin reply $reply_id -m 'Between two reports.' 2>/dev/null${tab}$tkt${tab}--dir${tab}$work${tab}report"
+    echo "tkt report (no lifeline cache)${tab}rm -f $tracker/.git/tkt/lifelines.json${tab}$tkt${tab}--dir${tab}$tracker${tab}report"
+    echo "tkt overdue${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}overdue"
+    echo "tkt list --sla breached${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}list${tab}--sla${tab}breached"
+    echo "tkt sla apply --dry-run${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}sla${tab}apply${tab}--dry-run"
 } > "$commands"
 
 if command -v hyperfine >/dev/null 2>&1; then
