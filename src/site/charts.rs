@@ -44,7 +44,9 @@ pub fn labelled_bars(title: &str, bars: &[Bar], full: Option<f64>) -> String {
     let mut svg = open(title, WIDTH, height);
     for (i, b) in bars.iter().enumerate() {
         let y = 4 + ROW * i as u32;
-        let w = (b.value.max(0.0) / max * span as f64).round().min(span as f64) as u32;
+        let w = (b.value.max(0.0) / max * span as f64)
+            .round()
+            .min(span as f64) as u32;
         let _ = write!(
             svg,
             r#"<text class="label" x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect class="bar bar-{key}" x="{LABEL}" y="{y}" width="{w}" height="{h}" rx="3"/><text class="value" x="{vx}" y="{ty}">{text}</text>"#,

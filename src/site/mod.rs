@@ -234,8 +234,9 @@ impl Site {
         let shard_paths: Vec<String> = shards.iter().map(|o| o.path.clone()).collect();
         outputs.extend(shards);
 
-        let (mut pages, report_files) =
-            timed("reports", || reports::pages(desk, &summary, self.audience, now));
+        let (mut pages, report_files) = timed("reports", || {
+            reports::pages(desk, &summary, self.audience, now)
+        });
         outputs.extend(report_files);
         pages.extend([
             overview::register(desk),

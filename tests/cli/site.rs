@@ -1755,3 +1755,98 @@ mod serve {
         contains(&stderr, "Rebuilt");
     }
 }
+
+#[test]
+fn reports_have_every_period_as_csv_matching_tkt_report_and_public_ones_name_nobody() {
+    let desk = Desk::example();
+    let now = "2026-10-30T17:30:00Z";
+    let run = |args: &[&str]| {
+        let out = desk.cmd().env("TKT_NOW", now).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tkt {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let internal_dir = desk.tmp.path().join("internal");
+    run(&["build", "--out", internal_dir.to_str().unwrap()]);
+    let internal = site_files(&internal_dir);
+    for (dir, time) in [
+        ("reports/", "by-month"),
+        ("reports/last-13-weeks/", "by-week"),
+        ("reports/last-4-weeks/", "by-week"),
+    ] {
+        for name in [
+            "index.html",
+            "by-category.csv",
+            "by-priority.csv",
+            "by-assignee.csv",
+            "workload.csv",
+        ]
+        .into_iter()
+        .chain([format!("{time}.csv").as_str()])
+        {
+            let path = format!("{dir}{name}");
+            assert!(internal.contains_key(&path), "{path} missing");
+        }
+        let csv = text(&internal, &format!("{dir}by-category.csv"));
+        assert!(
+            csv.starts_with("group,label,since,until,opened,resolved,closed,backlog,"),
+            "{csv}"
+        );
+        assert!(
+            csv.lines().last().unwrap().starts_with("total,Total,"),
+            "{csv}"
+        );
+    }
+    // The site's all-time figures are `tkt report`'s, as of the same moment.
+    let cli = run(&["report", "--by", "category", "--format", "csv"]);
+    assert_eq!(text(&internal, "reports/by-category.csv"), cli);
+    let total = cli
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_string();
+    assert_eq!(total, "27", "every example ticket was opened in all time");
+    let page = text(&internal, "reports/index.html");
+    contains(&page, "Workload");
+    contains(&page, "SLA compliance");
+
+    let public_dir = desk.tmp.path().join("public");
+    run(&[
+        "build",
+        "--audience",
+        "public",
+        "--out",
+        public_dir.to_str().unwrap(),
+    ]);
+    let public = site_files(&public_dir);
+    let config: serde_yaml::Value = serde_yaml::from_str(&desk.read("helpdesk.yaml")).unwrap();
+    let names: Vec<&str> = config["people"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let report_files: Vec<&String> = public
+        .keys()
+        .filter(|p| p.starts_with("reports/"))
+        .collect();
+    assert!(report_files
+        .iter()
+        .any(|p| p.ends_with("last-4-weeks/by-week.csv")));
+    for path in report_files {
+        assert!(
+            !path.ends_with("by-assignee.csv") && !path.ends_with("workload.csv"),
+            "{path} is in the public site"
+        );
+        let content = text(&public, path);
+        for name in &names {
+            assert!(!content.contains(name), "{path} names {name}");
+        }
+    }
+}

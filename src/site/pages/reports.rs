@@ -86,8 +86,16 @@ pub fn pages(
             ("by-category", "By category", GroupBy::Category),
             ("by-priority", "By priority", GroupBy::Priority),
             (
-                if time == GroupBy::Week { "by-week" } else { "by-month" },
-                if time == GroupBy::Week { "By week" } else { "By month" },
+                if time == GroupBy::Week {
+                    "by-week"
+                } else {
+                    "by-month"
+                },
+                if time == GroupBy::Week {
+                    "By week"
+                } else {
+                    "By month"
+                },
                 time,
             ),
         ];
@@ -96,7 +104,13 @@ pub fn pages(
         }
         let reports: Vec<(&str, &str, Report)> = groups
             .into_iter()
-            .map(|(slug, title, by)| (slug, title, report::report_on(config, &cases, period, Some(by))))
+            .map(|(slug, title, by)| {
+                (
+                    slug,
+                    title,
+                    report::report_on(config, &cases, period, Some(by)),
+                )
+            })
             .collect();
         let mut downloads = Vec::new();
         for (slug, title, r) in &reports {
@@ -131,7 +145,9 @@ pub fn pages(
                 current: w.slug == window.slug,
             })
             .collect();
-        let data = period_data(window, overall, &reports, summary, internal, tabs, downloads);
+        let data = period_data(
+            window, overall, &reports, summary, internal, tabs, downloads,
+        );
         pages.push(Page::new(
             format!("{dir}index.html"),
             "reports.html",
@@ -214,7 +230,10 @@ fn row_view(r: &Row) -> serde_json::Value {
         r.compliance
             .iter()
             .find(|c| c.target == t)
-            .and_then(|c| c.percent.map(|p| format!("{p:.0}% of {}", c.met + c.breached)))
+            .and_then(|c| {
+                c.percent
+                    .map(|p| format!("{p:.0}% of {}", c.met + c.breached))
+            })
             .unwrap_or_else(|| "—".into())
     };
     use crate::model::TargetKind::*;
@@ -279,5 +298,8 @@ fn flow_chart(title: &str, rows: &[Row]) -> String {
             value: r.opened,
         })
         .collect();
-    charts::bars(&format!("Tickets opened, {}", title.to_lowercase()), &counts)
+    charts::bars(
+        &format!("Tickets opened, {}", title.to_lowercase()),
+        &counts,
+    )
 }
