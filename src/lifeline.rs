@@ -18,12 +18,12 @@ pub struct Lifeline {
     pub replies: Vec<Reply>,
     /// The first public reply by someone other than the requester.
     pub first_response: Option<(DateTime<Utc>, String)>,
-    /// The first time the ticket was resolved.
+    /// The first time work on it ended: resolved, or closed unresolved.
     pub first_resolved: Option<DateTime<Utc>>,
-    /// The last time it was set to resolved, only if it is resolved or
-    /// closed now (answered on the spot: when it was created).
+    /// The last time work on it ended, only if it is resolved or closed
+    /// now (answered on the spot: when it was created).
     pub resolved: Option<DateTime<Utc>>,
-    /// Every time it was set resolved, and by whom.
+    /// Every time work on it ended, and by whom (empty: a hand edit).
     pub resolutions: Vec<(DateTime<Utc>, String)>,
     /// The last time it was closed, only if it is closed now.
     pub closed: Option<DateTime<Utc>>,
@@ -91,12 +91,15 @@ impl Lifeline {
         }
     }
 
+    /// A move into resolved, or into closed from unfinished work, ends
+    /// the work: a ticket closed without a solution (a duplicate, spam)
+    /// is finished when closed. Closing a resolved ticket ends nothing new.
     fn status_change(&mut self, at: DateTime<Utc>, to: Status, author: &str) {
-        let from = self.statuses.last().map(|(_, s)| *s);
-        if from.is_some_and(Status::is_done) && !to.is_done() {
+        let was_done = self.statuses.last().is_some_and(|(_, s)| s.is_done());
+        if was_done && !to.is_done() {
             self.reopens.push(at);
         }
-        if to == Status::Resolved {
+        if !was_done && to.is_done() {
             self.first_resolved.get_or_insert(at);
             self.resolved = Some(at);
             self.resolutions.push((at, author.to_string()));
@@ -108,7 +111,17 @@ impl Lifeline {
     }
 
     fn finish(&mut self, ticket: &Ticket) {
+        // A hand edit of ticket.md may leave the timeline behind: the
+        // file's status is the truth from its last update on (by nobody
+        // known, so no one is credited).
+        if self.statuses.last().map(|(_, s)| *s) != Some(ticket.status) {
+            let at = ticket
+                .updated
+                .max(self.statuses.last().map_or(self.created, |(t, _)| *t));
+            self.status_change(at, ticket.status, "");
+        }
         if ticket.status.is_done() {
+            // Registered as resolved (answered on the spot).
             self.resolved.get_or_insert(ticket.created);
             self.first_resolved.get_or_insert(ticket.created);
         } else {
@@ -116,14 +129,6 @@ impl Lifeline {
         }
         if ticket.status != Status::Closed {
             self.closed = None;
-        }
-        // A hand edit of ticket.md may leave the timeline behind: the
-        // file's status is the truth from its last update on.
-        if self.statuses.last().map(|(_, s)| *s) != Some(ticket.status) {
-            let at = ticket
-                .updated
-                .max(self.statuses.last().map_or(self.created, |(t, _)| *t));
-            self.statuses.push((at, ticket.status));
         }
     }
 
@@ -279,6 +284,39 @@ mod tests {
         let spot = Lifeline::of(&t, std::iter::empty());
         assert_eq!(spot.resolved, Some(at("2026-01-05T09:00:00Z")));
         assert_eq!(spot.answered(), Some(at("2026-01-05T09:00:00Z")));
+    }
+
+    #[test]
+    fn closing_unfinished_work_ends_it_and_a_hand_edit_counts_from_updated() {
+        use Status::*;
+        // Closed as a duplicate without a solution: work ended at the close.
+        let t = ticket(Closed, "high", "2026-01-05T09:00:00Z");
+        let timeline = [status("tomas", "2026-01-05T11:00:00Z", Open, Closed)];
+        let life = Lifeline::of(&t, &timeline);
+        assert_eq!(life.resolved, Some(at("2026-01-05T11:00:00Z")));
+        assert_eq!(life.answered(), Some(at("2026-01-05T11:00:00Z")));
+        // Reopened, then closed again: the second close ends the work.
+        let timeline = [
+            status("tomas", "2026-01-05T11:00:00Z", InProgress, Resolved),
+            status("priya", "2026-01-06T09:00:00Z", Resolved, InProgress),
+            status("tomas", "2026-01-06T12:00:00Z", InProgress, Closed),
+        ];
+        let life = Lifeline::of(&t, &timeline);
+        assert_eq!(life.first_resolved, Some(at("2026-01-05T11:00:00Z")));
+        assert_eq!(life.resolved, Some(at("2026-01-06T12:00:00Z")));
+        assert_eq!(life.resolutions.len(), 2);
+        // ticket.md edited by hand to resolved, with no event: from `updated`.
+        let mut edited = ticket(Resolved, "high", "2026-01-05T09:00:00Z");
+        edited.updated = at("2026-01-07T10:00:00Z");
+        let life = Lifeline::of(
+            &edited,
+            &[status("tomas", "2026-01-05T10:00:00Z", Open, InProgress)],
+        );
+        assert_eq!(life.resolved, Some(at("2026-01-07T10:00:00Z")));
+        assert_eq!(
+            life.resolutions,
+            vec![(at("2026-01-07T10:00:00Z"), String::new())]
+        );
     }
 
     #[test]

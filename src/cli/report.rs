@@ -8,7 +8,7 @@ use crate::model::{Span, TargetKind};
 use crate::report::{self, clock_hours, human_seconds, GroupBy, Period, Report, Row, Stat};
 use crate::site::timed;
 use anyhow::Result;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 
@@ -69,8 +69,10 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<i32> {
         .as_deref()
         .map(|s| parse_when(s, now, zone, false))
         .transpose()?;
+    // Nothing has happened after now: a later --until would age the
+    // backlog into the future.
     let until = match args.until.as_deref() {
-        Some(s) => parse_when(s, now, zone, true)?,
+        Some(s) => parse_when(s, now, zone, true)?.min(now),
         None => now,
     };
     if since.is_some_and(|s| s >= until) {
@@ -116,14 +118,7 @@ fn parse_when(
         } else {
             day
         };
-        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        return Ok(match zone {
-            Some(tz) => tz.from_local_datetime(&midnight).earliest().map_or_else(
-                || Utc.from_utc_datetime(&midnight),
-                |t| t.with_timezone(&Utc),
-            ),
-            None => Utc.from_utc_datetime(&midnight),
-        });
+        return Ok(report::local_midnight(day, zone));
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
         return Ok(at.with_timezone(&Utc));

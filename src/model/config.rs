@@ -384,7 +384,7 @@ impl Config {
         if let Some(contact) = &self.escalation.contact {
             if !staff(contact) {
                 out.push((
-                    contact.clone(),
+                    format!("contact: {contact}"),
                     format!("escalation.contact `{contact}` is not an operator or admin in people"),
                 ));
             }
@@ -392,9 +392,10 @@ impl Config {
         let mut seen = HashSet::new();
         for rule in &self.escalation.rules {
             let name = &rule.name;
+            let at_rule = format!("name: {name}");
             if !is_valid_key(name) {
                 out.push((
-                    name.clone(),
+                    at_rule.clone(),
                     format!(
                         "rule name `{name}` must be lowercase letters, digits, `-`, `_` or `.`"
                     ),
@@ -402,7 +403,7 @@ impl Config {
             }
             if !seen.insert(name) {
                 out.push((
-                    name.clone(),
+                    at_rule.clone(),
                     format!("escalation rule `{name}` is defined twice"),
                 ));
             }
@@ -416,13 +417,13 @@ impl Config {
             }
             match rule.then.assign.as_deref() {
                 Some("contact") if self.escalation.contact.is_none() => out.push((
-                    name.clone(),
+                    at_rule.clone(),
                     format!(
                         "rule `{name}` assigns to the contact, but escalation.contact is not set"
                     ),
                 )),
                 Some(p) if p != "contact" && !staff(p) => out.push((
-                    p.to_string(),
+                    format!("assign: {p}"),
                     format!(
                         "rule `{name}` assigns to `{p}`, who is not an operator or admin in people"
                     ),
@@ -432,7 +433,7 @@ impl Config {
             let then = &rule.then;
             if then.priority.is_none() && then.assign.is_none() && !then.escalate {
                 out.push((
-                    name.clone(),
+                    at_rule.clone(),
                     format!("rule `{name}` does nothing; give `then` a priority, assign or escalate: true"),
                 ));
             }

@@ -98,6 +98,13 @@ impl Entry {
         {
             out.push(format!("a {} has no text", self.kind.as_str()));
         }
+        if let Some(span) = self.time_spent {
+            if span.minutes == 0 || span.minutes > 24 * 60 {
+                out.push(format!(
+                    "time_spent is {span}; it must be more than 0 and at most 24h"
+                ));
+            }
+        }
         out
     }
 }

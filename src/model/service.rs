@@ -194,7 +194,7 @@ impl std::str::FromStr for Share {
     fn from_str(s: &str) -> Result<Self, String> {
         let number = s.trim().trim_end_matches('%').trim();
         match number.parse::<f64>() {
-            Ok(p) if p > 0.0 && p <= 100.0 => Ok(Share(p / 100.0)),
+            Ok(p) if (1.0..=100.0).contains(&p) => Ok(Share(p / 100.0)),
             _ => Err(format!(
                 "`{s}` is not a share; write a percentage between 1% and 100%, e.g. 75%"
             )),
@@ -334,6 +334,10 @@ mod tests {
         assert_eq!("75%".parse::<Share>().unwrap(), Share(0.75));
         assert_eq!("80".parse::<Share>().unwrap(), Share(0.8));
         assert!("0%".parse::<Share>().is_err());
+        assert!(
+            "0.75".parse::<Share>().is_err(),
+            "a fraction is not a percentage"
+        );
         assert!("150%".parse::<Share>().is_err());
         assert_eq!(PriorityChange::Raise.apply(Priority::Low), Priority::Medium);
         assert_eq!(

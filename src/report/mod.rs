@@ -7,7 +7,8 @@ mod summary;
 
 pub use csv::{rows_csv, to_csv, workload_csv};
 pub use period::{
-    cases, report, report_on, Case, Compliance, GroupBy, Period, Report, Row, Stat, Workload,
+    cases, local_day, local_midnight, report, report_on, Case, Compliance, GroupBy, Period, Report,
+    Row, Stat, Workload,
 };
 pub use summary::{summarise, week_of, Summary, WeekFlow};
 

@@ -6,6 +6,7 @@ use crate::lifeline::Lifeline;
 use crate::model::{Config, Status, TargetKind, Ticket};
 use crate::sla::{self, Measures, SlaCheck, SlaState};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -204,7 +205,10 @@ pub fn report_on(config: &Config, cases: &[Case], period: Period, by: Option<Gro
     let total = row("total", "Total", &all, period, period.until);
     let groups = match by {
         None => vec![],
-        Some(g) if g.is_time() => time_rows(g, &all, period),
+        Some(g) if g.is_time() => {
+            let zone = config.sla.business_hours.as_ref().map(|b| b.timezone);
+            time_rows(g, zone, &all, period)
+        }
         Some(g) => field_rows(config, g, &all, period),
     };
     Report {
@@ -231,9 +235,10 @@ fn field_rows(config: &Config, by: GroupBy, cases: &[&Case], period: Period) -> 
     }
     let mut keys: Vec<String> = groups.keys().cloned().collect();
     match by {
-        GroupBy::Category => {
-            keys.sort_by_key(|k| config.categories.iter().position(|c| &c.key == k))
-        }
+        GroupBy::Category => keys.sort_by_key(|k| {
+            let place = config.categories.iter().position(|c| &c.key == k);
+            (place.is_none(), place)
+        }),
         GroupBy::Priority => {
             keys.sort_by_key(|k| std::cmp::Reverse(k.parse::<crate::model::Priority>().ok()))
         }
@@ -253,59 +258,88 @@ fn field_rows(config: &Config, by: GroupBy, cases: &[&Case], period: Period) -> 
         .collect()
 }
 
-fn time_rows(by: GroupBy, cases: &[&Case], period: Period) -> Vec<Row> {
+/// Rows per week or month. Buckets start at local midnight in the
+/// business-hours time zone (UTC without one), like `--since` dates.
+fn time_rows(by: GroupBy, zone: Option<Tz>, cases: &[&Case], period: Period) -> Vec<Row> {
     let first = period
         .since
         .or_else(|| cases.iter().map(|c| c.life.created).min())
         .unwrap_or(period.until);
     let mut rows = Vec::new();
-    let mut start = bucket_start(by, first);
-    while start < period.until {
-        let end = next_bucket(by, start);
+    let mut day = bucket_day(by, local_day(first, zone));
+    loop {
+        let start = local_midnight(day, zone);
+        if start >= period.until {
+            break;
+        }
+        let next = next_bucket_day(by, day);
+        let end = local_midnight(next, zone);
         let window = Period {
             since: Some(start.max(first)),
             until: end.min(period.until),
         };
-        let key = match by {
-            GroupBy::Week => start.format("%G-W%V").to_string(),
-            _ => start.format("%Y-%m").to_string(),
-        };
-        let label = match by {
-            GroupBy::Week => format!("week of {}", start.format("%Y-%m-%d")),
-            _ => start.format("%B %Y").to_string(),
+        let (key, label) = match by {
+            GroupBy::Week => (
+                day.format("%G-W%V").to_string(),
+                format!("week of {}", day.format("%Y-%m-%d")),
+            ),
+            _ => (
+                day.format("%Y-%m").to_string(),
+                day.format("%B %Y").to_string(),
+            ),
         };
         rows.push(row(&key, &label, cases, window, window.until));
-        start = end;
+        day = next;
     }
     rows
 }
 
-fn bucket_start(by: GroupBy, at: DateTime<Utc>) -> DateTime<Utc> {
-    let day = at.date_naive();
-    let first = match by {
-        GroupBy::Week => super::week_of(at),
+/// The first day of the week (Monday) or month holding `day`.
+fn bucket_day(by: GroupBy, day: NaiveDate) -> NaiveDate {
+    match by {
+        GroupBy::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
         _ => NaiveDate::from_ymd_opt(day.year(), day.month(), 1).unwrap_or(day),
-    };
-    midnight(first)
+    }
 }
 
-fn next_bucket(by: GroupBy, start: DateTime<Utc>) -> DateTime<Utc> {
-    let day = start.date_naive();
+fn next_bucket_day(by: GroupBy, day: NaiveDate) -> NaiveDate {
     match by {
-        GroupBy::Week => start + Duration::days(7),
+        GroupBy::Week => day + Duration::days(7),
         _ => {
             let (y, m) = if day.month() == 12 {
                 (day.year() + 1, 1)
             } else {
                 (day.year(), day.month() + 1)
             };
-            midnight(NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day))
+            NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day + Duration::days(31))
         }
     }
 }
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+/// The calendar day of `at` in `zone` (UTC without one).
+pub fn local_day(at: DateTime<Utc>, zone: Option<Tz>) -> NaiveDate {
+    match zone {
+        Some(tz) => at.with_timezone(&tz).date_naive(),
+        None => at.date_naive(),
+    }
+}
+
+/// The instant a day starts in `zone` (UTC without one); a midnight lost
+/// to a daylight-saving jump starts at the first instant after it.
+pub fn local_midnight(day: NaiveDate, zone: Option<Tz>) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let Some(tz) = zone else {
+        return Utc.from_utc_datetime(&midnight);
+    };
+    (0..=3)
+        .find_map(|h| {
+            tz.from_local_datetime(&(midnight + Duration::hours(h)))
+                .earliest()
+        })
+        .map_or_else(
+            || Utc.from_utc_datetime(&midnight),
+            |t| t.with_timezone(&Utc),
+        )
 }
 
 fn row(key: &str, label: &str, cases: &[&Case], window: Period, end: DateTime<Utc>) -> Row {
@@ -456,7 +490,8 @@ fn workload(config: &Config, cases: &[&Case], period: Period) -> Vec<Workload> {
         if let Some(a) = t.assignee.as_deref().filter(|_| !t.status.is_done()) {
             people.entry(a).or_insert_with(|| slot(a)).open_assigned += 1;
         }
-        if let Some((_, by)) = life.resolutions.iter().find(|(at, _)| period.contains(*at)) {
+        let resolved_here = life.resolutions.iter().find(|(at, _)| period.contains(*at));
+        if let Some((_, by)) = resolved_here.filter(|(_, by)| !by.is_empty()) {
             people.entry(by).or_insert_with(|| slot(by)).resolved += 1;
         }
         if let Some((at, by)) = &life.first_response {

@@ -17,7 +17,9 @@ use std::hash::{Hash, Hasher};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-const CACHE_VERSION: u32 = 1;
+/// Bump whenever `Lifeline::of` reads a timeline differently, so caches
+/// made by older builds are thrown away.
+const CACHE_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize, Default)]
 struct CacheFile {

@@ -3,7 +3,7 @@
 
 use super::{name_of, Audience, Page, TicketRow};
 use crate::model::{FieldType, Priority, Status};
-use crate::report::{human_seconds, Summary};
+use crate::report::{clock_hours, Summary};
 use crate::site::charts;
 use crate::site::desk::Desk;
 use serde::Serialize;
@@ -55,8 +55,9 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
         "breached_total": breached_total,
         "at_risk": at_risk,
         "at_risk_rows": at_risk_rows,
-        "median_first_response": summary.median_first_response.map(human_seconds),
-        "median_resolution": summary.median_resolution.map(human_seconds),
+        "at_risk_share": format!("{:.0}%", desk.config.sla.at_risk.0 * 100.0),
+        "median_first_response": summary.median_first_response.map(clock_hours),
+        "median_resolution": summary.median_resolution.map(clock_hours),
         "status_chart": charts::bars("Tickets by status", &summary.by_status),
     });
     Page::new(
