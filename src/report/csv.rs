@@ -2,7 +2,15 @@
 //! docs/REPORTS.md lists the columns.
 
 use super::{Report, Row, Workload};
-use crate::model::TargetKind;
+use crate::model::{Status, TargetKind};
+
+/// Statuses with a time-in-status column: time in closed is not measured.
+const STATUSES: [Status; 4] = [
+    Status::Open,
+    Status::InProgress,
+    Status::WaitingOnRequester,
+    Status::Resolved,
+];
 
 /// One row per group and a final `total` row; every figure a column.
 /// Durations are in seconds, time spent in minutes, shares in percent.
@@ -39,7 +47,7 @@ fn csv_header() -> Vec<String> {
         ]);
     }
     h.extend(["reopened", "reopen_rate_percent"].map(String::from));
-    for s in crate::model::Status::ALL {
+    for s in STATUSES {
         h.push(format!("time_in_{}_mean_s", s.as_str().replace('-', "_")));
     }
     for bucket in ["lt_1d", "1d_3d", "3d_7d", "1w_4w", "gt_4w"] {
@@ -72,7 +80,7 @@ fn csv_row(row: &Row) -> Vec<String> {
         }
     }
     out.extend([row.reopened.to_string(), pct(row.reopen_rate)]);
-    for s in crate::model::Status::ALL {
+    for s in STATUSES {
         let mean = row
             .status_time
             .iter()
