@@ -352,9 +352,6 @@ impl Config {
         for (needle, message) in self.sla.problems() {
             report(&needle, message);
         }
-        for (needle, message) in self.escalation_problems() {
-            report(&needle, message);
-        }
         let mut seen = HashSet::new();
         for v in &self.views {
             if !seen.insert(&v.name) {
@@ -371,59 +368,74 @@ impl Config {
                 }
             }
         }
+        out.extend(self.escalation_problems(text));
         out
     }
 }
 
 impl Config {
     /// Escalation names real staff, real categories and one rule per name,
-    /// and every rule does something.
-    fn escalation_problems(&self) -> Vec<(String, String)> {
+    /// and every rule does something. Each problem points at its rule.
+    fn escalation_problems(&self, text: &str) -> Vec<TextError> {
         let mut out = Vec::new();
+        let at = |line: Option<usize>, message: String| match line {
+            Some(line) => TextError::at(line, message),
+            None => TextError::general(message),
+        };
         let staff = |key: &str| self.person(key).is_some_and(|p| p.role.is_staff());
+        let section = text
+            .lines()
+            .position(|l| l.starts_with("escalation:"))
+            .unwrap_or(0);
         if let Some(contact) = &self.escalation.contact {
             if !staff(contact) {
-                out.push((
-                    format!("contact: {contact}"),
+                let line = line_after(text, section, |l| l.starts_with("contact:"));
+                out.push(at(
+                    line,
                     format!("escalation.contact `{contact}` is not an operator or admin in people"),
                 ));
             }
         }
+        let starts = rule_starts(text, section);
         let mut seen = HashSet::new();
-        for rule in &self.escalation.rules {
+        for (i, rule) in self.escalation.rules.iter().enumerate() {
             let name = &rule.name;
-            let at_rule = format!("name: {name}");
+            let line = starts.get(i).copied();
+            let within = |needle: &str| {
+                let from = line.map_or(section, |l| l - 1);
+                line_after(text, from, |l| l.contains(needle)).or(line)
+            };
             if !is_valid_key(name) {
-                out.push((
-                    at_rule.clone(),
+                out.push(at(
+                    line,
                     format!(
                         "rule name `{name}` must be lowercase letters, digits, `-`, `_` or `.`"
                     ),
                 ));
             }
             if !seen.insert(name) {
-                out.push((
-                    at_rule.clone(),
+                out.push(at(
+                    line,
                     format!("escalation rule `{name}` is defined twice"),
                 ));
             }
             for c in &rule.when.category {
                 if self.category(c).is_none() {
-                    out.push((
-                        c.clone(),
+                    out.push(at(
+                        within("category"),
                         format!("rule `{name}` names unknown category `{c}`"),
                     ));
                 }
             }
             match rule.then.assign.as_deref() {
-                Some("contact") if self.escalation.contact.is_none() => out.push((
-                    at_rule.clone(),
+                Some("contact") if self.escalation.contact.is_none() => out.push(at(
+                    within("assign"),
                     format!(
                         "rule `{name}` assigns to the contact, but escalation.contact is not set"
                     ),
                 )),
-                Some(p) if p != "contact" && !staff(p) => out.push((
-                    format!("assign: {p}"),
+                Some(p) if p != "contact" && !staff(p) => out.push(at(
+                    within("assign"),
                     format!(
                         "rule `{name}` assigns to `{p}`, who is not an operator or admin in people"
                     ),
@@ -432,14 +444,36 @@ impl Config {
             }
             let then = &rule.then;
             if then.priority.is_none() && then.assign.is_none() && !then.escalate {
-                out.push((
-                    at_rule.clone(),
+                out.push(at(
+                    line,
                     format!("rule `{name}` does nothing; give `then` a priority, assign or escalate: true"),
                 ));
             }
         }
         out
     }
+}
+
+/// The 1-based line of the first line after line index `from` (0-based)
+/// whose trimmed text (without a list dash) satisfies `is`.
+fn line_after(text: &str, from: usize, is: impl Fn(&str) -> bool) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from + 1)
+        .find(|(_, l)| is(l.trim().trim_start_matches("- ")))
+        .map(|(i, _)| i + 1)
+}
+
+/// The 1-based line where each escalation rule starts (its `name:`), in
+/// order, scanning from the `escalation:` section at line index `section`.
+fn rule_starts(text: &str, section: usize) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .skip(section + 1)
+        .take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '#', '-']))
+        .filter(|(_, l)| l.trim().trim_start_matches("- ").starts_with("name:"))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -10,4 +10,5 @@ mod knowledge;
 mod list_show;
 mod new;
 mod site;
+mod sla;
 mod workflow;
