@@ -11,6 +11,7 @@ use crate::site::charts::{self, Bar};
 use crate::site::desk::Desk;
 use crate::site::output::Output;
 use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One period the site reports on.
@@ -103,7 +104,7 @@ pub fn pages(
             groups.push(("by-assignee", "By assignee", GroupBy::Assignee));
         }
         let reports: Vec<(&str, &str, Report)> = groups
-            .into_iter()
+            .into_par_iter()
             .map(|(slug, title, by)| {
                 (
                     slug,
