@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, SubsecRound, Utc};
+use std::time::Instant;
 
 /// The time recorded in files and commits: whole seconds.
 pub fn now() -> Result<DateTime<Utc>> {
@@ -21,4 +22,15 @@ pub fn precise_now() -> Result<DateTime<Utc>> {
             }),
         _ => Ok(Utc::now().trunc_subsecs(3)),
     }
+}
+
+/// Prints how long a step of a command took when `TKT_TIMINGS` is set, the way
+/// Zola reports its stages, so slow steps are found without a profiler.
+pub fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    if std::env::var_os("TKT_TIMINGS").is_some() {
+        eprintln!("timing: {step}: {} ms", started.elapsed().as_millis());
+    }
+    value
 }

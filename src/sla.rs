@@ -192,11 +192,12 @@ impl<'a> Clock<'a> {
     }
 }
 
-/// Clock time to the first answer and to resolution, whatever the targets:
-/// the figures reports take medians of.
+/// Clock time to the first answer, the first and the last resolution,
+/// whatever the targets: the figures reports take medians of.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Measures {
     pub first_response: Option<i64>,
+    pub first_resolution: Option<i64>,
     pub resolution: Option<i64>,
 }
 
@@ -204,6 +205,7 @@ pub fn measure(policy: &SlaPolicy, life: &Lifeline) -> Measures {
     let clock = Clock::new(policy, life);
     Measures {
         first_response: life.answered().map(|at| clock.used(life.created, at)),
+        first_resolution: life.first_resolved.map(|at| clock.used(life.created, at)),
         resolution: life.resolved.map(|at| clock.used(life.created, at)),
     }
 }

@@ -14,6 +14,11 @@ pub fn truncate_bytes(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// A moment as people read it everywhere in tkt: "2026-03-31 09:15 UTC".
+pub fn utc_stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// The text with its first letter in upper case: "first response" →
 /// "First response".
 pub fn capitalised(text: &str) -> String {

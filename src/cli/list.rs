@@ -1,6 +1,6 @@
 //! `tkt list`: filtered ticket lists as a table, JSON or CSV.
 
-use super::output::{table, Cell, Style};
+use super::output::{table, Cell, Format, Style};
 use super::session::{open_tracker, resolve_actor, Global};
 use crate::git::Git;
 use crate::model::{Priority, Status, Ticket};
@@ -8,7 +8,7 @@ use crate::query::{age, sort_by_urgency, Filter};
 use crate::sla::{self, SlaState};
 use crate::store::Tracker;
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -18,13 +18,6 @@ Examples:
   tkt list --view my-queue                   a view saved in helpdesk.yaml
   tkt list --sla breached,at-risk            tickets past or near an SLA due time
   tkt list --all --format csv > tickets.csv";
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
 
 #[derive(Debug, Args)]
 pub struct ListArgs {

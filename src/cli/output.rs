@@ -2,7 +2,17 @@
 //! scrubbing of untrusted text so ticket content cannot drive the terminal.
 
 use crate::model::{Priority, Status};
+use clap::ValueEnum;
 use std::io::IsTerminal;
+
+/// `--format` of the commands that print rows: a table for people, JSON
+/// and CSV (every row, no cap) for programs and spreadsheets.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
 
 /// Whether to colour output.
 #[derive(Debug, Clone, Copy)]

@@ -2,11 +2,12 @@
 //! status, workload, backlog age and time spent, per group and period, as
 //! a table, JSON or CSV.
 
-use super::output::{table, Cell, Style};
+use super::output::{table, Cell, Format, Style};
 use super::session::{open_tracker, Global};
+use crate::clock::timed;
 use crate::model::{Span, TargetKind};
-use crate::report::{self, clock_hours, human_seconds, GroupBy, Period, Report, Row, Stat};
-use crate::site::timed;
+use crate::report::{self, clock_hours, hours_text, human_seconds, GroupBy, Period, Report};
+use crate::text::utc_stamp as stamp;
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
@@ -25,13 +26,6 @@ docs/REPORTS.md defines every figure.";
 
 /// Rows in a terminal table before the rest is left to --format csv/json.
 const TABLE_ROWS: usize = 50;
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum By {
@@ -132,34 +126,9 @@ fn parse_when(
     .into())
 }
 
-fn stat_cell(s: &Stat) -> String {
-    match (s.median, s.p90) {
-        (Some(m), Some(p)) => format!("{} / {}", clock_hours(m), clock_hours(p)),
-        _ => "-".into(),
-    }
-}
-
-fn compliance_cell(row: &Row, target: TargetKind) -> String {
-    row.compliance
-        .iter()
-        .find(|c| c.target == target)
-        .and_then(|c| {
-            c.percent
-                .map(|p| format!("{p:.0}% of {}", c.met + c.breached))
-        })
-        .unwrap_or_else(|| "-".into())
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or("-".into(), |p| format!("{p:.0}%"))
-}
-
-fn hours(minutes: u64) -> String {
-    if minutes == 0 {
-        "-".into()
-    } else {
-        format!("{:.1} h", minutes as f64 / 60.0)
-    }
+/// A table cell for a figure that may have no value.
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "-".into())
 }
 
 fn render_table(r: &Report, style: &Style) -> String {
@@ -175,14 +144,8 @@ fn render_table(r: &Report, style: &Style) -> String {
         }
     )));
     out.push('\n');
-    let rows: Vec<&Row> = r.groups.iter().chain(std::iter::once(&r.total)).collect();
-    let shown: Vec<&Row> = if rows.len() > TABLE_ROWS + 1 {
-        r.groups[..TABLE_ROWS].iter().chain([&r.total]).collect()
-    } else {
-        rows
-    };
+    let shown = r.groups.iter().take(TABLE_ROWS).chain([&r.total]);
     let cells: Vec<Vec<Cell>> = shown
-        .iter()
         .map(|row| {
             vec![
                 Cell::painted(&row.label, |s| style.bold(s)),
@@ -190,13 +153,13 @@ fn render_table(r: &Report, style: &Style) -> String {
                 Cell::plain(row.resolved.to_string()),
                 Cell::plain(row.closed.to_string()),
                 Cell::plain(row.backlog.to_string()),
-                Cell::plain(stat_cell(&row.first_response)),
-                Cell::plain(stat_cell(&row.resolution)),
-                Cell::plain(compliance_cell(row, TargetKind::FirstResponse)),
-                Cell::plain(compliance_cell(row, TargetKind::NextReply)),
-                Cell::plain(compliance_cell(row, TargetKind::Resolution)),
-                Cell::plain(percent(row.reopen_rate)),
-                Cell::plain(hours(row.time_spent)),
+                Cell::plain(or_dash(row.first_response.text())),
+                Cell::plain(or_dash(row.resolution.text())),
+                Cell::plain(or_dash(row.compliance_text(TargetKind::FirstResponse))),
+                Cell::plain(or_dash(row.compliance_text(TargetKind::NextReply))),
+                Cell::plain(or_dash(row.compliance_text(TargetKind::Resolution))),
+                Cell::plain(or_dash(row.reopen_rate.map(|p| format!("{p:.0}%")))),
+                Cell::plain(or_dash(hours_text(row.time_spent))),
             ]
         })
         .collect();
@@ -231,7 +194,7 @@ fn render_table(r: &Report, style: &Style) -> String {
 fn render_total_details(out: &mut String, r: &Report, style: &Style) {
     let total = &r.total;
     out.push_str(&style.bold("\nFirst resolution (median / p90): "));
-    out.push_str(&stat_cell(&total.first_resolution));
+    out.push_str(&or_dash(total.first_resolution.text()));
     out.push('\n');
     out.push_str(&style.bold("\nTime in each status (mean per ticket, calendar time)\n"));
     let rows: Vec<Vec<Cell>> = total
@@ -263,7 +226,7 @@ fn render_total_details(out: &mut String, r: &Report, style: &Style) {
                 Cell::plain(w.open_assigned.to_string()),
                 Cell::plain(w.resolved.to_string()),
                 Cell::plain(w.first_response.median.map_or("-".into(), clock_hours)),
-                Cell::plain(hours(w.time_spent)),
+                Cell::plain(or_dash(hours_text(w.time_spent))),
             ]
         })
         .collect();
@@ -278,8 +241,4 @@ fn render_total_details(out: &mut String, r: &Report, style: &Style) {
         ],
         &rows,
     ));
-}
-
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }

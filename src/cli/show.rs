@@ -5,6 +5,7 @@ use super::session::{open_tracker, Global};
 use super::TicketId;
 use crate::model::{Config, Entry, EntryKind, Ticket};
 use crate::query::age;
+use crate::text::utc_stamp as stamp;
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write;
@@ -220,9 +221,8 @@ fn render_sla(
             (None, Some(due)) => format!("due {}", stamp(due)),
             (None, None) => "paused".to_string(),
         };
-        let paused = if c.paused && c.due.is_none() {
-            ""
-        } else if c.paused {
+        // A paused clock with time left shows "paused" as its due time.
+        let paused = if c.paused && c.due.is_some() {
             ", paused"
         } else {
             ""
@@ -283,8 +283,4 @@ fn indent(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }

@@ -2,17 +2,20 @@
 //! apply` (escalation rules, one commit per changed ticket).
 
 use super::list::report_unreadable;
-use super::output::{clean_line, table, Cell, Style};
+use super::output::{clean_line, table, Cell, Format, Style};
 use super::session::{open_tracker, Global, Session};
 use super::update::{write, Outcome};
+use crate::escalation;
 use crate::lifeline::Lifeline;
+use crate::model::service::EscalationRule;
 use crate::model::{Config, Ticket};
 use crate::query::urgency_key;
 use crate::report::{clock_hours, human_seconds};
 use crate::sla::{self, SlaCheck, SlaState};
+use crate::store::Tracker;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 pub const OVERDUE_EXAMPLES: &str = "\
@@ -31,13 +34,6 @@ Examples:
 
 Rules live under escalation.rules in helpdesk.yaml. Each fires once per
 ticket, so running `tkt sla apply` from cron or CI every few minutes is safe.";
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
@@ -219,8 +215,8 @@ pub fn run(global: &Global, command: SlaCommand) -> Result<i32> {
         SlaCommand::Apply { dry_run: true } => {
             let tracker = open_tracker(global)?;
             let now = crate::clock::now()?;
-            plan_and(&tracker.config, &tracker, now, |ticket, rules, changes| {
-                print_plan(ticket, rules, changes);
+            for_due_rules(&tracker, now, |ticket, rules| {
+                print_plan(&tracker.config, ticket, rules);
                 Ok(())
             })
         }
@@ -228,40 +224,28 @@ pub fn run(global: &Global, command: SlaCommand) -> Result<i32> {
             let session = Session::begin(global)?;
             session.require_staff("apply escalation rules")?;
             let tracker = &session.tracker;
-            plan_and(
-                &tracker.config,
-                tracker,
-                session.now,
-                |ticket, rules, changes| {
-                    let folio = tracker.folio(&ticket.id)?;
-                    // The brief from the cache lacks the text: apply to the file.
-                    let mut full = tracker.read_ticket(&folio)?;
-                    let rules_owned: Vec<_> = rules.to_vec();
-                    let changes_full =
-                        crate::escalation::apply(&tracker.config, &mut full, &rules_owned);
-                    debug_assert_eq!(changes_full.len(), changes.len());
-                    let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
-                    let outcome = Outcome::event("sla-apply", changes_full)
-                        .with_summary(format!("escalation rule {} applied", names.join(", ")));
-                    write(&session, &folio, full, outcome)
-                },
-            )
+            for_due_rules(tracker, session.now, |ticket, rules| {
+                let folio = tracker.folio(&ticket.id)?;
+                // The cached brief lacks the ticket's text: apply to the file.
+                let mut full = tracker.read_ticket(&folio)?;
+                let changes = escalation::apply(&tracker.config, &mut full, rules);
+                let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+                let outcome = Outcome::event("sla-apply", changes)
+                    .with_summary(format!("escalation rule {} applied", names.join(", ")));
+                write(&session, &folio, full, outcome)
+            })
         }
     }
 }
 
-/// Finds the tickets whose rules are due and hands each to `act`, in
-/// folio order; returns the exit status.
-fn plan_and(
-    config: &Config,
-    tracker: &crate::store::Tracker,
+/// Hands each ticket whose escalation rules are due to `act`, in folio
+/// order; returns the exit status.
+fn for_due_rules(
+    tracker: &Tracker,
     now: DateTime<Utc>,
-    mut act: impl FnMut(
-        &Ticket,
-        &[&crate::model::service::EscalationRule],
-        &[crate::model::Change],
-    ) -> Result<()>,
+    mut act: impl FnMut(&Ticket, &[&EscalationRule]) -> Result<()>,
 ) -> Result<i32> {
+    let config = &tracker.config;
     if config.escalation.rules.is_empty() {
         eprintln!("helpdesk.yaml defines no escalation.rules; nothing to apply");
         return Ok(0);
@@ -270,24 +254,20 @@ fn plan_and(
     let mut applied = 0;
     for (ticket, life) in &loaded.items {
         let checks = sla::check(&config.sla, config.sla.target(ticket.priority), life, now);
-        let rules = crate::escalation::due_rules(config, ticket, life, &checks);
+        let rules = escalation::due_rules(config, ticket, life, &checks);
         if rules.is_empty() {
             continue;
         }
-        let mut preview = ticket.clone();
-        let changes = crate::escalation::apply(config, &mut preview, &rules);
-        act(ticket, &rules, &changes)?;
+        act(ticket, &rules)?;
         applied += 1;
     }
     eprintln!("{applied} ticket(s) matched an escalation rule");
     report_unreadable(&loaded.errors)
 }
 
-fn print_plan(
-    ticket: &Ticket,
-    rules: &[&crate::model::service::EscalationRule],
-    changes: &[crate::model::Change],
-) {
+/// One line per ticket: the rules and what they would change.
+fn print_plan(config: &Config, ticket: &Ticket, rules: &[&EscalationRule]) {
+    let changes = escalation::apply(config, &mut ticket.clone(), rules);
     let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
     let what: Vec<String> = changes
         .iter()

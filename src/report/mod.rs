@@ -74,6 +74,11 @@ pub fn human_seconds(seconds: i64) -> String {
     }
 }
 
+/// Recorded time as "1.5 h"; none when nothing was recorded.
+pub fn hours_text(minutes: u64) -> Option<String> {
+    (minutes > 0).then(|| format!("{:.1} h", minutes as f64 / 60.0))
+}
+
 /// SLA clock time, in hours and minutes ("42 h 30 min"): with business
 /// hours a "day" of clock time is not a calendar day, so days are not used.
 pub fn clock_hours(seconds: i64) -> String {

@@ -49,7 +49,6 @@ pub struct Case<'a> {
     pub ticket: &'a Ticket,
     pub life: &'a Lifeline,
     measures: Measures,
-    first_resolution: Option<i64>,
     checks: Vec<SlaCheck>,
 }
 
@@ -63,12 +62,10 @@ impl<'a> Case<'a> {
         now: DateTime<Utc>,
     ) -> Self {
         let policy = &config.sla;
-        let clock = sla::Clock::new(policy, life);
         Case {
             ticket,
             life,
             measures: sla::measure(policy, life),
-            first_resolution: life.first_resolved.map(|at| clock.used(life.created, at)),
             checks: sla::check(policy, policy.target(ticket.priority), life, now),
         }
     }
@@ -83,6 +80,15 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// "3 h 20 min / 9 h": median / p90 in clock hours; none without a sample.
+    pub fn text(&self) -> Option<String> {
+        Some(format!(
+            "{} / {}",
+            super::clock_hours(self.median?),
+            super::clock_hours(self.p90?)
+        ))
+    }
+
     fn of(mut values: Vec<i64>) -> Stat {
         let median = median(&mut values);
         Stat {
@@ -140,6 +146,15 @@ pub struct Row {
     pub ageing: Vec<Count>,
     /// Minutes recorded with `--time` in the period.
     pub time_spent: u64,
+}
+
+impl Row {
+    /// "87% of 60": targets of this kind met, of those decided; none when
+    /// none was decided.
+    pub fn compliance_text(&self, target: TargetKind) -> Option<String> {
+        let c = self.compliance.iter().find(|c| c.target == target)?;
+        Some(format!("{:.0}% of {}", c.percent?, c.met + c.breached))
+    }
 }
 
 /// One person's share of the work in the period.
@@ -401,7 +416,7 @@ fn row(key: &str, label: &str, cases: &[&Case], window: Period, end: DateTime<Ut
             first_response.extend(case.measures.first_response);
         }
         if life.first_resolved.is_some_and(inside) {
-            first_resolution.extend(case.first_resolution);
+            first_resolution.extend(case.measures.first_resolution);
         }
         if life.resolved.is_some_and(inside) {
             resolution.extend(case.measures.resolution);

@@ -28,16 +28,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use templates::Templates;
 
-/// Prints how long a build step took when `TKT_TIMINGS` is set, the way
-/// Zola reports its stages, so slow steps are found without a profiler.
-pub fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let value = f();
-    if std::env::var_os("TKT_TIMINGS").is_some() {
-        eprintln!("timing: {step}: {} ms", started.elapsed().as_millis());
-    }
-    value
-}
+pub use crate::clock::timed;
 
 /// What a render did, for the command's summary line.
 #[derive(Debug, Default, Clone, PartialEq)]

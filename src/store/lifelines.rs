@@ -43,32 +43,30 @@ impl Tracker {
         let cache_path = crate::git::Git::open(&self.root)
             .ok()
             .map(|git| git.cache_dir().join("lifelines.json"));
-        let mut cache = crate::site::timed("read lifeline cache", || {
+        let mut cache = crate::clock::timed("read lifeline cache", || {
             cache_path
                 .as_deref()
                 .and_then(read_cache)
                 .unwrap_or_default()
         });
         let folios = self.folios()?;
-        let prints: Vec<Option<u64>> = crate::site::timed("fingerprints", || {
+        let prints: Vec<Option<u64>> = crate::clock::timed("fingerprints", || {
             folios
                 .par_iter()
                 .map(|f| fingerprint(&self.ticket_dir(f)))
                 .collect()
         });
-        let stale: Vec<&Folio> = folios
+        let stale: Vec<(&Folio, Option<u64>)> = folios
             .iter()
-            .zip(&prints)
+            .zip(prints)
             .filter(|(f, print)| {
-                print.is_none() || cache.tickets.get(f.as_str()).map(|c| c.fingerprint) != **print
+                print.is_none() || cache.tickets.get(f.as_str()).map(|c| c.fingerprint) != *print
             })
-            .map(|(f, _)| f)
             .collect();
         let fresh: Vec<(&Folio, Option<Cached>, Vec<FileError>)> = stale
             .par_iter()
-            .map(|folio| {
-                let print = fingerprint(&self.ticket_dir(folio));
-                let (cached, errors) = self.read_brief(folio, print);
+            .map(|(folio, print)| {
+                let (cached, errors) = self.read_brief(folio, *print);
                 (*folio, cached, errors)
             })
             .collect();

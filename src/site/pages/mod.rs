@@ -89,7 +89,7 @@ pub fn root_for(path: &str) -> String {
 }
 
 pub fn format_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    crate::text::utc_stamp(t)
 }
 
 pub fn format_date(t: DateTime<Utc>) -> String {

@@ -5,7 +5,7 @@
 
 use super::{Audience, Page};
 use crate::report::{
-    self, clock_hours, human_seconds, GroupBy, Period, Report, Row, Stat, Summary, WeekFlow,
+    self, hours_text, human_seconds, GroupBy, Period, Report, Row, Summary, WeekFlow,
 };
 use crate::site::charts::{self, Bar};
 use crate::site::desk::Desk;
@@ -205,38 +205,19 @@ fn period_data(
             "name": w.name,
             "open_assigned": w.open_assigned,
             "resolved": w.resolved,
-            "first_response": stat_text(&w.first_response),
-            "time_spent": hours(w.time_spent),
+            "first_response": or_dash(w.first_response.text()),
+            "time_spent": or_dash(hours_text(w.time_spent)),
         })).collect::<Vec<_>>()),
     })
 }
 
-fn stat_text(s: &Stat) -> String {
-    match (s.median, s.p90) {
-        (Some(m), Some(p)) => format!("{} / {}", clock_hours(m), clock_hours(p)),
-        _ => "—".into(),
-    }
-}
-
-fn hours(minutes: u64) -> String {
-    if minutes == 0 {
-        "—".into()
-    } else {
-        format!("{:.1} h", minutes as f64 / 60.0)
-    }
+/// A page value for a figure that may have none.
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "—".into())
 }
 
 fn row_view(r: &Row) -> serde_json::Value {
-    let compliance = |t: crate::model::TargetKind| {
-        r.compliance
-            .iter()
-            .find(|c| c.target == t)
-            .and_then(|c| {
-                c.percent
-                    .map(|p| format!("{p:.0}% of {}", c.met + c.breached))
-            })
-            .unwrap_or_else(|| "—".into())
-    };
+    let compliance = |t| or_dash(r.compliance_text(t));
     use crate::model::TargetKind::*;
     serde_json::json!({
         "label": r.label,
@@ -244,17 +225,17 @@ fn row_view(r: &Row) -> serde_json::Value {
         "resolved": r.resolved,
         "closed": r.closed,
         "backlog": r.backlog,
-        "first_response": stat_text(&r.first_response),
+        "first_response": or_dash(r.first_response.text()),
         "first_response_samples": r.first_response.count,
-        "first_resolution": stat_text(&r.first_resolution),
-        "resolution": stat_text(&r.resolution),
+        "first_resolution": or_dash(r.first_resolution.text()),
+        "resolution": or_dash(r.resolution.text()),
         "resolution_samples": r.resolution.count,
         "sla_first_response": compliance(FirstResponse),
         "sla_next_reply": compliance(NextReply),
         "sla_resolution": compliance(Resolution),
         "reopen_rate": r.reopen_rate.map_or("—".into(), |p| format!("{p:.0}%")),
         "reopened": r.reopened,
-        "time_spent": hours(r.time_spent),
+        "time_spent": or_dash(hours_text(r.time_spent)),
     })
 }
 
