@@ -9,7 +9,7 @@
 //! How it stays faithful to tkt:
 //! - every file is rendered by tkt's own types and renderers
 //!   (`tkt::store::render_ticket`, `render_entry`, `add_person`), and every
-//!   state change goes through `tkt::workflow` (status rules, resolve, close,
+//!   state change goes through `tkt::domain::workflow` (status rules, resolve, close,
 //!   reopen, actions, round-robin assignment), so `tkt check` finds nothing;
 //! - commits carry tkt's messages and trailers (`TKT042: …`, `Ticket:`,
 //!   `Action:`, `Actor:`), the acting person as author and the repository's
@@ -32,14 +32,14 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Instant;
-use tkt::audit::{commit_message, describe_changes, one_line, post_summary};
-use tkt::model::config::Assignment;
-use tkt::model::{
+use tkt::domain::model::config::Assignment;
+use tkt::domain::model::{
     Category, Change, Config, EntryKind, FieldSpec, FieldType, Folio, Person, Priority, Role,
     Status, Ticket, View,
 };
+use tkt::domain::trailers::{commit_message, describe_changes, one_line, post_summary};
+use tkt::domain::workflow;
 use tkt::store::{add_person, render_entry, render_ticket, CONFIG_HEADER, GITATTRIBUTES};
-use tkt::workflow;
 
 /// Generate a synthetic tkt tracker (a git repository) for benchmarks.
 #[derive(Debug, Parser)]
@@ -1139,7 +1139,7 @@ impl Sim {
         // replies and notes (`--time`).
         if entry.kind != EntryKind::Event && by_staff && self.rng.chance(0.4) {
             let minutes = self.rng.range(5, 90) as u64;
-            entry.time_spent = Some(tkt::model::Span { minutes });
+            entry.time_spent = Some(tkt::domain::model::Span { minutes });
         }
         let text = render_ticket(ticket).unwrap();
         let status = ticket.status;

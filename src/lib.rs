@@ -1,24 +1,24 @@
 //! tkt: a helpdesk that lives in a git repository.
 //!
-//! The pure core (`model`, `frontmatter`, `workflow`, `query`) knows nothing
-//! of files, git or terminals; `store`, `git` and `cli` are the edges.
+//! The crate is layered; each layer may use only the ones above it in this
+//! list (`tests/architecture.rs` keeps it so):
+//!
+//! - [`domain`]: the pure core. Model, front-matter, workflow and access
+//!   rules, SLA clock, reports, ranking. No files, git, terminal or HTTP.
+//! - [`clock`], [`store`], [`git`]: the edges that read the time, the
+//!   tracker's files and the repository.
+//! - [`app`]: the use cases. Each runs in one unit of work (lock, actor,
+//!   access check, write, commit) and returns domain events; the read model
+//!   every reader shares lives here too.
+//! - [`site`]: renders the read model into static pages.
+//! - Front ends, thin and independent of each other: [`cli`] (arguments →
+//!   request → app → print) and [`web`] (`tkt serve`).
 
-pub mod audit;
-pub mod business_hours;
-pub mod canned;
+pub mod app;
 pub mod cli;
 pub mod clock;
-pub mod escalation;
-pub mod frontmatter;
+pub mod domain;
 pub mod git;
-pub mod kb;
-pub mod lifeline;
-pub mod model;
-pub mod query;
-pub mod report;
 pub mod site;
-pub mod sla;
 pub mod store;
-pub mod templating;
-pub mod text;
-pub mod workflow;
+pub mod web;

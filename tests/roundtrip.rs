@@ -4,8 +4,8 @@
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use tkt::frontmatter;
-use tkt::model::{Action, Priority, Status, Ticket};
+use tkt::domain::frontmatter;
+use tkt::domain::model::{Action, Priority, Status, Ticket};
 
 fn ticket(
     subject: String,

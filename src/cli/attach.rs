@@ -1,6 +1,6 @@
 //! Attachments given with `--attach`: checked, named safely, staged.
 
-use crate::model::ByteSize;
+use crate::domain::model::ByteSize;
 use crate::store::{attachment_name, Transaction};
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;

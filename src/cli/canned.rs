@@ -4,9 +4,9 @@
 use super::input::TextArgs;
 use super::output::{table, Cell, Style};
 use super::session::{open_tracker, Global, Session, UsageError};
-use crate::canned::{self, FillError};
-use crate::model::knowledge::is_valid_slug;
-use crate::model::{Canned, Ticket};
+use crate::domain::canned::{self, FillError};
+use crate::domain::model::knowledge::is_valid_slug;
+use crate::domain::model::{Canned, Ticket};
 use crate::store::{FileError, Tracker, Transaction};
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Utc};
@@ -200,7 +200,7 @@ pub fn fill_for(
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let line = e
             .line
-            .and_then(|l| crate::frontmatter::body_line_in_file(&text, l));
+            .and_then(|l| crate::domain::frontmatter::body_line_in_file(&text, l));
         located(path, FillError { line, ..e })
     })
 }
@@ -264,7 +264,7 @@ fn new(
         body: String::new(),
     };
     let mut tx = Transaction::new(&session.tracker.root);
-    tx.create(&rel, crate::frontmatter::join(&canned, &body)?);
+    tx.create(&rel, crate::domain::frontmatter::join(&canned, &body)?);
     session.commit(
         tx,
         None,
@@ -306,7 +306,7 @@ fn edit(global: &Global, name: &str, title: Option<String>, text: &TextArgs) -> 
     let mut tx = Transaction::new(&session.tracker.root);
     tx.replace(
         PathBuf::from("canned").join(format!("{name}.md")),
-        crate::frontmatter::join(&canned, &body)?,
+        crate::domain::frontmatter::join(&canned, &body)?,
     );
     session.commit(
         tx,

@@ -5,8 +5,8 @@ use super::input::{edit as open_editor, on_terminal, TextArgs};
 use super::kb::{knowledge, print_hits, SearchArgs};
 use super::output::{table, Cell, Style};
 use super::session::{open_tracker, Global, Session, UsageError};
-use crate::model::knowledge::is_valid_slug;
-use crate::model::Faq;
+use crate::domain::model::knowledge::is_valid_slug;
+use crate::domain::model::Faq;
 use crate::store::{render_ticket, Tracker, Transaction};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
@@ -189,7 +189,10 @@ fn add(global: &Global, from: Option<&str>, args: EntryArgs) -> Result<i32> {
         body: String::new(),
     };
     let mut tx = Transaction::new(&session.tracker.root);
-    tx.create(faq_rel(&slug), crate::frontmatter::join(&faq, &body)?);
+    tx.create(
+        faq_rel(&slug),
+        crate::domain::frontmatter::join(&faq, &body)?,
+    );
     let folio = match &source {
         Some((ticket, _)) => {
             // Re-read under the lock, then record the link back.
@@ -319,7 +322,10 @@ fn edit(
     faq.category = category.or(faq.category);
     faq.updated = Some(session.now);
     let mut tx = Transaction::new(&session.tracker.root);
-    tx.replace(faq_rel(slug), crate::frontmatter::join(&faq, &body)?);
+    tx.replace(
+        faq_rel(slug),
+        crate::domain::frontmatter::join(&faq, &body)?,
+    );
     session.commit(
         tx,
         None,

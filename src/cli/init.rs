@@ -1,9 +1,9 @@
 //! `tkt init`: create a tracker.
 
 use super::session::Global;
-use crate::audit::commit_message;
+use crate::domain::model::{is_valid_key, Config, Person, Role};
+use crate::domain::trailers::commit_message;
 use crate::git::{Git, Identity};
-use crate::model::{is_valid_key, Config, Person, Role};
 use crate::store::{Transaction, CONFIG_FILE, CONFIG_HEADER, GITATTRIBUTES, GITIGNORE};
 use anyhow::{bail, Context, Result};
 use clap::Args;

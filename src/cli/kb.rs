@@ -3,7 +3,7 @@
 
 use super::output::{clean_line, Style};
 use super::session::{open_tracker, Global};
-use crate::kb::{self, Hit, Item, Source};
+use crate::domain::kb::{self, Hit, Item, Source};
 use crate::store::Tracker;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -128,7 +128,7 @@ pub fn knowledge(tracker: &Tracker, tickets: bool) -> Result<Vec<Item>> {
                         text: format!(
                             "{}\n{}",
                             solution,
-                            crate::text::truncate_bytes(&t.description, 400)
+                            crate::domain::text::truncate_bytes(&t.description, 400)
                         ),
                     })
                 }),

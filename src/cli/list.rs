@@ -2,10 +2,10 @@
 
 use super::output::{table, Cell, Format, Style};
 use super::session::{open_tracker, resolve_actor, Global};
+use crate::domain::model::{Priority, Status, Ticket};
+use crate::domain::query::{age, sort_by_urgency, Filter};
+use crate::domain::sla::{self, SlaState};
 use crate::git::Git;
-use crate::model::{Priority, Status, Ticket};
-use crate::query::{age, sort_by_urgency, Filter};
-use crate::sla::{self, SlaState};
 use crate::store::Tracker;
 use anyhow::Result;
 use clap::Args;

@@ -3,11 +3,11 @@
 use super::attach;
 use super::input::TextArgs;
 use super::session::{Global, Session};
-use crate::audit::one_line;
-use crate::model::config::Assignment;
-use crate::model::{EntryKind, Priority, Status, Ticket};
+use crate::domain::model::config::Assignment;
+use crate::domain::model::{EntryKind, Priority, Status, Ticket};
+use crate::domain::trailers::one_line;
+use crate::domain::workflow;
 use crate::store::{entry_file_name, Tracker, Transaction};
-use crate::workflow;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
@@ -288,7 +288,7 @@ fn auto_assignee(
 fn go_ahead_despite_faq(global: &Global, subject: &str) -> Result<bool> {
     use std::io::{BufRead, Write};
     let tracker = super::session::open_tracker(global)?;
-    let hits = crate::kb::search(&super::kb::knowledge(&tracker, false)?, subject, 3);
+    let hits = crate::domain::kb::search(&super::kb::knowledge(&tracker, false)?, subject, 3);
     if hits.is_empty() {
         return Ok(true);
     }

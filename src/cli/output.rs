@@ -1,7 +1,7 @@
 //! Terminal output: colour (on terminals, honouring NO_COLOR), tables, and
 //! scrubbing of untrusted text so ticket content cannot drive the terminal.
 
-use crate::model::{Priority, Status};
+use crate::domain::model::{Priority, Status};
 use clap::ValueEnum;
 use std::io::IsTerminal;
 

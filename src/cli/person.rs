@@ -2,7 +2,7 @@
 
 use super::output::{table, Cell, Style};
 use super::session::{open_tracker, Global, Session};
-use crate::model::{is_valid_key, Person, Role};
+use crate::domain::model::{is_valid_key, Person, Role};
 use crate::store::{add_person, Transaction, CONFIG_FILE};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;

@@ -5,9 +5,11 @@
 use super::output::{table, Cell, Format, Style};
 use super::session::{open_tracker, Global};
 use crate::clock::timed;
-use crate::model::{Span, TargetKind};
-use crate::report::{self, clock_hours, hours_text, human_seconds, GroupBy, Period, Report};
-use crate::text::utc_stamp as stamp;
+use crate::domain::model::{Span, TargetKind};
+use crate::domain::report::{
+    self, clock_hours, hours_text, human_seconds, GroupBy, Period, Report,
+};
+use crate::domain::text::utc_stamp as stamp;
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};

@@ -1,8 +1,8 @@
 //! What every command needs: the tracker, and for changes the repository,
 //! the lock, the acting person and one commit per action.
 
+use crate::domain::model::{Folio, Person};
 use crate::git::{Git, Identity, Lock};
-use crate::model::{Folio, Person};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -69,7 +69,8 @@ impl Session {
         action: &str,
         summary: &str,
     ) -> Result<()> {
-        let message = crate::audit::commit_message(folio, action, &self.actor.key, summary);
+        let message =
+            crate::domain::trailers::commit_message(folio, action, &self.actor.key, summary);
         let who = Identity {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),
@@ -80,7 +81,7 @@ impl Session {
     }
 
     pub fn require_staff(&self, what: &str) -> Result<()> {
-        crate::workflow::require_staff(&self.actor, what).map_err(anyhow::Error::msg)
+        crate::domain::workflow::require_staff(&self.actor, what).map_err(anyhow::Error::msg)
     }
 }
 

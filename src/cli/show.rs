@@ -3,9 +3,9 @@
 use super::output::{clean_line, clean_text, Style};
 use super::session::{open_tracker, Global};
 use super::TicketId;
-use crate::model::{Config, Entry, EntryKind, Ticket};
-use crate::query::age;
-use crate::text::utc_stamp as stamp;
+use crate::domain::model::{Config, Entry, EntryKind, Ticket};
+use crate::domain::query::age;
+use crate::domain::text::utc_stamp as stamp;
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write;
@@ -136,13 +136,13 @@ fn render(
     if t.escalated {
         let _ = writeln!(out, "{}", style.paint("escalated: yes", "1;31"));
     }
-    let life = crate::lifeline::Lifeline::of(t, timeline.iter().map(|(_, e)| e));
+    let life = crate::domain::lifeline::Lifeline::of(t, timeline.iter().map(|(_, e)| e));
     let minutes: u64 = life.time_spent.iter().map(|(_, _, m)| m).sum();
     if minutes > 0 {
         let _ = writeln!(
             out,
             "time spent: {}",
-            crate::report::human_seconds(minutes as i64 * 60)
+            crate::domain::report::human_seconds(minutes as i64 * 60)
         );
     }
     for (k, v) in &t.fields {
@@ -192,14 +192,14 @@ fn render(
 fn render_sla(
     out: &mut String,
     t: &Ticket,
-    life: &crate::lifeline::Lifeline,
+    life: &crate::domain::lifeline::Lifeline,
     config: &Config,
     style: &Style,
     now: chrono::DateTime<chrono::Utc>,
 ) {
-    use crate::report::clock_hours;
-    use crate::sla::SlaState;
-    let checks = crate::sla::check(&config.sla, config.sla.target(t.priority), life, now);
+    use crate::domain::report::clock_hours;
+    use crate::domain::sla::SlaState;
+    let checks = crate::domain::sla::check(&config.sla, config.sla.target(t.priority), life, now);
     if checks.is_empty() {
         return;
     }

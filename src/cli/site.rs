@@ -1,9 +1,9 @@
 //! `tkt build` and `tkt serve`: the static site.
 
 use super::session::{open_tracker, Global, UsageError};
-use crate::site::serve::{spawn_workers, Shared};
-use crate::site::watch::{Changes, Rebuilder, DEBOUNCE};
 use crate::site::{Audience, Desk, Site};
+use crate::web::serve::{spawn_workers, Shared};
+use crate::web::watch::{Changes, Rebuilder, DEBOUNCE};
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use std::io::Write;

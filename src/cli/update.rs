@@ -8,9 +8,9 @@ use super::list::parse_status;
 use super::new::{parse_priority, staff_member};
 use super::session::{Global, Session};
 use super::TicketId;
-use crate::model::{Change, EntryKind, Folio, Priority, Span, Status, Ticket};
+use crate::domain::model::{Change, EntryKind, Folio, Priority, Span, Status, Ticket};
+use crate::domain::workflow::{self, Refusal};
 use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
-use crate::workflow::{self, Refusal};
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -180,7 +180,7 @@ impl Outcome {
     }
 
     pub fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
-        let summary = crate::audit::describe_changes(&changes);
+        let summary = crate::domain::trailers::describe_changes(&changes);
         Outcome {
             kind: EntryKind::Event,
             body: String::new(),
@@ -248,13 +248,13 @@ fn resolution_notice(session: &Session, ticket: &Ticket) -> Result<String> {
     let template = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::canned::RESOLUTION_NOTICE.to_string()
+            crate::domain::canned::RESOLUTION_NOTICE.to_string()
         }
         Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
     };
     let config = &session.tracker.config;
     let today = session.now.date_naive();
-    crate::canned::resolution_notice(&template, config, ticket, &session.actor.key, today)
+    crate::domain::canned::resolution_notice(&template, config, ticket, &session.actor.key, today)
         // The whole file is the template: its lines are the file's lines.
         .map_err(|e| super::canned::located(path, e))
 }
@@ -317,7 +317,7 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
             session.tracker.config.attachments.max_size,
             &dir,
         )?;
-        let summary = crate::audit::post_summary(what, &session.actor.key, &changes);
+        let summary = crate::domain::trailers::post_summary(what, &session.actor.key, &changes);
         Ok(Outcome {
             kind,
             body: text,

@@ -2,7 +2,7 @@
 //! Every chart has a title for screen readers; the numbers also appear as
 //! text next to the bars.
 
-use crate::report::{Count, WeekFlow};
+use crate::domain::report::{Count, WeekFlow};
 use std::fmt::Write;
 use tera::escape_html;
 

@@ -51,28 +51,6 @@ pub fn render(markdown: &str) -> String {
     SANITISER.clean(&unsafe_html).to_string()
 }
 
-/// Plain text of a Markdown fragment, for search snippets and summaries.
-pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, TagEnd};
-    let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_),
-            ) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,13 +105,5 @@ mod tests {
                 assert!(!html.contains(bad), "{case:?} gave {html:?}");
             }
         }
-    }
-
-    #[test]
-    fn plain_text_drops_markup() {
-        assert_eq!(
-            plain_text("# Title\n\nSome *bold* `code`."),
-            "Title Some bold code."
-        );
     }
 }

@@ -3,16 +3,13 @@
 //! `tkt serve` keeps a `Site` and re-renders what a change touched.
 
 pub mod charts;
-pub mod desk;
 pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod search;
-pub mod serve;
 pub mod templates;
-pub mod watch;
 
-pub use desk::Desk;
+pub use crate::app::Desk;
 pub use pages::Audience;
 
 use anyhow::{anyhow, Result};
@@ -213,7 +210,7 @@ impl Site {
             .map(|(folio, record)| (folio.clone(), TicketRow::new(&desk.config, record, now)))
             .collect();
         let visible = desk.tickets.values().map(|r| (&r.ticket, &r.life));
-        let summary = crate::report::summarise(&desk.config, visible);
+        let summary = crate::domain::report::summarise(&desk.config, visible);
 
         let mut outputs: Vec<Output> = self
             .templates
@@ -279,7 +276,11 @@ impl Site {
             .map(|(slug, f)| Doc {
                 id: slug.clone(),
                 title: f.title.clone(),
-                body: format!("{} {}", f.tags.join(" "), markdown::plain_text(&f.body)),
+                body: format!(
+                    "{} {}",
+                    f.tags.join(" "),
+                    crate::domain::text::markdown_plain_text(&f.body)
+                ),
                 url: format!("faq/{slug}.html"),
                 meta: f.category.clone().unwrap_or_default(),
             })

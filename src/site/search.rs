@@ -3,7 +3,7 @@
 //! of `SHARD` tickets, loaded only when someone searches, so no page pays
 //! for 10,000 tickets up front and a change rebuilds one shard.
 
-use crate::text::truncate_bytes;
+use crate::domain::text::truncate_bytes;
 use elasticlunr::{Index, IndexBuilder};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -115,7 +115,7 @@ impl Templates {
                 }
             }
         }
-        let mut tera = crate::templating::engine();
+        let mut tera = crate::domain::safe_tera::engine();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))

@@ -2,7 +2,7 @@
 //! entries are spliced into the text, then the result is re-parsed to prove
 //! the edit meant exactly what was intended.
 
-use crate::model::{Config, Person};
+use crate::domain::model::{Config, Person};
 
 /// Adds `person` at the end of the `people:` list. Falls back to
 /// re-serialising the whole file (losing comments) only when the text
@@ -56,7 +56,7 @@ fn splice_person(text: &str, person: &Person) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Role;
+    use crate::domain::model::Role;
 
     fn zoe() -> Person {
         Person {

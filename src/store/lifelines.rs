@@ -8,8 +8,8 @@
 
 use super::read::{FileError, Loaded};
 use super::Tracker;
-use crate::lifeline::Lifeline;
-use crate::model::{Folio, Ticket};
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::{Folio, Ticket};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

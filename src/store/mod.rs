@@ -11,10 +11,10 @@ pub use config_edit::add_person;
 pub use names::{attachment_name, entry_file_name};
 pub use read::{FileError, Loaded};
 pub use transaction::Transaction;
-pub use validate::Report;
+pub use validate::CheckResult;
 
-use crate::frontmatter::conflict_marker_line;
-use crate::model::{Config, Folio};
+use crate::domain::frontmatter::conflict_marker_line;
+use crate::domain::model::{Config, Folio};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -177,11 +177,14 @@ pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
 }
 
 /// The text of `ticket.md`.
-pub fn render_ticket(ticket: &crate::model::Ticket) -> Result<String> {
-    Ok(crate::frontmatter::join(ticket, &ticket.description)?)
+pub fn render_ticket(ticket: &crate::domain::model::Ticket) -> Result<String> {
+    Ok(crate::domain::frontmatter::join(
+        ticket,
+        &ticket.description,
+    )?)
 }
 
 /// The text of a timeline entry file.
-pub fn render_entry(entry: &crate::model::Entry) -> Result<String> {
-    Ok(crate::frontmatter::join(entry, &entry.body)?)
+pub fn render_entry(entry: &crate::domain::model::Entry) -> Result<String> {
+    Ok(crate::domain::frontmatter::join(entry, &entry.body)?)
 }

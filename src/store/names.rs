@@ -1,6 +1,6 @@
 //! File names tkt writes: timeline entries and sanitised attachments.
 
-use crate::text::truncate_bytes;
+use crate::domain::text::truncate_bytes;
 use chrono::{DateTime, Utc};
 
 /// `<UTC timestamp with ms>-<author>-<short random>.md`: sorts by time,

@@ -1,9 +1,9 @@
 //! Reading tracker files into the model, with `path:line` errors.
 
 use super::Tracker;
-use crate::frontmatter::{self, TextError};
-use crate::model::knowledge::{is_valid_slug, Article};
-use crate::model::{Canned, Entry, Faq, Folio, Ticket};
+use crate::domain::frontmatter::{self, TextError};
+use crate::domain::model::knowledge::{is_valid_slug, Article};
+use crate::domain::model::{Canned, Entry, Faq, Folio, Ticket};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::fmt;

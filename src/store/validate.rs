@@ -2,9 +2,9 @@
 
 use super::read::markdown_files;
 use super::{FileError, Tracker};
-use crate::frontmatter::{self, line_of, TextError};
-use crate::model::knowledge::{is_valid_slug, Article};
-use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
+use crate::domain::frontmatter::{self, line_of, TextError};
+use crate::domain::model::knowledge::{is_valid_slug, Article};
+use crate::domain::model::{Canned, Config, Entry, Faq, Folio, Ticket};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Everything `tkt check` found.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct CheckResult {
     pub problems: Vec<FileError>,
     pub tickets: usize,
     pub entries: usize,
@@ -30,8 +30,8 @@ struct TicketCheck {
 
 impl Tracker {
     /// Validates every file; problems are sorted by path and line.
-    pub fn check(&self) -> Report {
-        let mut report = Report::default();
+    pub fn check(&self) -> CheckResult {
+        let mut report = CheckResult::default();
         let (folios, mut problems) = self.ticket_folders();
         let per_ticket: Vec<TicketCheck> = folios
             .par_iter()
@@ -207,10 +207,10 @@ impl Tracker {
             ));
         }
         if T::TEMPLATE {
-            if let Err(e) = crate::canned::check_syntax(&body) {
+            if let Err(e) = crate::domain::canned::check_syntax(&body) {
                 let line = e
                     .line
-                    .and_then(|l| crate::frontmatter::body_line_in_file(&text, l));
+                    .and_then(|l| crate::domain::frontmatter::body_line_in_file(&text, l));
                 problems.push(located(
                     path,
                     line,

@@ -1,7 +1,7 @@
 //! FAQ and canned-answer pages.
 
 use super::{format_date, name_of, ticket_url, Audience, Page};
-use crate::model::{Canned, Config, Faq};
+use crate::domain::model::{Canned, Config, Faq};
 use crate::site::markdown;
 use serde::Serialize;
 
@@ -100,7 +100,7 @@ const KB_PER_CATEGORY: usize = 50;
 
 /// `kb/index.html` (internal only): the newest solutions of finished
 /// tickets, by category, and the FAQ entries made from tickets.
-pub fn kb_index(desk: &crate::site::desk::Desk) -> Page {
+pub fn kb_index(desk: &crate::app::desk::Desk) -> Page {
     let config = &desk.config;
     let groups: Vec<_> = config
         .categories
@@ -122,7 +122,7 @@ pub fn kb_index(desk: &crate::site::desk::Desk) -> Page {
                         "folio": r.ticket.id,
                         "url": ticket_url(&r.ticket.id),
                         "subject": r.ticket.subject,
-                        "solution": crate::kb::snippet(&markdown::plain_text(solution), "", 240),
+                        "solution": crate::domain::kb::snippet(&crate::domain::text::markdown_plain_text(solution), "", 240),
                         "resolved": r.life.resolved.map(format_date),
                         "faq": r.ticket.faq.as_deref().filter(|s| desk.faq.iter().any(|(slug, _)| slug == s)).map(|s| format!("faq/{s}.html")),
                     })

@@ -2,9 +2,9 @@
 //! view, paginated so no page grows with the tracker.
 
 use super::{Page, TicketRow};
-use crate::model::Status;
-use crate::query::{urgency_key, Filter};
-use crate::site::desk::Desk;
+use crate::app::desk::Desk;
+use crate::domain::model::Status;
+use crate::domain::query::{urgency_key, Filter};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -121,7 +121,7 @@ pub fn specs(desk: &Desk, rows: &BTreeMap<String, TicketRow>) -> Vec<ListSpec> {
             &filter,
         ));
     }
-    specs.retain(|s| crate::model::is_valid_key(&s.key));
+    specs.retain(|s| crate::domain::model::is_valid_key(&s.key));
     specs
 }
 
@@ -142,7 +142,7 @@ fn spec(
     }
 }
 
-fn sorted(desk: &Desk, keep: impl Fn(&str, &crate::model::Ticket) -> bool) -> Vec<String> {
+fn sorted(desk: &Desk, keep: impl Fn(&str, &crate::domain::model::Ticket) -> bool) -> Vec<String> {
     let mut records: Vec<_> = desk
         .tickets
         .iter()

@@ -7,9 +7,9 @@ pub mod overview;
 pub mod reports;
 pub mod ticket;
 
-use super::desk::{Desk, Record};
-use crate::model::Config;
-use crate::sla::{self, SlaState};
+use crate::app::desk::{Desk, Record};
+use crate::domain::model::Config;
+use crate::domain::sla::{self, SlaState};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -89,7 +89,7 @@ pub fn root_for(path: &str) -> String {
 }
 
 pub fn format_time(t: DateTime<Utc>) -> String {
-    crate::text::utc_stamp(t)
+    crate::domain::text::utc_stamp(t)
 }
 
 pub fn format_date(t: DateTime<Utc>) -> String {
@@ -159,7 +159,7 @@ impl TicketRow {
             requester_name: name_of(config, &t.requester),
             created: format_date(t.created),
             updated: format_date(record.life.last_activity),
-            age: crate::query::age(t.created, now),
+            age: crate::domain::query::age(t.created, now),
             sla: sla::worst(&checks).map(SlaState::as_str).unwrap_or(""),
             confidential: t.confidential,
         }

@@ -2,10 +2,10 @@
 //! register, the client-side ticket list, search, errors and 404.
 
 use super::{name_of, Audience, Page, TicketRow};
-use crate::model::{FieldType, Priority, Status};
-use crate::report::{clock_hours, Summary};
+use crate::app::desk::Desk;
+use crate::domain::model::{FieldType, Priority, Status};
+use crate::domain::report::{clock_hours, Summary};
 use crate::site::charts;
-use crate::site::desk::Desk;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

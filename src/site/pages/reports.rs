@@ -4,11 +4,11 @@
 //! grouped by person.
 
 use super::{Audience, Page};
-use crate::report::{
+use crate::app::desk::Desk;
+use crate::domain::report::{
     self, hours_text, human_seconds, GroupBy, Period, Report, Row, Summary, WeekFlow,
 };
 use crate::site::charts::{self, Bar};
-use crate::site::desk::Desk;
 use crate::site::output::Output;
 use chrono::{DateTime, Duration, Utc};
 use rayon::prelude::*;
@@ -218,7 +218,7 @@ fn or_dash(value: Option<String>) -> String {
 
 fn row_view(r: &Row) -> serde_json::Value {
     let compliance = |t| or_dash(r.compliance_text(t));
-    use crate::model::TargetKind::*;
+    use crate::domain::model::TargetKind::*;
     serde_json::json!({
         "label": r.label,
         "opened": r.opened,
@@ -247,7 +247,7 @@ fn compliance_chart(total: &Row) -> Option<String> {
             let p = c.percent?;
             Some(Bar {
                 key: c.target.as_str().replace('_', "-"),
-                label: crate::text::capitalised(c.target.label()),
+                label: crate::domain::text::capitalised(c.target.label()),
                 value: p,
                 text: format!("{p:.0}% of {}", c.met + c.breached),
             })

@@ -1,11 +1,11 @@
 //! A ticket's page and its audit-trail page.
 
 use super::{format_time, name_of, Page};
+use crate::app::desk::Record;
+use crate::domain::model::TargetKind;
+use crate::domain::model::{Config, EntryKind, Faq};
+use crate::domain::report::clock_hours;
 use crate::git::CommitInfo;
-use crate::model::TargetKind;
-use crate::model::{Config, EntryKind, Faq};
-use crate::report::clock_hours;
-use crate::site::desk::Record;
 use crate::site::markdown;
 use chrono::{DateTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -167,7 +167,7 @@ pub fn ticket_page(
             .as_deref()
             .map(markdown::render)
             .unwrap_or_default(),
-        sla: crate::sla::check(
+        sla: crate::domain::sla::check(
             &config.sla,
             config.sla.target(t.priority),
             &record.life,
@@ -177,7 +177,7 @@ pub fn ticket_page(
         .map(|c| SlaItem {
             target: match c.target {
                 TargetKind::NextReply => format!("Next reply (asked {})", format_time(c.start)),
-                other => crate::text::capitalised(other.label()),
+                other => crate::domain::text::capitalised(other.label()),
             },
             allowed: clock_hours(c.allowed),
             used: clock_hours(c.used),
@@ -243,12 +243,7 @@ fn attachments(names: &[String], present: &BTreeSet<String>) -> Vec<Attachment> 
 /// The name an attachment gets in the site, or `None` when the name could
 /// lead out of the ticket's folder (separators, `..`, hidden files).
 pub fn site_file_name(name: &str) -> Option<String> {
-    let unsafe_name = name.is_empty()
-        || name.len() > 200
-        || name.starts_with('.')
-        || name.contains(['/', '\\', '\0'])
-        || name.chars().any(char::is_control);
-    if unsafe_name {
+    if !crate::domain::model::is_safe_attachment_name(name) {
         return None;
     }
     let extension = name

@@ -1,6 +1,6 @@
 //! Ticket list filters, saved views and the "most urgent first" order.
 
-use crate::model::{Priority, Status, Ticket, View};
+use crate::domain::model::{Priority, Status, Ticket, View};
 use chrono::{DateTime, Utc};
 use std::cmp::Reverse;
 

@@ -3,7 +3,7 @@
 //! clock, and the rules `tkt sla apply` follows when a target slips.
 
 use super::{Priority, Span, Status};
-use crate::business_hours::BusinessHours;
+use crate::domain::business_hours::BusinessHours;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -210,7 +210,7 @@ impl Serialize for Share {
 
 impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = crate::model::ticket::scalar_string(d)?;
+        let text = crate::domain::model::ticket::scalar_string(d)?;
         text.parse().map_err(serde::de::Error::custom)
     }
 }

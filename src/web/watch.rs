@@ -1,9 +1,10 @@
 //! `tkt serve`'s rebuild loop: watch the tracker, wait for a burst of
 //! changes to settle, then reload and re-render only what they touched.
 
-use super::{Desk, Site, Stats};
+use crate::app::Desk;
+use crate::domain::model::Folio;
 use crate::git::Git;
-use crate::model::Folio;
+use crate::site::{Site, Stats};
 use crate::store::Tracker;
 use anyhow::Result;
 use std::collections::BTreeSet;

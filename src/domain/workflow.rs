@@ -2,8 +2,10 @@
 //! Pure functions of the model and the current time; the CLI applies them
 //! and the store writes the result.
 
-use crate::model::config::Assignment;
-use crate::model::{Action, Category, Change, Entry, EntryKind, Person, Priority, Status, Ticket};
+use crate::domain::model::config::Assignment;
+use crate::domain::model::{
+    Action, Category, Change, Entry, EntryKind, Person, Priority, Status, Ticket,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -111,7 +113,7 @@ pub fn add_action(
     now: DateTime<Utc>,
     done: bool,
 ) -> Result<Vec<Change>, Refusal> {
-    let text = crate::audit::one_line(text, usize::MAX);
+    let text = crate::domain::trailers::one_line(text, usize::MAX);
     if text.is_empty() {
         return Err("the action text is empty".into());
     }

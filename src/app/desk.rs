@@ -2,9 +2,9 @@
 //! timelines, FAQ, canned answers and the git audit trail. The serve loop
 //! keeps one `Desk` and reloads only what changed.
 
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::{Canned, Config, Entry, Faq, Folio, Ticket};
 use crate::git::{Git, Histories};
-use crate::lifeline::Lifeline;
-use crate::model::{Canned, Config, Entry, Faq, Folio, Ticket};
 use crate::store::{FileError, Tracker};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -48,7 +48,9 @@ impl Desk {
         let root = tracker.root.clone();
         let history = std::thread::spawn(move || -> Result<Histories> {
             match Git::open(&root) {
-                Ok(git) => super::timed("git history", || git.cached_histories(&tickets_dir)),
+                Ok(git) => {
+                    crate::clock::timed("git history", || git.cached_histories(&tickets_dir))
+                }
                 Err(_) => Ok(Histories::default()),
             }
         });
@@ -63,9 +65,9 @@ impl Desk {
             knowledge_errors: vec![],
             histories: Histories::default(),
         };
-        super::timed("read tickets", || desk.read_tickets(tracker, &folios));
+        crate::clock::timed("read tickets", || desk.read_tickets(tracker, &folios));
         desk.reload_knowledge(tracker);
-        desk.histories = super::timed("wait for git history", || history.join())
+        desk.histories = crate::clock::timed("wait for git history", || history.join())
             .map_err(|_| anyhow::anyhow!("reading the git history failed"))??;
         Ok(desk)
     }
@@ -155,7 +157,7 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         "{} {} {} {}",
         ticket.tags.join(" "),
         ticket.related.as_deref().unwrap_or(""),
-        super::markdown::plain_text(&ticket.description),
+        crate::domain::text::markdown_plain_text(&ticket.description),
         ticket.solution.as_deref().unwrap_or("")
     );
     let folder = tracker.ticket_dir(folio).join("attachments");
@@ -164,7 +166,7 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         .iter()
         .chain(timeline.iter().flat_map(|(_, e)| &e.attachments))
         .filter(|name| {
-            crate::site::pages::ticket::site_file_name(name).is_some()
+            crate::domain::model::is_safe_attachment_name(name)
                 && std::fs::symlink_metadata(folder.join(name)).is_ok_and(|m| m.is_file())
         })
         .cloned()
@@ -196,7 +198,7 @@ fn keep_valid_slugs<T>(
     items
         .into_iter()
         .filter(|(slug, _)| {
-            let ok = crate::model::knowledge::is_valid_slug(slug);
+            let ok = crate::domain::model::knowledge::is_valid_slug(slug);
             if !ok {
                 errors.push(FileError {
                     path: dir.join(format!("{slug}.md")),

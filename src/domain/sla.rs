@@ -6,9 +6,9 @@
 //! (calendar time otherwise), only while the ticket is not in a pause
 //! status and not resolved or closed. docs/REPORTS.md defines every rule.
 
-use crate::business_hours::BusinessHours;
-use crate::lifeline::Lifeline;
-use crate::model::{SlaPolicy, SlaTarget, Status, TargetKind};
+use crate::domain::business_hours::BusinessHours;
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::{SlaPolicy, SlaTarget, Status, TargetKind};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -242,7 +242,7 @@ pub fn check(
     checks
 }
 
-fn span_seconds(span: crate::model::Span) -> i64 {
+fn span_seconds(span: crate::domain::model::Span) -> i64 {
     i64::try_from(span.minutes.saturating_mul(60)).unwrap_or(i64::MAX / 4)
 }
 
@@ -324,8 +324,8 @@ pub fn worst(checks: &[SlaCheck]) -> Option<SlaState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifeline::fixtures::*;
-    use crate::model::{EntryKind, Span};
+    use crate::domain::lifeline::fixtures::*;
+    use crate::domain::model::{EntryKind, Span};
 
     fn policy(targets: &str) -> SlaPolicy {
         serde_yaml::from_str(targets).unwrap()

@@ -26,6 +26,16 @@ pub fn is_valid_key(key: &str) -> bool {
         && key.len() <= 64
 }
 
+/// An attachment name that stays inside its folder and shows no hidden or
+/// control characters: what may be read from `attachments/` or published.
+pub fn is_safe_attachment_name(name: &str) -> bool {
+    !(name.is_empty()
+        || name.len() > 200
+        || name.starts_with('.')
+        || name.contains(['/', '\\', '\0'])
+        || name.chars().any(char::is_control))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -128,7 +128,7 @@ macro_rules! serde_via_str {
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = crate::model::ticket::scalar_string(d)?;
+                let text = crate::domain::model::ticket::scalar_string(d)?;
                 text.parse().map_err(serde::de::Error::custom)
             }
         }

@@ -2,9 +2,9 @@
 //! `tkt report` and the site's reports page. docs/REPORTS.md defines each.
 
 use super::{count, median, percentile, Count};
-use crate::lifeline::Lifeline;
-use crate::model::{Config, Status, TargetKind, Ticket};
-use crate::sla::{self, Measures, SlaCheck, SlaState};
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::{Config, Status, TargetKind, Ticket};
+use crate::domain::sla::{self, Measures, SlaCheck, SlaState};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -254,9 +254,8 @@ fn field_rows(config: &Config, by: GroupBy, cases: &[&Case], period: Period) -> 
             let place = config.categories.iter().position(|c| &c.key == k);
             (place.is_none(), place)
         }),
-        GroupBy::Priority => {
-            keys.sort_by_key(|k| std::cmp::Reverse(k.parse::<crate::model::Priority>().ok()))
-        }
+        GroupBy::Priority => keys
+            .sort_by_key(|k| std::cmp::Reverse(k.parse::<crate::domain::model::Priority>().ok())),
         _ => {}
     }
     keys.iter()

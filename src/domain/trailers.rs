@@ -3,7 +3,7 @@
 //! and by anything that must write history exactly as tkt does (the
 //! benchmark corpus generator).
 
-use crate::model::{Change, Folio};
+use crate::domain::model::{Change, Folio};
 
 /// `TKT042: <what happened>` plus `Ticket:`, `Action:` and `Actor:`
 /// trailers, so `git log --grep` and `git log -- tickets/TKT042` both work.
@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn commit_messages_carry_trailers() {
-        let folio = crate::model::FolioFormat::default().folio(42);
+        let folio = crate::domain::model::FolioFormat::default().folio(42);
         let m = commit_message(Some(&folio), "reply", "ana", "reply by ana");
         assert_eq!(
             m,

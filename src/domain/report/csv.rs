@@ -2,7 +2,7 @@
 //! docs/REPORTS.md lists the columns.
 
 use super::{Report, Row, Workload};
-use crate::model::{Status, TargetKind};
+use crate::domain::model::{Status, TargetKind};
 
 /// Statuses with a time-in-status column: time in closed is not measured.
 const STATUSES: [Status; 4] = [

@@ -2,7 +2,7 @@
 
 use super::service::{Escalation, SlaPolicy, SlaTarget};
 use super::{is_valid_key, ByteSize, FolioFormat, Priority, Status};
-use crate::frontmatter::{line_of, parse_yaml, TextError};
+use crate::domain::frontmatter::{line_of, parse_yaml, TextError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;

@@ -2,7 +2,7 @@
 //! template over a fixed set of variables. Pure: the caller gathers the
 //! ticket and the people.
 
-use crate::model::{Canned, Config, Ticket};
+use crate::domain::model::{Canned, Config, Ticket};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -34,7 +34,7 @@ pub fn check_category(canned: &Canned, ticket: &Ticket) -> Result<(), String> {
 
 /// Checks a body's template syntax before it is saved.
 pub fn check_syntax(body: &str) -> Result<(), FillError> {
-    crate::templating::engine()
+    crate::domain::safe_tera::engine()
         .add_raw_template("canned", body)
         .map_err(|e| describe(&e, body))
 }
@@ -54,7 +54,7 @@ pub fn fill(
 
 /// The built-in resolution notice; `templates/resolution-notice.md` in the
 /// tracker replaces it.
-pub const RESOLUTION_NOTICE: &str = include_str!("../site-templates/resolution-notice.md");
+pub const RESOLUTION_NOTICE: &str = include_str!("../../site-templates/resolution-notice.md");
 
 /// The message the requester gets when a ticket is resolved: what they
 /// reported, the actions done, the solution. Besides the canned answers'
@@ -79,7 +79,7 @@ pub fn resolution_notice(
 
 fn render(body: &str, context: serde_json::Value) -> Result<String, FillError> {
     let context = tera::Context::from_value(context).expect("the context is an object");
-    let mut tera = crate::templating::engine();
+    let mut tera = crate::domain::safe_tera::engine();
     tera.add_raw_template("canned", body)
         .and_then(|()| tera.render("canned", &context))
         .map_err(|e| describe(&e, body))
@@ -161,7 +161,7 @@ fn describe(error: &tera::Error, body: &str) -> FillError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Person, Role};
+    use crate::domain::model::{Person, Role};
 
     fn setup() -> (Config, Ticket) {
         let admin = Person {

@@ -29,9 +29,31 @@ pub fn capitalised(text: &str) -> String {
     }
 }
 
+/// Plain text of a Markdown fragment, for search snippets and summaries.
+pub fn markdown_plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    for event in pulldown_cmark::Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::truncate_bytes;
+    use super::*;
 
     #[test]
     fn never_splits_a_character() {
@@ -39,5 +61,12 @@ mod tests {
         assert_eq!(truncate_bytes("abc", 2), "ab");
         assert_eq!(truncate_bytes("aé", 2), "a");
         assert_eq!(truncate_bytes("é", 0), "");
+    }
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            markdown_plain_text("# Title\n\nSome *bold* `code`."),
+            "Title Some bold code."
+        );
     }
 }

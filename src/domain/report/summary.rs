@@ -1,9 +1,9 @@
 //! The dashboard's figures: counts now, weekly flow, medians over all time.
 
 use super::{count, median, Count};
-use crate::lifeline::Lifeline;
-use crate::model::{Config, Priority, Status, Ticket};
-use crate::sla::measure;
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::{Config, Priority, Status, Ticket};
+use crate::domain::sla::measure;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;

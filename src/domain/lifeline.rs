@@ -3,7 +3,7 @@
 //! time spent, escalation rules applied. The SLA clock and the reports
 //! work from this, so they need not keep every entry's text in memory.
 
-use crate::model::{Entry, EntryKind, Status, Ticket};
+use crate::domain::model::{Entry, EntryKind, Status, Ticket};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -182,7 +182,7 @@ fn initial_status(ticket: &Ticket, entries: &[&Entry]) -> Status {
 
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::model::{Change, Entry, EntryKind, Span, Status, Ticket};
+    use crate::domain::model::{Change, Entry, EntryKind, Span, Status, Ticket};
     use chrono::{DateTime, Utc};
 
     pub fn at(text: &str) -> DateTime<Utc> {

@@ -6,10 +6,10 @@
 //! the timeline (`sla-rule`), and a recorded rule is never applied again,
 //! which makes `tkt sla apply` safe to run from cron as often as wanted.
 
-use crate::lifeline::Lifeline;
-use crate::model::service::{EscalationRule, RuleState};
-use crate::model::{Change, Config, Ticket};
-use crate::sla::{SlaCheck, SlaState};
+use crate::domain::lifeline::Lifeline;
+use crate::domain::model::service::{EscalationRule, RuleState};
+use crate::domain::model::{Change, Config, Ticket};
+use crate::domain::sla::{SlaCheck, SlaState};
 
 /// The rules due for a ticket given its SLA checks, in config order.
 pub fn due_rules<'a>(
@@ -86,9 +86,9 @@ pub fn apply(config: &Config, ticket: &mut Ticket, rules: &[&EscalationRule]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifeline::fixtures::*;
-    use crate::model::{Priority, Status};
-    use crate::sla;
+    use crate::domain::lifeline::fixtures::*;
+    use crate::domain::model::{Priority, Status};
+    use crate::domain::sla;
 
     fn config() -> Config {
         let yaml = "name: Desk\n\

@@ -1,0 +1,18 @@
+//! The pure core: plain types and rules, functions of their inputs and the
+//! time they are given. Nothing here reads a file, talks to git, prints to a
+//! terminal or answers HTTP; `tests/architecture.rs` fails if it starts to.
+
+pub mod business_hours;
+pub mod canned;
+pub mod escalation;
+pub mod frontmatter;
+pub mod kb;
+pub mod lifeline;
+pub mod model;
+pub mod query;
+pub mod report;
+pub mod safe_tera;
+pub mod sla;
+pub mod text;
+pub mod trailers;
+pub mod workflow;
