@@ -3,15 +3,12 @@
 
 use super::input::TextArgs;
 use super::output::{table, Cell, Style};
-use super::session::{open_tracker, Global, Session, UsageError};
-use crate::domain::canned::{self, FillError};
+use super::session::{open_tracker, reader, Global, UsageError};
+use crate::app::articles::{ArticleKind, CannedEdit, NewCanned};
+use crate::app::canned::{load, prefill};
 use crate::domain::model::knowledge::is_valid_slug;
-use crate::domain::model::{Canned, Ticket};
-use crate::store::{FileError, Tracker, Transaction};
-use anyhow::{anyhow, bail, Result};
-use chrono::{DateTime, Utc};
+use anyhow::{bail, Result};
 use clap::Subcommand;
-use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -109,117 +106,14 @@ fn list(global: &Global) -> Result<i32> {
 }
 
 fn show(global: &Global, name: &str, for_ticket: Option<&str>) -> Result<i32> {
-    let tracker = open_tracker(global)?;
-    let canned = load(&tracker, name)?;
     let Some(id) = for_ticket else {
+        let canned = load(&open_tracker(global)?, name)?;
         println!("{}\n", canned.title);
         print!("{}", canned.body);
         return Ok(0);
     };
-    print!("{}", fill_in(&tracker, global, id, name, &canned)?);
+    print!("{}", prefill(&reader(global)?, id, name)?);
     Ok(0)
-}
-
-/// The canned answer `name` filled in for ticket `id` by the acting person.
-pub fn prefill(global: &Global, id: &str, name: &str) -> Result<String> {
-    let tracker = open_tracker(global)?;
-    let canned = load(&tracker, name)?;
-    fill_in(&tracker, global, id, name, &canned)
-}
-
-fn fill_in(
-    tracker: &Tracker,
-    global: &Global,
-    id: &str,
-    name: &str,
-    canned: &Canned,
-) -> Result<String> {
-    let folio = tracker.existing(id)?;
-    let ticket = tracker.read_ticket(&folio)?;
-    let git = crate::git::Git::open(&tracker.root)?;
-    let operator = super::session::resolve_actor(tracker, &git, global.actor.as_deref())?;
-    fill_for(
-        tracker,
-        name,
-        canned,
-        &ticket,
-        &operator.key,
-        crate::clock::now()?,
-    )
-}
-
-/// Reads `canned/<name>.md`, or says which names exist.
-pub fn load(tracker: &Tracker, name: &str) -> Result<Canned> {
-    match tracker.read_canned_answer(name) {
-        Some(read) => Ok(read?),
-        None => {
-            let known: Vec<String> = tracker
-                .read_canned()
-                .items
-                .into_iter()
-                .map(|(s, _)| s)
-                .collect();
-            bail!(
-                "there is no canned answer `{name}`; {}",
-                if known.is_empty() {
-                    "there are none yet (tkt canned new)".to_string()
-                } else {
-                    format!("known: {}", known.join(", "))
-                }
-            )
-        }
-    }
-}
-
-/// The answer filled in for `ticket`, or an error naming the file and the
-/// line (the body's line plus the front-matter above it).
-pub fn fill_for(
-    tracker: &Tracker,
-    name: &str,
-    canned: &Canned,
-    ticket: &Ticket,
-    operator: &str,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    let path = path_of(tracker, name);
-    canned::check_category(canned, ticket).map_err(|why| {
-        anyhow!(
-            "{}: the canned answer `{name}` cannot be used for {}: {why}",
-            path.display(),
-            ticket.id
-        )
-    })?;
-    canned::fill(
-        &canned.body,
-        &tracker.config,
-        ticket,
-        operator,
-        now.date_naive(),
-    )
-    .map_err(|e| {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let line = e
-            .line
-            .and_then(|l| crate::domain::frontmatter::body_line_in_file(&text, l));
-        located(path, FillError { line, ..e })
-    })
-}
-
-/// A template error as `path:line: message` (`line` in the file).
-pub(super) fn located(path: PathBuf, e: FillError) -> anyhow::Error {
-    anyhow!(FileError {
-        path,
-        line: e.line,
-        message: e.message,
-    })
-}
-
-fn path_of(tracker: &Tracker, name: &str) -> PathBuf {
-    tracker.root.join(path_rel(name))
-}
-
-fn path_rel(name: &str) -> PathBuf {
-    PathBuf::from("canned").join(format!("{name}.md"))
 }
 
 fn new(
@@ -237,40 +131,14 @@ fn new(
     if body.trim().is_empty() {
         bail!("the canned answer is empty: pass -m TEXT, -F FILE or -F - (standard input)");
     }
-    check_body(&body)?;
-    let session = Session::begin(global)?;
-    session.require_staff("write canned answers")?;
-    for key in &categories {
-        session
-            .tracker
-            .config
-            .require_category(key)
-            .map_err(anyhow::Error::msg)?;
-    }
-    let rel = PathBuf::from("canned").join(format!("{slug}.md"));
-    if session.tracker.root.join(&rel).exists() {
-        bail!(
-            "a canned answer `{slug}` already exists ({}); choose another name",
-            rel.display()
-        );
-    }
-    let canned = Canned {
+    let request = NewCanned {
+        slug: slug.clone(),
         title,
         categories,
         tags,
-        author: Some(session.actor.key.clone()),
-        created: Some(session.now),
-        updated: Some(session.now),
-        body: String::new(),
+        body,
     };
-    let mut tx = Transaction::new(&session.tracker.root);
-    tx.create(&rel, crate::domain::frontmatter::join(&canned, &body)?);
-    session.commit(
-        tx,
-        None,
-        "canned-new",
-        &format!("canned answer {slug} added by {}", session.actor.key),
-    )?;
+    crate::app::articles::add_canned(global, request)?;
     eprintln!("Added canned answer {slug}.");
     Ok(0)
 }
@@ -289,48 +157,16 @@ fn edit(global: &Global, name: &str, title: Option<String>, text: &TextArgs) -> 
         )
         .into());
     }
-    if let Some(body) = &body {
-        if body.trim().is_empty() {
-            bail!("the canned answer would be empty; to remove it use `tkt canned rm {name}`");
-        }
-        check_body(body)?;
+    if body.as_deref().is_some_and(|b| b.trim().is_empty()) {
+        bail!("the canned answer would be empty; to remove it use `tkt canned rm {name}`");
     }
-    let session = Session::begin(global)?;
-    session.require_staff("edit canned answers")?;
-    let mut canned = load(&session.tracker, name)?;
-    let body = body.unwrap_or_else(|| std::mem::take(&mut canned.body));
-    if let Some(title) = title {
-        canned.title = title;
-    }
-    canned.updated = Some(session.now);
-    let mut tx = Transaction::new(&session.tracker.root);
-    tx.replace(
-        PathBuf::from("canned").join(format!("{name}.md")),
-        crate::domain::frontmatter::join(&canned, &body)?,
-    );
-    session.commit(
-        tx,
-        None,
-        "canned-edit",
-        &format!("canned answer {name} edited by {}", session.actor.key),
-    )?;
+    crate::app::articles::edit_canned(global, name, CannedEdit { title, body })?;
     eprintln!("Updated canned answer {name}.");
     Ok(0)
 }
 
-/// Refuses a body whose template syntax is broken, before it is saved.
-fn check_body(body: &str) -> Result<()> {
-    canned::check_syntax(body).map_err(|e| {
-        let at = e
-            .line
-            .map(|l| format!("line {l} of the text"))
-            .unwrap_or_else(|| "the text".into());
-        anyhow!("{at}: {}", e.message)
-    })
-}
-
 fn rm(global: &Global, name: &str) -> Result<i32> {
-    super::article::remove(global, &path_rel(name), "canned answer", "canned-rm", |t| {
-        load(t, name).map(drop)
-    })
+    crate::app::articles::remove(global, ArticleKind::Canned, name)?;
+    eprintln!("Removed canned answer {name} (git history keeps it).");
+    Ok(0)
 }

@@ -2,7 +2,7 @@
 //! of resolved and closed tickets — ranked for a query.
 
 use super::output::{clean_line, Style};
-use super::session::{open_tracker, Global};
+use super::session::{reader, Global};
 use crate::domain::kb::{self, Hit, Item, Source};
 use crate::store::Tracker;
 use anyhow::Result;
@@ -44,9 +44,9 @@ pub struct SearchArgs {
 pub fn run(global: &Global, command: KbCommand) -> Result<i32> {
     match command {
         KbCommand::Search(args) => {
-            let tracker = open_tracker(global)?;
-            let items = knowledge(&tracker, true)?;
-            print_hits(&tracker, &items, &args)
+            let reader = reader(global)?;
+            let items = crate::app::knowledge::items(&reader, true)?;
+            print_hits(&reader.tracker, &items, &args)
         }
     }
 }
@@ -92,47 +92,4 @@ fn print_table(hits: &[Hit]) {
         );
         println!("    {}", clean_line(&hit.snippet));
     }
-}
-
-/// The knowledge items: every FAQ entry, and (with `tickets`) every
-/// resolved or closed ticket that has a solution.
-pub fn knowledge(tracker: &Tracker, tickets: bool) -> Result<Vec<Item>> {
-    let mut items: Vec<Item> = tracker
-        .read_faq()
-        .items
-        .into_iter()
-        .map(|(slug, faq)| Item {
-            source: Source::Faq,
-            id: slug,
-            title: faq.title,
-            category: faq.category,
-            text: format!("{} {}", faq.tags.join(" "), faq.body),
-        })
-        .collect();
-    if tickets {
-        let loaded = tracker.read_all_tickets()?;
-        items.extend(
-            loaded
-                .items
-                .into_iter()
-                .filter(|t| t.status.is_done())
-                .filter_map(|t| {
-                    let solution = t.solution?;
-                    Some(Item {
-                        source: Source::Ticket,
-                        id: t.id,
-                        title: t.subject,
-                        category: Some(t.category),
-                        // The solution and the start of the question: enough to
-                        // rank on, and it keeps indexing 10,000 tickets fast.
-                        text: format!(
-                            "{}\n{}",
-                            solution,
-                            crate::domain::text::truncate_bytes(&t.description, 400)
-                        ),
-                    })
-                }),
-        );
-    }
-    Ok(items)
 }

@@ -1,13 +1,12 @@
 //! `tkt list`: filtered ticket lists as a table, JSON or CSV.
 
 use super::output::{table, Cell, Format, Style};
-use super::session::{open_tracker, resolve_actor, Global};
+use super::session::{reader, Global};
+use crate::app::Reader;
 use crate::domain::model::{Priority, Status, Ticket};
 use crate::domain::query::{age, sort_by_urgency, Filter};
 use crate::domain::sla::{self, SlaState};
-use crate::git::Git;
-use crate::store::Tracker;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 pub const EXAMPLES: &str = "\
@@ -63,13 +62,8 @@ fn parse_sla_state(s: &str) -> Result<SlaState, String> {
 
 /// Checks the filter's names against config, lays it over the view if
 /// one is named, and replaces `me` by the person running the command.
-fn build_filter(
-    global: &Global,
-    tracker: &Tracker,
-    cli: Filter,
-    view: Option<&str>,
-) -> Result<Filter> {
-    let config = &tracker.config;
+fn build_filter(reader: &Reader, cli: Filter, view: Option<&str>) -> Result<Filter> {
+    let config = &reader.tracker.config;
     for key in &cli.category {
         config.require_category(key).map_err(anyhow::Error::msg)?;
     }
@@ -84,28 +78,29 @@ fn build_filter(
         None => cli,
     };
     if filter.mentions_me() {
-        let git = Git::open(&tracker.root)?;
-        let me = resolve_actor(tracker, &git, global.actor.as_deref())?;
+        let me = reader.person().with_context(|| {
+            format!(
+                "`me` needs to know who you are: {}",
+                reader.unidentified.as_deref().unwrap_or("pass --as PERSON")
+            )
+        })?;
         filter = filter.resolve_me(&me.key);
     }
     Ok(filter)
 }
 
 /// A filter on assignees only (`me`, `none` or person keys).
-pub fn assignee_filter(
-    global: &Global,
-    tracker: &Tracker,
-    assignee: Vec<String>,
-) -> Result<Filter> {
+pub fn assignee_filter(reader: &Reader, assignee: Vec<String>) -> Result<Filter> {
     let cli = Filter {
         assignee,
         ..Filter::default()
     };
-    build_filter(global, tracker, cli, None)
+    build_filter(reader, cli, None)
 }
 
 pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
-    let tracker = open_tracker(global)?;
+    let reader = reader(global)?;
+    let tracker = &reader.tracker;
     let cli = Filter {
         status: args.status,
         priority: args.priority,
@@ -115,12 +110,12 @@ pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
         tag: args.tag,
         all: args.all,
     };
-    let filter = build_filter(global, &tracker, cli, args.view.as_deref())?;
+    let filter = build_filter(&reader, cli, args.view.as_deref())?;
     let loaded = tracker.read_all_tickets()?;
     let mut tickets: Vec<Ticket> = loaded
         .items
         .into_iter()
-        .filter(|t| filter.matches(t))
+        .filter(|t| reader.sees(t) && filter.matches(t))
         .collect();
     let mut errors = loaded.errors;
     if !args.sla.is_empty() {

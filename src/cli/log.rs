@@ -1,9 +1,8 @@
 //! `tkt log`: a ticket's audit trail from git.
 
 use super::output::{table, Cell, Style};
-use super::session::{open_tracker, Global};
+use super::session::{reader, Global};
 use super::TicketId;
-use crate::git::Git;
 use anyhow::Result;
 use clap::Args;
 
@@ -17,10 +16,7 @@ pub struct LogArgs {
 }
 
 pub fn run(global: &Global, args: LogArgs) -> Result<i32> {
-    let tracker = open_tracker(global)?;
-    let folio = tracker.existing(&args.ticket.id)?;
-    let git = Git::open(&tracker.root)?;
-    let commits = git.history(&tracker.ticket_dir(&folio), folio.as_str())?;
+    let commits = reader(global)?.log(&args.ticket.id)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&commits)?);
         return Ok(0);

@@ -2,7 +2,6 @@
 //! group lives in its own file and calls the core; none parses YAML or
 //! talks to git directly.
 
-mod article;
 mod attach;
 mod canned;
 mod check;

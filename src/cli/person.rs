@@ -1,10 +1,9 @@
 //! `tkt person add|list`: the people of the helpdesk.
 
 use super::output::{table, Cell, Style};
-use super::session::{open_tracker, Global, Session};
-use crate::domain::model::{is_valid_key, Person, Role};
-use crate::store::{add_person, Transaction, CONFIG_FILE};
-use anyhow::{bail, Context, Result};
+use super::session::{open_tracker, Global};
+use crate::domain::model::{Person, Role};
+use anyhow::Result;
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -54,55 +53,8 @@ pub fn run(global: &Global, command: PersonCommand) -> Result<i32> {
 }
 
 fn add(global: &Global, person: Person) -> Result<i32> {
-    let session = Session::begin(global)?;
-    if session.actor.role != Role::Admin {
-        bail!(
-            "{} is not an admin; only admins register people",
-            session.actor.key
-        );
-    }
-    let config = &session.tracker.config;
-    if !is_valid_key(&person.key) {
-        bail!(
-            "`{}` cannot be a person key: use lowercase letters, digits, `-`, `_` or `.`",
-            person.key
-        );
-    }
-    if config.person(&person.key).is_some() {
-        bail!("a person with key `{}` already exists", person.key);
-    }
-    if person.name.trim().is_empty() {
-        bail!("the name is empty");
-    }
-    let email = person.email.trim();
-    if !email.contains('@') || email.contains(char::is_whitespace) {
-        bail!("`{}` is not an email address", person.email);
-    }
-    if let Some(other) = config
-        .people
-        .iter()
-        .find(|p| p.email.eq_ignore_ascii_case(email))
-    {
-        bail!("{email} already belongs to `{}`", other.key);
-    }
-    let path = session.tracker.root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let person = Person {
-        email: email.to_string(),
-        name: person.name.trim().to_string(),
-        ..person
-    };
-    let updated = add_person(&text, config, &person)?;
-    let mut tx = Transaction::new(&session.tracker.root);
-    tx.replace(CONFIG_FILE, updated);
-    let summary = format!(
-        "register {} ({}) as {}",
-        person.key,
-        person.name,
-        person.role.as_str()
-    );
-    session.commit(tx, None, "person-add", &summary)?;
+    let done = crate::app::people::add(global, person)?;
+    let person = done.value;
     eprintln!(
         "Registered {} <{}> as {}.",
         person.name,

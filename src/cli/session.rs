@@ -1,113 +1,63 @@
-//! What every command needs: the tracker, and for changes the repository,
-//! the lock, the acting person and one commit per action.
+//! What every command shares: the global options (as the application
+//! layer's `Scope`), the reader for read commands, and errors rendered for a
+//! terminal, refusals with the command that gets past them.
 
-use crate::domain::model::{Folio, Person};
-use crate::git::{Git, Identity, Lock};
-use crate::store::{Tracker, Transaction};
-use anyhow::{Context, Result};
-use chrono::{DateTime, Utc};
-use std::path::PathBuf;
+use crate::app::{refusal_of, Reader};
+use crate::domain::refusal::{Refusal, Remedy};
+use anyhow::Result;
 
-/// Options that apply to every command.
-#[derive(Debug, Clone, Default)]
-pub struct Global {
-    pub dir: Option<PathBuf>,
-    pub actor: Option<String>,
-}
+/// Options that apply to every command: `--dir` and `--as`.
+pub type Global = crate::app::Scope;
 
 /// A mistake in how the command was called (exit status 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// Formats an error with its causes, one clause after another.
+/// Formats an error with its causes, one clause after another; a refusal
+/// gets its remedy as a command to type.
 pub fn render_error(err: &anyhow::Error) -> String {
-    format!("{err:#}")
-}
-
-pub fn open_tracker(global: &Global) -> Result<Tracker> {
-    Tracker::open(global.dir.as_deref())
-}
-
-/// A mutating command's context, holding the clone-wide lock until dropped.
-pub struct Session {
-    pub tracker: Tracker,
-    pub git: Git,
-    pub actor: Person,
-    pub now: DateTime<Utc>,
-    /// `now` with milliseconds, for naming timeline files.
-    pub stamp: DateTime<Utc>,
-    _lock: Lock,
-}
-
-impl Session {
-    /// Opens the tracker for changes: checks the repository can take a
-    /// commit, waits for other tkt runs, then reads config under the lock.
-    pub fn begin(global: &Global) -> Result<Session> {
-        let found = open_tracker(global)?;
-        let git = Git::open(&found.root)?;
-        git.ensure_ready()?;
-        let lock = git.lock()?;
-        let tracker = Tracker::open(Some(&found.root))?;
-        let actor = resolve_actor(&tracker, &git, global.actor.as_deref())?;
-        let stamp = crate::clock::precise_now()?;
-        Ok(Session {
-            tracker,
-            git,
-            actor,
-            now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
-            stamp,
-            _lock: lock,
-        })
-    }
-
-    /// Commits a transaction as the acting person, with the audit trailers.
-    pub fn commit(
-        &self,
-        tx: Transaction,
-        folio: Option<&Folio>,
-        action: &str,
-        summary: &str,
-    ) -> Result<()> {
-        let message =
-            crate::domain::trailers::commit_message(folio, action, &self.actor.key, summary);
-        let who = Identity {
-            name: self.actor.name.clone(),
-            email: self.actor.email.clone(),
-            when: self.now,
-        };
-        tx.commit(&self.git, &message, &who)?;
-        Ok(())
-    }
-
-    pub fn require_staff(&self, what: &str) -> Result<()> {
-        crate::domain::workflow::require_staff(&self.actor, what).map_err(anyhow::Error::msg)
+    match err.downcast_ref::<Refusal>().or_else(|| refusal_of(err)) {
+        Some(refusal) => render_refusal(refusal),
+        None => format!("{err:#}"),
     }
 }
 
-/// The person acting: `--as`/`TKT_USER`, else whoever `git config
-/// user.email` belongs to.
-pub fn resolve_actor(tracker: &Tracker, git: &Git, explicit: Option<&str>) -> Result<Person> {
-    let config = &tracker.config;
-    if let Some(key) = explicit {
-        return config
-            .require_person(key)
-            .cloned()
-            .map_err(|e| anyhow::anyhow!("{e} (given by --as or TKT_USER)"));
+fn render_refusal(refusal: &Refusal) -> String {
+    let message = &refusal.message;
+    match &refusal.remedy {
+        None => message.clone(),
+        Some(Remedy::Resolve { folio }) => {
+            format!("{message}: use `tkt resolve {folio} --solution \"…\"`")
+        }
+        Some(Remedy::Reopen { folio, then }) => {
+            format!("{message}; reopen it with `tkt reopen {folio}` {then}")
+        }
+        Some(Remedy::ReplyAndReopen) => format!("{message}; add --reopen to reply and reopen it"),
+        Some(Remedy::AddAction { folio }) => {
+            format!("{message}; add one with `tkt action add {folio} \"…\"`")
+        }
+        Some(Remedy::SeeList { last: Some(last) }) => {
+            format!("{message} (tickets go up to {last}; see `tkt list --all`)")
+        }
+        Some(Remedy::SeeList { last: None }) => format!("{message} (see `tkt list --all`)"),
+        Some(Remedy::Force) => format!("{message} (add --force to go ahead)"),
     }
-    let (_, email) = git.configured_user();
-    let email = email.context(
-        "cannot tell who you are: pass --as PERSON, set TKT_USER, or set `git config user.email` to a registered person's email",
-    )?;
-    config
-        .people
-        .iter()
-        .find(|p| p.email.eq_ignore_ascii_case(&email))
-        .cloned()
-        .with_context(|| {
-            format!(
-                "cannot tell who you are: git user.email `{email}` belongs to no person in helpdesk.yaml; \
-                 pass --as PERSON, set TKT_USER, or ask an admin to run `tkt person add`"
-            )
-        })
+}
+
+/// The tracker opened for reading as the acting person. When nobody is
+/// declared and git's user.email matches nobody, says so once: the reader
+/// then sees what the public sees.
+pub fn reader(global: &Global) -> Result<Reader> {
+    let reader = Reader::open(global)?;
+    if let Some(why) = &reader.unidentified {
+        eprintln!("note: {why}\nnote: showing only what the public may see");
+    }
+    Ok(reader)
+}
+
+/// The tracker, for commands that show no ticket's content (check, report,
+/// build, serve) and so need nobody's identity.
+pub fn open_tracker(global: &Global) -> Result<crate::store::Tracker> {
+    global.open_tracker()
 }

@@ -1,7 +1,7 @@
 //! `tkt show`: one ticket with its timeline, as text or JSON.
 
 use super::output::{clean_line, clean_text, Style};
-use super::session::{open_tracker, Global};
+use super::session::{reader, Global};
 use super::TicketId;
 use crate::domain::model::{Config, Entry, EntryKind, Ticket};
 use crate::domain::query::age;
@@ -21,33 +21,30 @@ pub struct ShowArgs {
 }
 
 pub fn run(global: &Global, args: ShowArgs) -> Result<i32> {
-    let tracker = open_tracker(global)?;
-    let folio = tracker.existing(&args.ticket.id)?;
-    let ticket = tracker.read_ticket(&folio)?;
-    let timeline = tracker.read_timeline(&folio);
-    let dir = tracker.ticket_dir(&folio);
+    let reader = reader(global)?;
+    let view = reader.ticket(&args.ticket.id)?;
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&as_json(&ticket, &timeline.items, &dir)?)?
+            serde_json::to_string_pretty(&as_json(&view.ticket, &view.timeline, &view.dir)?)?
         );
     } else {
         let now = crate::clock::now()?;
         print!(
             "{}",
             render(
-                &ticket,
-                &timeline.items,
-                &tracker.config,
+                &view.ticket,
+                &view.timeline,
+                &reader.tracker.config,
                 &Style::detect(),
                 now
             )
         );
     }
-    for error in &timeline.errors {
+    for error in &view.errors {
         eprintln!("error: {error}");
     }
-    Ok(if timeline.errors.is_empty() { 0 } else { 1 })
+    Ok(if view.errors.is_empty() { 0 } else { 1 })
 }
 
 fn as_json(

@@ -3,16 +3,10 @@
 
 use super::list::report_unreadable;
 use super::output::{clean_line, table, Cell, Format, Style};
-use super::session::{open_tracker, Global, Session};
-use super::update::{write, Outcome};
-use crate::domain::escalation;
-use crate::domain::lifeline::Lifeline;
-use crate::domain::model::service::EscalationRule;
-use crate::domain::model::{Config, Ticket};
-use crate::domain::query::urgency_key;
+use super::session::Global;
+use crate::app::escalation::Planned;
 use crate::domain::report::{clock_hours, human_seconds};
-use crate::domain::sla::{self, SlaCheck, SlaState};
-use crate::store::Tracker;
+use crate::domain::sla::{overdue, SlaState};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
@@ -72,40 +66,15 @@ pub struct OverdueItem<'a> {
     pub paused: bool,
 }
 
-/// The urgent checks of every unfinished ticket, most urgent first:
-/// breached before at risk, then the earliest due time.
-pub fn overdue<'a>(
-    config: &Config,
-    tickets: &'a [(Ticket, Lifeline)],
-    now: DateTime<Utc>,
-) -> Vec<(&'a Ticket, SlaCheck)> {
-    let mut items: Vec<(&Ticket, SlaCheck)> = tickets
-        .iter()
-        .filter(|(t, _)| !t.status.is_done())
-        .flat_map(|(t, life)| {
-            sla::check(&config.sla, config.sla.target(t.priority), life, now)
-                .into_iter()
-                .filter(SlaCheck::is_urgent)
-                .map(move |c| (t, c))
-        })
-        .collect();
-    items.sort_by(|(ta, a), (tb, b)| {
-        (b.state.cmp(&a.state))
-            .then(a.due.is_none().cmp(&b.due.is_none()))
-            .then(a.due.cmp(&b.due))
-            .then(urgency_key(ta).cmp(&urgency_key(tb)))
-    });
-    items
-}
-
 pub fn run_overdue(global: &Global, args: OverdueArgs) -> Result<i32> {
-    let tracker = open_tracker(global)?;
-    let filter = super::list::assignee_filter(global, &tracker, args.assignee)?;
+    let reader = super::session::reader(global)?;
+    let tracker = &reader.tracker;
+    let filter = super::list::assignee_filter(&reader, args.assignee)?;
     let now = crate::clock::now()?;
     let loaded = tracker.read_lifelines()?;
     let items: Vec<OverdueItem> = overdue(&tracker.config, &loaded.items, now)
         .into_iter()
-        .filter(|(t, _)| filter.matches(t))
+        .filter(|(t, _)| reader.sees(t) && filter.matches(t))
         .map(|(t, c)| OverdueItem {
             folio: &t.id,
             subject: &t.subject,
@@ -211,78 +180,46 @@ fn print_csv(items: &[OverdueItem]) -> Result<()> {
 }
 
 pub fn run(global: &Global, command: SlaCommand) -> Result<i32> {
-    match command {
-        SlaCommand::Apply { dry_run: true } => {
-            let tracker = open_tracker(global)?;
-            let now = crate::clock::now()?;
-            for_due_rules(&tracker, now, |ticket, rules| {
-                print_plan(&tracker.config, ticket, rules);
-                Ok(())
-            })
-        }
-        SlaCommand::Apply { dry_run: false } => {
-            let session = Session::begin(global)?;
-            session.require_staff("apply escalation rules")?;
-            let tracker = &session.tracker;
-            for_due_rules(tracker, session.now, |ticket, rules| {
-                let folio = tracker.folio(&ticket.id)?;
-                // The cached brief lacks the ticket's text: apply to the file.
-                let mut full = tracker.read_ticket(&folio)?;
-                let changes = escalation::apply(&tracker.config, &mut full, rules);
-                let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
-                let outcome = Outcome::event("sla-apply", changes)
-                    .with_summary(format!("escalation rule {} applied", names.join(", ")));
-                write(&session, &folio, full, outcome)
-            })
-        }
-    }
-}
-
-/// Hands each ticket whose escalation rules are due to `act`, in folio
-/// order; returns the exit status.
-fn for_due_rules(
-    tracker: &Tracker,
-    now: DateTime<Utc>,
-    mut act: impl FnMut(&Ticket, &[&EscalationRule]) -> Result<()>,
-) -> Result<i32> {
-    let config = &tracker.config;
-    if config.escalation.rules.is_empty() {
+    let SlaCommand::Apply { dry_run } = command;
+    let applied = if dry_run {
+        crate::app::escalation::plan(global)?
+    } else {
+        crate::app::escalation::apply(global)?
+    };
+    if applied.no_rules {
         eprintln!("helpdesk.yaml defines no escalation.rules; nothing to apply");
         return Ok(0);
     }
-    let loaded = tracker.read_lifelines()?;
-    let mut applied = 0;
-    for (ticket, life) in &loaded.items {
-        let checks = sla::check(&config.sla, config.sla.target(ticket.priority), life, now);
-        let rules = escalation::due_rules(config, ticket, life, &checks);
-        if rules.is_empty() {
-            continue;
-        }
-        act(ticket, &rules)?;
-        applied += 1;
+    if dry_run {
+        applied.planned.iter().for_each(print_plan);
     }
-    eprintln!("{applied} ticket(s) matched an escalation rule");
-    report_unreadable(&loaded.errors)
+    for done in applied.done {
+        super::update::report(done)?;
+    }
+    eprintln!(
+        "{} ticket(s) matched an escalation rule",
+        applied.planned.len()
+    );
+    report_unreadable(&applied.errors)
 }
 
 /// One line per ticket: the rules and what they would change.
-fn print_plan(config: &Config, ticket: &Ticket, rules: &[&EscalationRule]) {
-    let changes = escalation::apply(config, &mut ticket.clone(), rules);
-    let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
-    let what: Vec<String> = changes
+fn print_plan(plan: &Planned) {
+    let what: Vec<String> = plan
+        .changes
         .iter()
         .filter(|c| c.field != "sla-rule")
         .map(|c| c.describe())
         .collect();
     println!(
         "{}: {} → {}  ({})",
-        ticket.id,
-        names.join(", "),
+        plan.folio,
+        plan.rules.join(", "),
         if what.is_empty() {
             "nothing to change, recorded as applied".to_string()
         } else {
             what.join("; ")
         },
-        clean_line(&ticket.subject)
+        clean_line(&plan.subject)
     );
 }

@@ -2,15 +2,14 @@
 //! priority, action, resolve, close, reopen. Each writes the new ticket
 //! state plus one timeline entry, and makes one commit.
 
-use super::attach::{self, Attachment};
+use super::attach;
 use super::input::{read_text, TextArgs};
 use super::list::parse_status;
-use super::new::{parse_priority, staff_member};
-use super::session::{Global, Session};
+use super::new::parse_priority;
+use super::session::Global;
 use super::TicketId;
-use crate::domain::model::{Change, EntryKind, Folio, Priority, Span, Status, Ticket};
-use crate::domain::workflow::{self, Refusal};
-use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
+use crate::app::{Done, Post, TicketChange};
+use crate::domain::model::{EntryKind, Folio, Priority, Span, Status};
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -162,108 +161,26 @@ pub enum ActionCommand {
     },
 }
 
-/// What a command did to a ticket, to be written and committed.
-pub struct Outcome {
-    kind: EntryKind,
-    body: String,
-    changes: Vec<Change>,
-    attachments: Vec<Attachment>,
-    time_spent: Option<Span>,
-    action: &'static str,
-    summary: String,
+/// Runs one change through the application layer and reports it.
+fn apply(global: &Global, id: &str, change: TicketChange) -> Result<i32> {
+    report(crate::app::change(global, id, change)?)
 }
 
-impl Outcome {
-    pub fn with_summary(mut self, summary: String) -> Outcome {
-        self.summary = summary;
-        self
+/// Prints what a change did: its notices, then `TKT042: <summary>`.
+pub fn report(done: Done<Folio>) -> Result<i32> {
+    for notice in &done.notices {
+        eprintln!("note: {notice}");
     }
-
-    pub fn event(action: &'static str, changes: Vec<Change>) -> Outcome {
-        let summary = crate::domain::trailers::describe_changes(&changes);
-        Outcome {
-            kind: EntryKind::Event,
-            body: String::new(),
-            changes,
-            attachments: vec![],
-            time_spent: None,
-            action,
-            summary,
-        }
-    }
-}
-
-/// Loads the ticket, lets `change` decide, then writes ticket + entry +
-/// attachments and commits them as one action.
-fn mutate(
-    global: &Global,
-    id: &str,
-    change: impl FnOnce(&Session, &mut Ticket) -> Result<Outcome>,
-) -> Result<i32> {
-    let session = Session::begin(global)?;
-    let folio = session.tracker.existing(id)?;
-    let mut ticket = session.tracker.read_ticket(&folio)?;
-    let outcome = change(&session, &mut ticket)?;
-    write(&session, &folio, ticket, outcome)?;
+    eprintln!("{}: {}", done.value, done.summary);
     Ok(0)
-}
-
-/// Writes the changed ticket and its new timeline entry (plus
-/// attachments) and commits them as one action.
-pub fn write(session: &Session, folio: &Folio, mut ticket: Ticket, outcome: Outcome) -> Result<()> {
-    let tracker = &session.tracker;
-    let rel = Tracker::ticket_rel(folio);
-    let mut tx = Transaction::new(&tracker.root);
-    let names = attach::stage(&mut tx, &rel, outcome.attachments);
-    let author = session.actor.key.clone();
-    let mut entry = workflow::record(
-        &mut ticket,
-        &author,
-        session.now,
-        outcome.kind,
-        &outcome.body,
-        outcome.changes,
-        names,
-    );
-    entry.time_spent = outcome.time_spent;
-    tx.create(
-        rel.join("replies")
-            .join(entry_file_name(session.stamp, &author)),
-        render_entry(&entry)?,
-    );
-    tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
-    session.commit(tx, Some(folio), outcome.action, &outcome.summary)?;
-    eprintln!("{folio}: {}", outcome.summary);
-    Ok(())
-}
-
-/// The resolution notice from `templates/resolution-notice.md` of the
-/// tracker, else the built-in one.
-fn resolution_notice(session: &Session, ticket: &Ticket) -> Result<String> {
-    let path = session
-        .tracker
-        .root
-        .join("templates")
-        .join("resolution-notice.md");
-    let template = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::domain::canned::RESOLUTION_NOTICE.to_string()
-        }
-        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
-    };
-    let config = &session.tracker.config;
-    let today = session.now.date_naive();
-    crate::domain::canned::resolution_notice(&template, config, ticket, &session.actor.key, today)
-        // The whole file is the template: its lines are the file's lines.
-        .map_err(|e| super::canned::located(path, e))
 }
 
 /// A canned answer filled in for the ticket, edited first if asked. It is
 /// prepared before the tracker is locked, so an open editor never blocks
 /// other tkt commands.
 fn canned_text(global: &Global, id: &str, name: &str, edit: bool, what: &str) -> Result<String> {
-    let text = super::canned::prefill(global, id, name)?;
+    let reader = super::session::reader(global)?;
+    let text = crate::app::canned::prefill(&reader, id, name)?;
     if !edit {
         return Ok(text);
     }
@@ -272,10 +189,6 @@ fn canned_text(global: &Global, id: &str, name: &str, edit: bool, what: &str) ->
         bail!("the {what} is empty after editing; nothing was posted");
     }
     Ok(edited)
-}
-
-fn refused(r: Refusal) -> anyhow::Error {
-    anyhow!(r)
 }
 
 pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
@@ -291,102 +204,55 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
     if text.trim().is_empty() && args.attach.is_empty() {
         bail!("the {what} is empty: pass -m TEXT, -F FILE, -F - (standard input) or --canned NAME");
     }
-    mutate(global, &args.ticket.id, |session, t| {
-        if kind == EntryKind::Note {
-            session.require_staff("write internal notes")?;
-        }
-        if args.status.is_some() {
-            session.require_staff("change the status")?;
-        }
-        if args.time.is_some() {
-            session.require_staff("record time spent")?;
-        }
-        let next =
-            workflow::status_after_post(t, &session.actor.key, kind, args.status, args.reopen)
-                .map_err(refused)?;
-        let mut changes = Vec::new();
-        if let Some(status) = next {
-            changes.push(workflow::apply_post_status(t, status).map_err(refused)?);
-        }
-        let dir = session
-            .tracker
-            .ticket_dir(&session.tracker.folio(&t.id)?)
-            .join("attachments");
-        let attachments = attach::load(
-            &args.attach,
-            session.tracker.config.attachments.max_size,
-            &dir,
-        )?;
-        let summary = crate::domain::trailers::post_summary(what, &session.actor.key, &changes);
-        Ok(Outcome {
-            kind,
-            body: text,
-            changes,
-            attachments,
-            time_spent: args.time,
-            action: what,
-            summary,
-        })
-    })
+    let request = Post {
+        ticket: args.ticket.id,
+        kind,
+        body: text,
+        attachments: attach::open(&args.attach)?,
+        status: args.status,
+        reopen: args.reopen,
+        time_spent: args.time,
+    };
+    report(crate::app::post(global, request)?)
 }
 
 pub fn status(global: &Global, args: StatusArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        if args.status == Status::Closed {
-            may_close_or_reopen(session, t)?;
-        } else {
-            session.require_staff("change the status")?;
-        }
-        let change = workflow::change_status(t, args.status).map_err(refused)?;
-        Ok(Outcome::event("status", vec![change]))
-    })
+    apply(global, &args.ticket.id, TicketChange::Status(args.status))
 }
 
 pub fn assign(global: &Global, args: AssignArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        session.require_staff("assign tickets")?;
-        let person = staff_member(session, &args.person)?;
-        let change = workflow::assign(t, &person).map_err(refused)?;
-        Ok(Outcome::event("assign", vec![change]))
-    })
+    apply(global, &args.ticket.id, TicketChange::Assign(args.person))
 }
 
 pub fn take(global: &Global, args: IdArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        session.require_staff("take tickets over")?;
-        let change = workflow::assign(t, &session.actor.key).map_err(refused)?;
-        Ok(Outcome::event("take", vec![change]))
-    })
+    apply(global, &args.ticket.id, TicketChange::Take)
 }
 
 pub fn priority(global: &Global, args: PriorityArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        session.require_staff("change priorities")?;
-        let change = workflow::set_priority(t, args.priority).map_err(refused)?;
-        Ok(Outcome::event("priority", vec![change]))
-    })
+    apply(
+        global,
+        &args.ticket.id,
+        TicketChange::Priority(args.priority),
+    )
 }
 
 pub fn action(global: &Global, command: ActionCommand) -> Result<i32> {
     match command {
-        ActionCommand::Add { ticket, text, done } => mutate(global, &ticket.id, |session, t| {
-            session.require_staff("manage actions")?;
-            let changes = workflow::add_action(t, &text, &session.actor.key, session.now, done)
-                .map_err(refused)?;
-            Ok(Outcome::event("action-add", changes))
-        }),
+        ActionCommand::Add { ticket, text, done } => {
+            apply(global, &ticket.id, TicketChange::AddAction { text, done })
+        }
         ActionCommand::Done {
             ticket,
             number,
             time,
-        } => mutate(global, &ticket.id, |session, t| {
-            session.require_staff("manage actions")?;
-            let change = workflow::complete_action(t, number, &session.actor.key, session.now)
-                .map_err(refused)?;
-            let mut outcome = Outcome::event("action-done", vec![change]);
-            outcome.time_spent = time;
-            Ok(outcome)
-        }),
+        } => apply(
+            global,
+            &ticket.id,
+            TicketChange::CompleteAction {
+                number,
+                time_spent: time,
+            },
+        ),
     }
 }
 
@@ -397,63 +263,23 @@ pub fn resolve(global: &Global, args: ResolveArgs) -> Result<i32> {
             || anyhow!("a solution is needed: pass --solution TEXT, -F FILE, -F - (standard input) or --canned NAME"),
         )?,
     };
-    mutate(global, &args.ticket.id, |session, t| {
-        session.require_staff("resolve tickets")?;
-        let changes = workflow::resolve(t, &solution).map_err(refused)?;
-        let mut outcome = Outcome::event("resolve", changes);
-        outcome.summary = format!("resolved by {}", session.actor.key);
-        // The requester is told what was done: a public entry.
-        outcome.kind = EntryKind::Reply;
-        outcome.body = resolution_notice(session, t)?;
-        Ok(outcome)
-    })
+    apply(global, &args.ticket.id, TicketChange::Resolve { solution })
 }
 
 pub fn escalate(global: &Global, args: EscalateArgs) -> Result<i32> {
-    let reason = args.reason.trim();
-    if reason.is_empty() {
-        bail!("the reason is empty: say why the ticket needs more attention");
-    }
-    mutate(global, &args.ticket.id, |session, t| {
-        if session.actor.key != t.requester {
-            session.require_staff("escalate other people's tickets")?;
-        }
-        let contact = session.tracker.config.escalation.contact.as_deref();
-        let changes = workflow::escalate(t, contact).map_err(refused)?;
-        if contact.is_none() {
-            eprintln!(
-                "note: helpdesk.yaml names no escalation.contact, so {} keeps its assignee",
-                t.id
-            );
-        }
-        let mut outcome = Outcome::event("escalate", changes);
-        outcome.summary = format!("escalated by {}", session.actor.key);
-        outcome.body = reason.to_string();
-        Ok(outcome)
-    })
+    apply(
+        global,
+        &args.ticket.id,
+        TicketChange::Escalate {
+            reason: args.reason,
+        },
+    )
 }
 
 pub fn close(global: &Global, args: IdArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        may_close_or_reopen(session, t)?;
-        let change = workflow::close(t).map_err(refused)?;
-        Ok(Outcome::event("close", vec![change]))
-    })
+    apply(global, &args.ticket.id, TicketChange::Close)
 }
 
 pub fn reopen(global: &Global, args: IdArgs) -> Result<i32> {
-    mutate(global, &args.ticket.id, |session, t| {
-        may_close_or_reopen(session, t)?;
-        let change = workflow::reopen(t).map_err(refused)?;
-        Ok(Outcome::event("reopen", vec![change]))
-    })
-}
-
-/// The team, and the requester of the ticket (confirming or disputing a
-/// resolution), may close and reopen it.
-fn may_close_or_reopen(session: &Session, t: &Ticket) -> Result<()> {
-    if session.actor.key == t.requester {
-        return Ok(());
-    }
-    session.require_staff("close or reopen other people's tickets")
+    apply(global, &args.ticket.id, TicketChange::Reopen)
 }

@@ -2,14 +2,17 @@
 //! time they are given. Nothing here reads a file, talks to git, prints to a
 //! terminal or answers HTTP; `tests/architecture.rs` fails if it starts to.
 
+pub mod access;
 pub mod business_hours;
 pub mod canned;
 pub mod escalation;
+pub mod event;
 pub mod frontmatter;
 pub mod kb;
 pub mod lifeline;
 pub mod model;
 pub mod query;
+pub mod refusal;
 pub mod report;
 pub mod safe_tera;
 pub mod sla;

@@ -8,7 +8,8 @@
 
 use crate::domain::business_hours::BusinessHours;
 use crate::domain::lifeline::Lifeline;
-use crate::domain::model::{SlaPolicy, SlaTarget, Status, TargetKind};
+use crate::domain::model::{Config, SlaPolicy, SlaTarget, Status, TargetKind, Ticket};
+use crate::domain::query::urgency_key;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -319,6 +320,32 @@ pub fn next_reply_cycles(life: &Lifeline) -> Vec<(DateTime<Utc>, Option<DateTime
 /// The worst state among a ticket's checks, for lists and the dashboard.
 pub fn worst(checks: &[SlaCheck]) -> Option<SlaState> {
     checks.iter().map(|c| c.state).max()
+}
+
+/// The urgent checks of every unfinished ticket, most urgent first:
+/// breached before at risk, then the earliest due time.
+pub fn overdue<'a>(
+    config: &Config,
+    tickets: &'a [(Ticket, Lifeline)],
+    now: DateTime<Utc>,
+) -> Vec<(&'a Ticket, SlaCheck)> {
+    let mut items: Vec<(&Ticket, SlaCheck)> = tickets
+        .iter()
+        .filter(|(t, _)| !t.status.is_done())
+        .flat_map(|(t, life)| {
+            check(&config.sla, config.sla.target(t.priority), life, now)
+                .into_iter()
+                .filter(SlaCheck::is_urgent)
+                .map(move |c| (t, c))
+        })
+        .collect();
+    items.sort_by(|(ta, a), (tb, b)| {
+        (b.state.cmp(&a.state))
+            .then(a.due.is_none().cmp(&b.due.is_none()))
+            .then(a.due.cmp(&b.due))
+            .then(urgency_key(ta).cmp(&urgency_key(tb)))
+    });
+    items
 }
 
 #[cfg(test)]

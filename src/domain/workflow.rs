@@ -1,35 +1,31 @@
 //! Workflow rules: which changes a ticket allows and what each one records.
-//! Pure functions of the model and the current time; the CLI applies them
-//! and the store writes the result.
+//! Pure functions of the model and the current time; the application layer
+//! applies them and the store writes the result. Who may ask for a change
+//! is `access`'s business, not this module's.
 
 use crate::domain::model::config::Assignment;
-use crate::domain::model::{
-    Action, Category, Change, Entry, EntryKind, Person, Priority, Status, Ticket,
-};
+use crate::domain::model::{Action, Category, Change, Entry, EntryKind, Priority, Status, Ticket};
+use crate::domain::refusal::{Refusal, Remedy};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-
-/// A refused action, worded for the person who asked for it.
-pub type Refusal = String;
 
 /// Moves a ticket to `to` through `tkt status`. Resolving needs a solution
 /// and leaving resolved/closed is a reopen, so both have their own commands.
 pub fn change_status(t: &mut Ticket, to: Status) -> Result<Change, Refusal> {
     let from = t.status;
     if from == to {
-        return Err(format!("{} is already {to}", t.id));
+        return Err(Refusal::no_change(format!("{} is already {to}", t.id)));
     }
     if to == Status::Resolved {
-        return Err(format!(
-            "resolving needs a solution: use `tkt resolve {} --solution \"…\"`",
-            t.id
-        ));
+        return Err(needs_a_solution(t));
     }
     if from.is_done() && to != Status::Closed {
-        return Err(format!(
-            "{} is {from}; use `tkt reopen {}` to work on it again",
-            t.id, t.id
-        ));
+        return Err(
+            Refusal::transition(format!("{} is {from}", t.id)).with_remedy(Remedy::Reopen {
+                folio: t.id.clone(),
+                then: "to work on it again",
+            }),
+        );
     }
     t.status = to;
     Ok(Change::new("status", Some(from), Some(to)))
@@ -40,13 +36,18 @@ pub fn change_status(t: &mut Ticket, to: Status) -> Result<Change, Refusal> {
 pub fn resolve(t: &mut Ticket, solution: &str) -> Result<Vec<Change>, Refusal> {
     let solution = solution.trim();
     if solution.is_empty() {
-        return Err("the solution is empty; describe what was done".into());
+        return Err(Refusal::invalid(
+            "solution",
+            "the solution is empty; describe what was done",
+        ));
     }
     if t.status == Status::Closed {
-        return Err(format!(
-            "{} is closed; reopen it first with `tkt reopen {}`",
-            t.id, t.id
-        ));
+        return Err(
+            Refusal::transition(format!("{} is closed", t.id)).with_remedy(Remedy::Reopen {
+                folio: t.id.clone(),
+                then: "first",
+            }),
+        );
     }
     let mut changes = Vec::new();
     if t.status != Status::Resolved {
@@ -70,10 +71,10 @@ pub fn close(t: &mut Ticket) -> Result<Change, Refusal> {
 /// is responsible, open otherwise.
 pub fn reopen(t: &mut Ticket) -> Result<Change, Refusal> {
     if !t.status.is_done() {
-        return Err(format!(
+        return Err(Refusal::transition(format!(
             "{} is {}, not resolved or closed; nothing to reopen",
             t.id, t.status
-        ));
+        )));
     }
     let from = t.status;
     t.status = if t.assignee.is_some() {
@@ -86,10 +87,18 @@ pub fn reopen(t: &mut Ticket) -> Result<Change, Refusal> {
 
 pub fn assign(t: &mut Ticket, person: &str) -> Result<Change, Refusal> {
     if t.assignee.as_deref() == Some(person) {
-        return Err(format!("{} is already assigned to {person}", t.id));
+        return Err(Refusal::no_change(format!(
+            "{} is already assigned to {person}",
+            t.id
+        )));
     }
     if t.status == Status::Closed {
-        return Err(format!("{} is closed; reopen it before reassigning", t.id));
+        return Err(
+            Refusal::transition(format!("{} is closed", t.id)).with_remedy(Remedy::Reopen {
+                folio: t.id.clone(),
+                then: "before reassigning",
+            }),
+        );
     }
     let change = Change::new("assignee", t.assignee.as_ref(), Some(person));
     t.assignee = Some(person.to_string());
@@ -98,7 +107,10 @@ pub fn assign(t: &mut Ticket, person: &str) -> Result<Change, Refusal> {
 
 pub fn set_priority(t: &mut Ticket, to: Priority) -> Result<Change, Refusal> {
     if t.priority == to {
-        return Err(format!("{} already has priority {to}", t.id));
+        return Err(Refusal::no_change(format!(
+            "{} already has priority {to}",
+            t.id
+        )));
     }
     let change = Change::new("priority", Some(t.priority), Some(to));
     t.priority = to;
@@ -115,7 +127,7 @@ pub fn add_action(
 ) -> Result<Vec<Change>, Refusal> {
     let text = crate::domain::trailers::one_line(text, usize::MAX);
     if text.is_empty() {
-        return Err("the action text is empty".into());
+        return Err(Refusal::invalid("action", "the action text is empty"));
     }
     t.actions.push(Action {
         text: text.clone(),
@@ -143,14 +155,18 @@ pub fn complete_action(
         .checked_sub(1)
         .and_then(|i| t.actions.get_mut(i))
         .ok_or_else(|| match count {
-            0 => format!("{id} has no actions; add one with `tkt action add {id} \"…\"`"),
-            _ => format!("{id} has actions 1 to {count}; there is no action {n}"),
+            0 => Refusal::invalid("number", format!("{id} has no actions"))
+                .with_remedy(Remedy::AddAction { folio: id.clone() }),
+            _ => Refusal::invalid(
+                "number",
+                format!("{id} has actions 1 to {count}; there is no action {n}"),
+            ),
         })?;
     if action.done {
-        return Err(format!(
+        return Err(Refusal::no_change(format!(
             "action {n} of {id} is already done: {}",
             action.text
-        ));
+        )));
     }
     action.done = true;
     action.who = Some(who.to_string());
@@ -172,10 +188,8 @@ pub fn status_after_post(
     reopen: bool,
 ) -> Result<Option<Status>, Refusal> {
     if t.status.is_done() && kind == EntryKind::Reply && !reopen {
-        return Err(format!(
-            "{} is {}; add --reopen to reply and reopen it",
-            t.id, t.status
-        ));
+        return Err(Refusal::transition(format!("{} is {}", t.id, t.status))
+            .with_remedy(Remedy::ReplyAndReopen));
     }
     if let Some(status) = requested {
         return Ok((status != t.status).then_some(status));
@@ -194,10 +208,7 @@ pub fn status_after_post(
 /// rules as `tkt status` except that leaving resolved/closed was allowed.
 pub fn apply_post_status(t: &mut Ticket, to: Status) -> Result<Change, Refusal> {
     if to == Status::Resolved {
-        return Err(format!(
-            "resolving needs a solution: use `tkt resolve {} --solution \"…\"`",
-            t.id
-        ));
+        return Err(needs_a_solution(t));
     }
     let from = t.status;
     t.status = to;
@@ -209,13 +220,15 @@ pub fn apply_post_status(t: &mut Ticket, to: Status) -> Result<Change, Refusal> 
 /// escalated ticket stays escalated (its timeline says why).
 pub fn escalate(t: &mut Ticket, contact: Option<&str>) -> Result<Vec<Change>, Refusal> {
     if t.status.is_done() {
-        return Err(format!(
-            "{} is {}; reopen it with `tkt reopen {}` before escalating",
-            t.id, t.status, t.id
-        ));
+        return Err(
+            Refusal::transition(format!("{} is {}", t.id, t.status)).with_remedy(Remedy::Reopen {
+                folio: t.id.clone(),
+                then: "before escalating",
+            }),
+        );
     }
     if t.escalated {
-        return Err(format!("{} is already escalated", t.id));
+        return Err(Refusal::no_change(format!("{} is already escalated", t.id)));
     }
     t.escalated = true;
     let mut changes = vec![Change::new("escalated", Some("no"), Some("yes"))];
@@ -254,16 +267,10 @@ pub fn pick_assignee(
     chosen.cloned()
 }
 
-/// Refuses actions reserved for the helpdesk team.
-pub fn require_staff(actor: &Person, what: &str) -> Result<(), Refusal> {
-    if actor.role.is_staff() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} is a requester; only operators and admins can {what}",
-            actor.key
-        ))
-    }
+fn needs_a_solution(t: &Ticket) -> Refusal {
+    Refusal::transition("resolving needs a solution").with_remedy(Remedy::Resolve {
+        folio: t.id.clone(),
+    })
 }
 
 /// Builds the timeline entry for a change and stamps the ticket updated.
@@ -291,6 +298,7 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::refusal::RefusalKind;
     use chrono::TimeZone;
 
     fn ticket(status: Status) -> Ticket {
@@ -329,18 +337,22 @@ mod tests {
                 .as_deref(),
             Some("in-progress")
         );
-        assert!(change_status(&mut t, Status::InProgress)
-            .unwrap_err()
-            .contains("already"));
-        assert!(change_status(&mut t, Status::Resolved)
-            .unwrap_err()
-            .contains("tkt resolve"));
+        let same = change_status(&mut t, Status::InProgress).unwrap_err();
+        assert!(same.message.contains("already"));
+        assert_eq!(same.kind, RefusalKind::NoChange);
+        assert!(matches!(
+            change_status(&mut t, Status::Resolved).unwrap_err().remedy,
+            Some(Remedy::Resolve { .. })
+        ));
         resolve(&mut t, "Cleaned the rollers").unwrap();
-        assert!(change_status(&mut t, Status::Open)
-            .unwrap_err()
-            .contains("tkt reopen"));
+        let done = change_status(&mut t, Status::Open).unwrap_err();
+        assert_eq!(done.kind, RefusalKind::InvalidTransition);
+        assert!(matches!(done.remedy, Some(Remedy::Reopen { .. })));
         close(&mut t).unwrap();
-        assert!(resolve(&mut t, "again").unwrap_err().contains("closed"));
+        assert!(resolve(&mut t, "again")
+            .unwrap_err()
+            .message
+            .contains("closed"));
         reopen(&mut t).unwrap();
         assert_eq!(t.status, Status::InProgress);
     }
@@ -377,10 +389,11 @@ mod tests {
             Ok(None)
         );
         let resolved = ticket(Status::Resolved);
-        assert!(
+        assert_eq!(
             status_after_post(&resolved, "rita", EntryKind::Reply, None, false)
                 .unwrap_err()
-                .contains("--reopen")
+                .remedy,
+            Some(Remedy::ReplyAndReopen)
         );
         assert_eq!(
             status_after_post(&resolved, "rita", EntryKind::Reply, None, true),
@@ -398,16 +411,19 @@ mod tests {
         let now = t.created;
         assert!(complete_action(&mut t, 1, "ana", now)
             .unwrap_err()
+            .message
             .contains("no actions"));
         add_action(&mut t, "Order  toner", "ana", now, false).unwrap();
         assert!(complete_action(&mut t, 2, "ana", now)
             .unwrap_err()
+            .message
             .contains("1 to 1"));
         complete_action(&mut t, 1, "ana", now).unwrap();
         assert!(t.actions[0].done);
         assert_eq!(t.actions[0].text, "Order toner");
         assert!(complete_action(&mut t, 1, "ana", now)
             .unwrap_err()
+            .message
             .contains("already done"));
     }
 

@@ -118,6 +118,34 @@ impl Tracker {
             .unwrap_or(0))
     }
 
+    /// The text of `helpdesk.yaml` as it is on disk (comments and all).
+    pub fn config_text(&self) -> Result<String> {
+        let path = self.root.join(CONFIG_FILE);
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+    }
+
+    /// The tracker's own resolution notice template
+    /// (`templates/resolution-notice.md`) and its path; `None` when the
+    /// tracker has none and the built-in one applies.
+    pub fn resolution_notice_template(&self) -> Result<(PathBuf, Option<String>)> {
+        let path = self.root.join("templates").join("resolution-notice.md");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok((path, Some(text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// A file of the tracker as text (for locating template errors).
+    pub fn read_text(&self, path: &Path) -> Result<String> {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    }
+
+    /// Where the canned answer `name` lives.
+    pub fn canned_path(&self, name: &str) -> PathBuf {
+        self.root.join("canned").join(format!("{name}.md"))
+    }
+
     /// Checks that a ticket exists, with a helpful error if it does not.
     pub fn existing(&self, input: &str) -> Result<Folio> {
         let folio = self.folio(input)?;

@@ -1,0 +1,148 @@
+//! Reading the tracker as someone: every read path (show, list, log, kb
+//! search, FAQ suggestions) goes through a `Reader`, which hands out only
+//! what the access rules let its viewer see.
+
+use super::unit::{existing_ticket, resolve_actor, Scope};
+use crate::domain::access::{self, Viewer};
+use crate::domain::model::{Entry, Folio, Person, Ticket};
+use crate::domain::refusal::Refusal;
+use crate::git::{CommitInfo, Git};
+use crate::store::{FileError, Tracker};
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// The tracker opened for reading by one viewer.
+pub struct Reader {
+    pub tracker: Tracker,
+    person: Option<Person>,
+    /// Why nobody could be identified, when the viewer fell back to the
+    /// public audience (a front end may say so).
+    pub unidentified: Option<String>,
+}
+
+/// A ticket as its viewer may see it: internal notes left out for anyone
+/// but the team.
+pub struct TicketView {
+    pub folio: Folio,
+    pub ticket: Ticket,
+    /// Visible entries, oldest first, with their files.
+    pub timeline: Vec<(PathBuf, Entry)>,
+    /// Entry files that could not be read (the team sees them; they may be
+    /// notes, so nobody else does).
+    pub errors: Vec<FileError>,
+    /// The ticket's folder.
+    pub dir: PathBuf,
+}
+
+impl Reader {
+    /// Opens the tracker for the scope's actor. A declared actor (`--as`)
+    /// must exist; when none is declared and `git config user.email`
+    /// matches nobody, the reader sees what the public audience sees.
+    pub fn open(scope: &Scope) -> Result<Reader> {
+        let tracker = scope.open_tracker()?;
+        let git = Git::open(&tracker.root);
+        let (person, unidentified) = match (&scope.actor, git) {
+            (Some(_), Ok(git)) => (
+                Some(resolve_actor(&tracker, &git, scope.actor.as_deref())?),
+                None,
+            ),
+            (Some(key), Err(_)) => {
+                let person = tracker.config.require_person(key).map_err(|e| {
+                    Refusal::invalid("actor", format!("{e} (given by --as or TKT_USER)"))
+                })?;
+                (Some(person.clone()), None)
+            }
+            (None, Ok(git)) => match resolve_actor(&tracker, &git, None) {
+                Ok(person) => (Some(person), None),
+                Err(why) => (None, Some(format!("{why:#}"))),
+            },
+            (None, Err(why)) => (None, Some(format!("{why:#}"))),
+        };
+        Ok(Reader {
+            tracker,
+            person,
+            unidentified,
+        })
+    }
+
+    pub fn viewer(&self) -> Viewer<'_> {
+        match &self.person {
+            Some(p) => Viewer::Person(p),
+            None => Viewer::Public,
+        }
+    }
+
+    pub fn person(&self) -> Option<&Person> {
+        self.person.as_ref()
+    }
+
+    /// The ticket `input` names with its visible timeline, or not found.
+    pub fn ticket(&self, input: &str) -> Result<TicketView> {
+        let (folio, ticket) = self.visible(input)?;
+        let loaded = self.tracker.read_timeline(&folio);
+        let viewer = self.viewer();
+        let timeline = loaded
+            .items
+            .into_iter()
+            .filter(|(_, e)| access::may_see_entry(&viewer, e))
+            .collect();
+        let errors = if viewer.is_staff() {
+            loaded.errors
+        } else {
+            vec![]
+        };
+        let dir = self.tracker.ticket_dir(&folio);
+        Ok(TicketView {
+            folio,
+            ticket,
+            timeline,
+            errors,
+            dir,
+        })
+    }
+
+    /// The ticket `input` names, if the viewer may know of it.
+    pub fn visible(&self, input: &str) -> Result<(Folio, Ticket)> {
+        let (folio, ticket) = existing_ticket(&self.tracker, input)?;
+        if !access::may_see_ticket(&self.viewer(), &ticket) {
+            return Err(Refusal::not_found(format!("no ticket {folio}")).into());
+        }
+        Ok((folio, ticket))
+    }
+
+    /// Whether a loaded ticket shows in this viewer's lists.
+    pub fn sees(&self, ticket: &Ticket) -> bool {
+        access::may_see_ticket(&self.viewer(), ticket)
+    }
+
+    /// A visible ticket's audit trail: every commit that touched it, oldest
+    /// first, less what the viewer may not see (notes, hand-made commits,
+    /// other people's email addresses).
+    pub fn log(&self, input: &str) -> Result<Vec<CommitInfo>> {
+        let (folio, _) = self.visible(input)?;
+        let git = Git::open(&self.tracker.root)?;
+        let commits = git.history(&self.tracker.ticket_dir(&folio), folio.as_str())?;
+        let viewer = self.viewer();
+        Ok(commits
+            .into_iter()
+            .filter(|c| {
+                access::may_see_commit(
+                    &viewer,
+                    trailer(&c.message, "Actor: ").and(trailer(&c.message, "Action: ")),
+                )
+            })
+            .map(|mut c| {
+                let actor = trailer(&c.message, "Actor: ").unwrap_or_default();
+                if !access::may_see_email_of(&viewer, actor) {
+                    c.email = String::new();
+                }
+                c
+            })
+            .collect())
+    }
+}
+
+/// The value of a trailer line (`Action: reply` → `reply`).
+fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message.lines().find_map(|l| l.strip_prefix(key))
+}

@@ -1,0 +1,262 @@
+//! Registering a ticket: the folio, the category's form, the assignee from
+//! the category's rotation, attachments, and optionally a solution on the
+//! spot; one commit.
+
+use super::ticket_write::{entry_events, Done};
+use super::unit::{Scope, UnitOfWork};
+use super::uploads::{self, Upload};
+use crate::domain::access::Act;
+use crate::domain::event::Event;
+use crate::domain::model::config::Assignment;
+use crate::domain::model::{EntryKind, Folio, Priority, Status, Ticket};
+use crate::domain::refusal::Refusal;
+use crate::domain::trailers::one_line;
+use crate::domain::workflow;
+use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashMap};
+
+/// A new ticket as a front end collected it.
+pub struct NewTicket {
+    pub subject: String,
+    pub category: String,
+    pub priority: Priority,
+    pub description: String,
+    /// Whose ticket it is (default: the actor).
+    pub requester: Option<String>,
+    /// Assign to this person instead of the category's rotation.
+    pub assignee: Option<String>,
+    pub related: Option<String>,
+    /// Answers to the category's form.
+    pub fields: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+    pub attachments: Vec<Upload>,
+    pub confidential: bool,
+    /// Answered on the spot: resolve at once with this solution.
+    pub resolve: Option<String>,
+}
+
+/// Registers the ticket; returns its folio, the ticket and the events.
+pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
+    if req.description.trim().is_empty() {
+        return Err(Refusal::invalid(
+            "description",
+            "the description is empty; say what happened, what you tried and what you expected",
+        )
+        .into());
+    }
+    let unit = UnitOfWork::begin(scope)?;
+    let config = &unit.tracker.config;
+    let subject = one_line(&req.subject, 200);
+    if subject.is_empty() {
+        return Err(
+            Refusal::invalid("subject", "the subject is empty; give a short summary").into(),
+        );
+    }
+    let category = config
+        .require_category(&req.category)
+        .map_err(|e| Refusal::invalid("category", e))?;
+    unit.check(Act::Register, None)?;
+    let requester = match &req.requester {
+        Some(key) => {
+            let person = config
+                .require_person(key)
+                .map_err(|e| Refusal::invalid("requester", e))?;
+            if person.key != unit.actor.key {
+                unit.check(Act::RegisterFor, None)?;
+            }
+            person.key.clone()
+        }
+        None => unit.actor.key.clone(),
+    };
+    let problems = category.check_form(&req.fields);
+    if !problems.is_empty() {
+        return Err(Refusal::invalid(
+            "fields",
+            format!(
+                "the {} form is not valid:\n  {}",
+                category.key,
+                problems.join("\n  ")
+            ),
+        )
+        .into());
+    }
+    let tags = clean_tags(&req.tags)?;
+    if req.resolve.is_some() {
+        unit.check(Act::Resolve, None)?;
+    }
+    // One scan of the folder names, never of the tickets themselves.
+    let last = unit.tracker.last_folio_number()?;
+    let folio = config.folio.folio(last + 1);
+    let ticket_rel = Tracker::ticket_rel(&folio);
+    let attachments = uploads::read_all(
+        req.attachments,
+        config.attachments.max_size,
+        &unit.tracker.root.join(&ticket_rel).join("attachments"),
+    )?;
+    let assignee = match &req.assignee {
+        Some(key) => {
+            unit.check(Act::ChooseAssignee, None)?;
+            Some(staff_member(&unit.tracker, key)?)
+        }
+        None => auto_assignee(&unit.tracker, &category.key, config.assignment, last)?,
+    };
+    let now = unit.now;
+    let mut ticket = Ticket {
+        id: folio.to_string(),
+        uid: ulid::Ulid::from_datetime(now.into()).to_string(),
+        subject: subject.clone(),
+        status: Status::Open,
+        priority: req.priority,
+        category: category.key.clone(),
+        requester,
+        assignee,
+        created: now,
+        updated: now,
+        related: req
+            .related
+            .map(|r| one_line(&r, 200))
+            .filter(|r| !r.is_empty()),
+        tags,
+        fields: req.fields,
+        confidential: req.confidential,
+        attachments: vec![],
+        actions: vec![],
+        solution: None,
+        escalated: false,
+        faq: None,
+        description: req.description,
+    };
+    let mut tx = Transaction::new(&unit.tracker.root);
+    ticket.attachments = uploads::stage(&mut tx, &ticket_rel, attachments);
+    let mut events = vec![created(&ticket)];
+    if let Some(solution) = &req.resolve {
+        let changes = workflow::resolve(&mut ticket, solution)?;
+        let entry = workflow::record(
+            &mut ticket,
+            &unit.actor.key,
+            now,
+            EntryKind::Event,
+            "",
+            changes,
+            vec![],
+        );
+        let name = entry_file_name(unit.stamp, &unit.actor.key);
+        events.extend(entry_events(&folio, &name, &entry));
+        tx.create(ticket_rel.join("replies").join(name), render_entry(&entry)?);
+    }
+    tx.create(ticket_rel.join("ticket.md"), render_ticket(&ticket)?);
+    let verb = if req.resolve.is_some() {
+        "new ticket, resolved on the spot"
+    } else {
+        "new ticket"
+    };
+    let summary = format!("{verb}: {subject}");
+    unit.commit(tx, Some(&folio), "new", &summary)?;
+    Ok(Done {
+        summary,
+        events,
+        notices: vec![],
+        value: ticket,
+    })
+}
+
+fn created(t: &Ticket) -> Event {
+    Event::TicketCreated {
+        folio: t.id.clone(),
+        uid: t.uid.clone(),
+        requester: t.requester.clone(),
+        assignee: t.assignee.clone(),
+        category: t.category.clone(),
+        priority: t.priority.as_str().to_string(),
+        confidential: t.confidential,
+    }
+}
+
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, Refusal> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().to_lowercase();
+        if tag.is_empty()
+            || tag
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+        {
+            return Err(Refusal::invalid(
+                "tags",
+                format!("`{tag}` is not a tag: use one word (letters, digits, `-`)"),
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+/// The key of `key` if that person may be given tickets (staff only).
+pub fn staff_member(tracker: &Tracker, key: &str) -> Result<String, Refusal> {
+    let person = tracker
+        .config
+        .require_person(key)
+        .map_err(|e| Refusal::invalid("assignee", e))?;
+    if !person.role.is_staff() {
+        return Err(Refusal::invalid(
+            "assignee",
+            format!(
+                "{} is a requester; tickets can only be assigned to operators and admins",
+                person.key
+            ),
+        ));
+    }
+    Ok(person.key.clone())
+}
+
+/// How many recent tickets round-robin looks back for the category's last
+/// assignee before starting the rotation afresh.
+const ROUND_ROBIN_LOOKBACK: u64 = 500;
+
+fn auto_assignee(
+    tracker: &Tracker,
+    category_key: &str,
+    strategy: Assignment,
+    last: u64,
+) -> Result<Option<String>> {
+    let category = tracker
+        .config
+        .require_category(category_key)
+        .map_err(|e| Refusal::invalid("category", e))?;
+    let mut counts = HashMap::new();
+    let mut previous = None;
+    match strategy {
+        Assignment::RoundRobin => {
+            let oldest = last.saturating_sub(ROUND_ROBIN_LOOKBACK);
+            for number in (oldest + 1..=last).rev() {
+                let folio: Folio = tracker.config.folio.folio(number);
+                let Ok(t) = tracker.read_ticket(&folio) else {
+                    continue;
+                };
+                if t.category == category_key {
+                    previous = t.assignee;
+                    break;
+                }
+            }
+        }
+        Assignment::LeastOpen => {
+            let loaded = tracker
+                .read_all_tickets()
+                .context("counting open tickets")?;
+            for t in loaded.items.iter().filter(|t| !t.status.is_done()) {
+                if let Some(a) = &t.assignee {
+                    *counts.entry(a.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    Ok(workflow::pick_assignee(
+        category,
+        strategy,
+        previous.as_deref(),
+        &counts,
+    ))
+}

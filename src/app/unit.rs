@@ -1,0 +1,146 @@
+//! The unit of work every change runs in: lock the clone, read the config
+//! under the lock, establish who acts, let the use case check access and
+//! stage its files, then write and commit them as one action.
+
+use crate::domain::access::{self, Act, Viewer};
+use crate::domain::model::{Folio, Person, Ticket};
+use crate::domain::refusal::{Refusal, Remedy};
+use crate::git::{Git, Identity, Lock};
+use crate::store::{Tracker, Transaction};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+
+/// Where and as whom a front end asks: the tracker folder (`None`: look
+/// upwards from the current directory, as git does) and the declared actor
+/// (`None`: whoever `git config user.email` belongs to).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub dir: Option<PathBuf>,
+    pub actor: Option<String>,
+}
+
+impl Scope {
+    pub fn open_tracker(&self) -> Result<Tracker> {
+        Tracker::open(self.dir.as_deref())
+    }
+}
+
+/// A change in progress, holding the clone-wide lock until dropped.
+pub struct UnitOfWork {
+    pub tracker: Tracker,
+    pub git: Git,
+    pub actor: Person,
+    pub now: DateTime<Utc>,
+    /// `now` with milliseconds, for naming timeline files.
+    pub stamp: DateTime<Utc>,
+    _lock: Lock,
+}
+
+impl UnitOfWork {
+    /// Checks the repository can take a commit, waits for other tkt runs,
+    /// then reads config and the actor under the lock.
+    pub fn begin(scope: &Scope) -> Result<UnitOfWork> {
+        let found = scope.open_tracker()?;
+        let git = Git::open(&found.root)?;
+        git.ensure_ready()?;
+        let lock = git.lock()?;
+        let tracker = Tracker::open(Some(&found.root))?;
+        let actor = resolve_actor(&tracker, &git, scope.actor.as_deref())?;
+        let stamp = crate::clock::precise_now()?;
+        Ok(UnitOfWork {
+            tracker,
+            git,
+            actor,
+            now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
+            stamp,
+            _lock: lock,
+        })
+    }
+
+    /// May the actor do `act` (to `ticket`)? The access rules decide.
+    pub fn check(&self, act: Act, ticket: Option<&Ticket>) -> Result<(), Refusal> {
+        access::check(&self.actor, act, ticket)
+    }
+
+    /// The ticket `input` names, read under the lock, if the actor may
+    /// know it exists.
+    pub fn ticket(&self, input: &str) -> Result<(Folio, Ticket)> {
+        let (folio, ticket) = existing_ticket(&self.tracker, input)?;
+        if !access::may_see_ticket(&Viewer::Person(&self.actor), &ticket) {
+            return Err(no_ticket(&self.tracker, &folio)?.into());
+        }
+        Ok((folio, ticket))
+    }
+
+    /// Commits a transaction as the acting person, with the audit trailers.
+    pub fn commit(
+        &self,
+        tx: Transaction,
+        folio: Option<&Folio>,
+        action: &str,
+        summary: &str,
+    ) -> Result<()> {
+        let message =
+            crate::domain::trailers::commit_message(folio, action, &self.actor.key, summary);
+        let who = Identity {
+            name: self.actor.name.clone(),
+            email: self.actor.email.clone(),
+            when: self.now,
+        };
+        tx.commit(&self.git, &message, &who)?;
+        Ok(())
+    }
+}
+
+/// The folio typed by a user and its ticket, or a not-found refusal that
+/// says how far the folios go.
+pub fn existing_ticket(tracker: &Tracker, input: &str) -> Result<(Folio, Ticket)> {
+    let folio = tracker
+        .folio(input)
+        .map_err(|e| Refusal::invalid("ticket", format!("{e:#}")))?;
+    if !tracker.ticket_dir(&folio).join("ticket.md").is_file() {
+        return Err(no_ticket(tracker, &folio)?.into());
+    }
+    let ticket = tracker.read_ticket(&folio)?;
+    Ok((folio, ticket))
+}
+
+fn no_ticket(tracker: &Tracker, folio: &Folio) -> Result<Refusal> {
+    let last = tracker.folios()?.pop().map(|f| f.to_string());
+    let message = match last {
+        Some(_) => format!("no ticket {folio}"),
+        None => format!("no ticket {folio}: the tracker has no tickets yet"),
+    };
+    let refusal = Refusal::not_found(message);
+    Ok(match last {
+        Some(last) => refusal.with_remedy(Remedy::SeeList { last: Some(last) }),
+        None => refusal,
+    })
+}
+
+/// The person acting: `--as`/`TKT_USER`, else whoever `git config
+/// user.email` belongs to.
+pub fn resolve_actor(tracker: &Tracker, git: &Git, explicit: Option<&str>) -> Result<Person> {
+    let config = &tracker.config;
+    if let Some(key) = explicit {
+        return config.require_person(key).cloned().map_err(|e| {
+            Refusal::invalid("actor", format!("{e} (given by --as or TKT_USER)")).into()
+        });
+    }
+    let (_, email) = git.configured_user();
+    let email = email.context(
+        "cannot tell who you are: pass --as PERSON, set TKT_USER, or set `git config user.email` to a registered person's email",
+    )?;
+    config
+        .people
+        .iter()
+        .find(|p| p.email.eq_ignore_ascii_case(&email))
+        .cloned()
+        .with_context(|| {
+            format!(
+                "cannot tell who you are: git user.email `{email}` belongs to no person in helpdesk.yaml; \
+                 pass --as PERSON, set TKT_USER, or ask an admin to run `tkt person add`"
+            )
+        })
+}

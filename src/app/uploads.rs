@@ -1,0 +1,133 @@
+//! Attachments as a front end hands them in: a name and a reader, read no
+//! further than the tracker's size limit, then named safely and staged.
+//! Where the bytes come from (a file the user named, a form upload, a
+//! mail part) is the front end's business.
+
+use crate::domain::model::ByteSize;
+use crate::domain::refusal::Refusal;
+use crate::store::{attachment_name, Transaction};
+use anyhow::Result;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::Path;
+
+/// One attachment handed in by a front end.
+pub struct Upload {
+    /// The name it came with (a file name, a form's filename); it is made
+    /// safe before use.
+    pub name: String,
+    pub content: Box<dyn Read + Send>,
+}
+
+impl Upload {
+    pub fn new(name: impl Into<String>, content: impl Read + Send + 'static) -> Upload {
+        Upload {
+            name: name.into(),
+            content: Box::new(content),
+        }
+    }
+
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Upload {
+        Upload::new(name, std::io::Cursor::new(bytes))
+    }
+}
+
+/// An attachment read, checked and named, ready to stage.
+pub struct Attachment {
+    pub name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads every upload up to `limit` (one byte more tells it is too big),
+/// and gives each a safe name not yet used in the ticket's `dir`.
+pub fn read_all(uploads: Vec<Upload>, limit: ByteSize, dir: &Path) -> Result<Vec<Attachment>> {
+    let mut taken: HashSet<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut out = Vec::new();
+    for upload in uploads {
+        let mut bytes = Vec::new();
+        upload
+            .content
+            .take(limit.bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", upload.name))?;
+        if bytes.len() as u64 > limit.bytes {
+            return Err(Refusal::invalid(
+                "attachments",
+                format!(
+                    "cannot attach {}: it is over the {limit} limit (attachments.max_size in helpdesk.yaml)",
+                    upload.name
+                ),
+            )
+            .into());
+        }
+        let name = unique(&attachment_name(&upload.name), &taken);
+        taken.insert(name.clone());
+        out.push(Attachment { name, bytes });
+    }
+    Ok(out)
+}
+
+/// Stages attachments under `<ticket>/attachments/`; returns their names.
+pub fn stage(tx: &mut Transaction, ticket_rel: &Path, attachments: Vec<Attachment>) -> Vec<String> {
+    attachments
+        .into_iter()
+        .map(|a| {
+            tx.create(ticket_rel.join("attachments").join(&a.name), a.bytes);
+            a.name
+        })
+        .collect()
+}
+
+/// `scan.pdf`, then `scan-2.pdf`, `scan-3.pdf`…
+fn unique(name: &str, taken: &HashSet<String>) -> String {
+    if !taken.contains(name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some suffix is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_duplicates() {
+        let taken: HashSet<String> = ["scan.pdf".to_string(), "scan-2.pdf".to_string()].into();
+        assert_eq!(unique("scan.pdf", &taken), "scan-3.pdf");
+        assert_eq!(
+            unique("notes", &HashSet::from(["notes".to_string()])),
+            "notes-2"
+        );
+        assert_eq!(unique("new.pdf", &taken), "new.pdf");
+    }
+
+    #[test]
+    fn reads_no_further_than_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let endless = Upload::new("zero", std::io::repeat(0));
+        let err = read_all(vec![endless], ByteSize { bytes: 1024 }, dir.path())
+            .err()
+            .unwrap();
+        let refusal = err.downcast_ref::<Refusal>().unwrap();
+        assert_eq!(refusal.field, Some("attachments"));
+        let ok = read_all(
+            vec![Upload::from_bytes("a.txt", b"hi".to_vec())],
+            ByteSize { bytes: 2 },
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(ok[0].name, "a.txt");
+    }
+}
