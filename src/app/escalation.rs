@@ -46,7 +46,7 @@ pub fn apply(scope: &Scope) -> Result<Applied> {
     unit.check(Act::ApplyEscalationRules, None)?;
     let config = &unit.tracker.config;
     for_due_rules(&unit.tracker, unit.now, |folio, rules| {
-        // The cached brief lacks the ticket's text: apply to the file.
+        // Re-read under the lock: the file, not the cache, is the truth.
         let mut full = unit.tracker.read_ticket(folio)?;
         let changes = escalation::apply(config, &mut full, rules);
         let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();

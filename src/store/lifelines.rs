@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// Bump whenever `Lifeline::of` reads a timeline differently, so caches
 /// made by older builds are thrown away.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize, Default)]
 struct CacheFile {
@@ -35,10 +35,9 @@ struct Cached {
 }
 
 impl Tracker {
-    /// Every ticket with its lifeline. The tickets are briefs: their
-    /// description, solution, actions and form answers are left empty
-    /// (reports need none of them). A bad entry file is reported and left
-    /// out of its ticket's lifeline; a bad ticket file leaves the ticket out.
+    /// Every ticket, whole, with its lifeline. A bad entry file is reported
+    /// and left out of its ticket's lifeline; a bad ticket file leaves the
+    /// ticket out.
     pub fn read_lifelines(&self) -> anyhow::Result<Loaded<(Ticket, Lifeline)>> {
         let cache_path = crate::git::Git::open(&self.root)
             .ok()
@@ -66,7 +65,7 @@ impl Tracker {
         let fresh: Vec<(&Folio, Option<Cached>, Vec<FileError>)> = stale
             .par_iter()
             .map(|(folio, print)| {
-                let (cached, errors) = self.read_brief(folio, *print);
+                let (cached, errors) = self.read_for_cache(folio, *print);
                 (*folio, cached, errors)
             })
             .collect();
@@ -96,20 +95,13 @@ impl Tracker {
         Ok(Loaded { items, errors })
     }
 
-    fn read_brief(&self, folio: &Folio, print: Option<u64>) -> (Option<Cached>, Vec<FileError>) {
+    fn read_for_cache(&self, folio: &Folio, print: Option<u64>) -> (Option<Cached>, Vec<FileError>) {
         let ticket = match self.read_ticket(folio) {
             Ok(ticket) => ticket,
             Err(e) => return (None, vec![e]),
         };
         let timeline = self.read_timeline(folio);
         let life = Lifeline::of(&ticket, timeline.items.iter().map(|(_, e)| e));
-        let ticket = Ticket {
-            description: String::new(),
-            solution: None,
-            actions: vec![],
-            fields: Default::default(),
-            ..ticket
-        };
         // A ticket with bad entries is read again next time, so its
         // errors are reported every time.
         let print = print.filter(|_| timeline.errors.is_empty());
