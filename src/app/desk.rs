@@ -105,6 +105,15 @@ impl Desk {
         self.knowledge_errors = errors;
     }
 
+    /// Brings the audit trails up to date with new commits; returns the
+    /// folios whose history changed.
+    pub fn reload_histories(&mut self, tracker: &Tracker) -> Result<Vec<String>> {
+        match Git::open(&tracker.root) {
+            Ok(git) => git.update_histories(&tracker.tickets_dir(), &mut self.histories),
+            Err(_) => Ok(vec![]),
+        }
+    }
+
     /// Every bad file, in path order.
     pub fn errors(&self) -> Vec<&FileError> {
         let mut all: Vec<&FileError> = self

@@ -14,6 +14,7 @@ pub mod articles;
 pub mod canned;
 pub mod desk;
 pub mod escalation;
+pub mod init;
 pub mod knowledge;
 pub mod people;
 pub mod reader;

@@ -24,7 +24,8 @@ mod update;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-pub use session::{render_error, UsageError};
+pub use session::{render_error, Global, UsageError};
+pub use site::ServeArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -188,13 +189,10 @@ pub struct TicketId {
     pub id: String,
 }
 
-/// Runs the parsed command; returns the process exit code.
-pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    let global = session::Global {
-        dir: cli.dir,
-        actor: cli.actor,
-    };
-    match cli.command {
+/// Runs a parsed command; returns the process exit code. `serve` belongs
+/// to the web front end, which the binary starts itself.
+pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
+    match command {
         Command::Init(args) => init::run(&global, args),
         Command::Person(cmd) => person::run(&global, cmd),
         Command::New(args) => new::run(&global, args),
@@ -220,6 +218,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Kb(cmd) => kb::run(&global, cmd),
         Command::Report(args) => report::run(&global, args),
         Command::Build(args) => site::build(&global, args),
-        Command::Serve(args) => site::serve(&global, args),
+        Command::Serve(_) => Err(UsageError("`serve` is run by the web front end".into()).into()),
     }
 }

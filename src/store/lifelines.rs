@@ -95,7 +95,11 @@ impl Tracker {
         Ok(Loaded { items, errors })
     }
 
-    fn read_for_cache(&self, folio: &Folio, print: Option<u64>) -> (Option<Cached>, Vec<FileError>) {
+    fn read_for_cache(
+        &self,
+        folio: &Folio,
+        print: Option<u64>,
+    ) -> (Option<Cached>, Vec<FileError>) {
         let ticket = match self.read_ticket(folio) {
             Ok(ticket) => ticket,
             Err(e) => return (None, vec![e]),

@@ -1,5 +1,9 @@
 //! The web front end: `tkt serve` serves the built site and rebuilds it
-//! when the tracker changes.
+//! when the tracker changes. Like every front end it reads through the
+//! application layer and the site renderer, never through the CLI.
 
+mod run;
 pub mod serve;
 pub mod watch;
+
+pub use run::{run, CannotListen, ServeOptions};

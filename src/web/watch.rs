@@ -3,7 +3,6 @@
 
 use crate::app::Desk;
 use crate::domain::model::Folio;
-use crate::git::Git;
 use crate::site::{Site, Stats};
 use crate::store::Tracker;
 use anyhow::Result;
@@ -82,9 +81,7 @@ impl Rebuilder {
             self.desk.reload_knowledge(&tracker);
         }
         let mut touched: BTreeSet<String> = changes.tickets.clone();
-        if let Ok(git) = Git::open(&self.root) {
-            touched.extend(git.update_histories(&tracker.tickets_dir(), &mut self.desk.histories)?);
-        }
+        touched.extend(self.desk.reload_histories(&tracker)?);
         let touched: Vec<String> = touched.into_iter().collect();
         self.site.render(&self.desk, &touched)
     }
