@@ -40,23 +40,20 @@ impl Reader {
     /// matches nobody, the reader sees what the public audience sees.
     pub fn open(scope: &Scope) -> Result<Reader> {
         let tracker = scope.open_tracker()?;
-        let git = Git::open(&tracker.root);
-        let (person, unidentified) = match (&scope.actor, git) {
-            (Some(_), Ok(git)) => (
-                Some(resolve_actor(&tracker, &git, scope.actor.as_deref())?),
-                None,
-            ),
-            (Some(key), Err(_)) => {
+        let (person, unidentified) = match &scope.actor {
+            // A declared actor needs no repository: only the config.
+            Some(key) => {
                 let person = tracker.config.require_person(key).map_err(|e| {
                     Refusal::invalid("actor", format!("{e} (given by --as or TKT_USER)"))
                 })?;
                 (Some(person.clone()), None)
             }
-            (None, Ok(git)) => match resolve_actor(&tracker, &git, None) {
+            None => match Git::open(&tracker.root)
+                .and_then(|git| resolve_actor(&tracker, &git, None))
+            {
                 Ok(person) => (Some(person), None),
                 Err(why) => (None, Some(format!("{why:#}"))),
             },
-            (None, Err(why)) => (None, Some(format!("{why:#}"))),
         };
         Ok(Reader {
             tracker,
