@@ -1,6 +1,12 @@
 //! The static site: load the desk, render pages (Markdown → sanitised
 //! HTML → Tera), write only what changed. `tkt build` renders once;
 //! `tkt serve` keeps a `Site` and re-renders what a change touched.
+//!
+//! The render pipeline is here; the pieces it leans on have a file each:
+//! `shard_cache` (search shards, re-indexed only when their documents
+//! change), `page_memo` (the hash that skips pages whose inputs did not
+//! change), `progress` (the terminal progress bar) and `tickets_data` (the
+//! `data/tickets.js` layout).
 
 pub mod charts;
 pub mod markdown;
@@ -9,21 +15,25 @@ pub mod pages;
 pub mod search;
 pub mod templates;
 
+mod page_memo;
+mod progress;
+mod shard_cache;
+mod tickets_data;
+
 pub use crate::app::Desk;
 pub use pages::Audience;
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use output::{Content, Output, Writer};
 use pages::{knowledge, lists, overview, reports, ticket, Page, SiteInfo, TicketRow};
+use progress::progress_bar;
 use rayon::prelude::*;
-use search::Doc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::IsTerminal;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use templates::Templates;
+use tickets_data::tickets_script;
 
 pub use crate::clock::timed;
 
@@ -267,82 +277,13 @@ impl Site {
         Ok(produced)
     }
 
-    /// Search scripts: the FAQ, and on internal builds tickets in shards.
-    /// A shard whose documents did not change is not re-indexed.
-    fn search_shards(&mut self, desk: &Desk, internal: bool) -> Vec<Output> {
-        let faq_docs: Vec<Doc> = desk
-            .faq
-            .iter()
-            .map(|(slug, f)| Doc {
-                id: slug.clone(),
-                title: f.title.clone(),
-                body: format!(
-                    "{} {}",
-                    f.tags.join(" "),
-                    crate::domain::text::markdown_plain_text(&f.body)
-                ),
-                url: format!("faq/{slug}.html"),
-                meta: f.category.clone().unwrap_or_default(),
-            })
-            .collect();
-        let mut groups = vec![("search/faq.js".to_string(), "faq", faq_docs)];
-        if internal {
-            let records: Vec<_> = desk.tickets.values().collect();
-            for (i, chunk) in records.chunks(search::SHARD).enumerate() {
-                let docs = chunk
-                    .iter()
-                    .map(|r| {
-                        let t = &r.ticket;
-                        Doc {
-                            id: t.id.clone(),
-                            title: format!("{} · {}", t.id, t.subject),
-                            body: r.search_text.clone(),
-                            url: pages::ticket_url(&t.id),
-                            meta: format!("{} · {}", t.status, t.category),
-                        }
-                    })
-                    .collect();
-                groups.push((format!("search/tickets-{i:03}.js"), "tickets", docs));
-            }
-        }
-        let cache = &self.shard_cache;
-        let built: Vec<(String, u64, String)> = groups
-            .into_par_iter()
-            .map(|(path, kind, docs)| {
-                let key = {
-                    use std::hash::{Hash, Hasher};
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
-                    docs.hash(&mut h);
-                    h.finish()
-                };
-                let script = match cache.get(&path) {
-                    Some((k, script)) if *k == key => script.clone(),
-                    _ => search::shard_script(kind, &docs),
-                };
-                (path, key, script)
-            })
-            .collect();
-        self.shard_cache = built
-            .iter()
-            .map(|(p, k, s)| (p.clone(), (*k, s.clone())))
-            .collect();
-        built
-            .into_iter()
-            .map(|(path, _, script)| Output::bytes(path, script))
-            .collect()
-    }
-
     /// Renders a page through its template and writes it, unless its
     /// inputs are those of its last render.
     fn write_page(&self, info: &SiteInfo, page: Page) -> Result<String> {
         let inputs = if !self.remember {
             0
         } else {
-            use std::hash::{Hash, Hasher};
-            let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
-            (page.template, &page.title, page.section).hash(&mut h.0);
-            let _ = serde_json::to_writer(&mut h, &(info, &page.data));
-            h.0.finish()
+            page_memo::page_inputs_hash(info, &page)
         };
         if self.remember
             && self.page_memo.lock().expect("memo lock").get(&page.path) == Some(&inputs)
@@ -384,87 +325,4 @@ impl Site {
         }
         Ok(page.path)
     }
-
-    /// Draws the bar only on a terminal and once the render takes a while.
-    fn reveal_progress(&self, bar: &ProgressBar, started: Instant) {
-        if self.progress
-            && bar.is_hidden()
-            && started.elapsed() > Duration::from_secs(1)
-            && std::io::stderr().is_terminal()
-        {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    }
-}
-
-/// A bar that stays hidden until `Site::reveal_progress` shows it.
-fn progress_bar(len: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} tickets")
-            .expect("a valid progress template")
-            .progress_chars("=> "),
-    );
-    bar.set_message("Rendering");
-    bar
-}
-
-/// Feeds serialised bytes straight into a hasher, without a buffer.
-struct HashWriter(std::collections::hash_map::DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        std::hash::Hasher::write(&mut self.0, bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// `data/tickets.js`: every ticket row once, as arrays under named
-/// columns, for the client-side list.
-fn tickets_script(rows: &BTreeMap<String, TicketRow>) -> String {
-    let columns = [
-        "folio",
-        "url",
-        "subject",
-        "status",
-        "priority",
-        "category",
-        "category_name",
-        "assignee",
-        "assignee_name",
-        "requester_name",
-        "created",
-        "updated",
-        "age",
-        "sla",
-        "confidential",
-    ];
-    let data: Vec<serde_json::Value> = rows
-        .values()
-        .map(|r| {
-            serde_json::json!([
-                r.folio,
-                r.url,
-                r.subject,
-                r.status,
-                r.priority,
-                r.category,
-                r.category_name,
-                r.assignee,
-                r.assignee_name,
-                r.requester_name,
-                r.created,
-                r.updated,
-                r.age,
-                r.sla,
-                r.confidential
-            ])
-        })
-        .collect();
-    let json = serde_json::json!({ "columns": columns, "rows": data });
-    format!("window.tktTickets = {json};\n")
 }

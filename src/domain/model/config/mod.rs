@@ -1,0 +1,19 @@
+//! `helpdesk.yaml`: the tracker's people, categories, forms, SLAs and views.
+//!
+//! One module per concept: `document` (the whole [`Config`] and the
+//! starter), `people`, `categories` (with their forms), `views`, `lookup`
+//! (finding things by key) and `validation` (parsing and the problems found,
+//! with line numbers). SLA policy and escalation types live in
+//! [`crate::domain::model::service`].
+
+mod categories;
+mod document;
+mod lookup;
+mod people;
+mod validation;
+mod views;
+
+pub use categories::{Category, FieldSpec, FieldType};
+pub use document::{Assignment, AttachmentPolicy, Config};
+pub use people::{Person, Role};
+pub use views::View;
