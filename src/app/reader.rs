@@ -48,12 +48,12 @@ impl Reader {
                 })?;
                 (Some(person.clone()), None)
             }
-            None => match Git::open(&tracker.root)
-                .and_then(|git| resolve_actor(&tracker, &git, None))
-            {
-                Ok(person) => (Some(person), None),
-                Err(why) => (None, Some(format!("{why:#}"))),
-            },
+            None => {
+                match Git::open(&tracker.root).and_then(|git| resolve_actor(&tracker, &git, None)) {
+                    Ok(person) => (Some(person), None),
+                    Err(why) => (None, Some(format!("{why:#}"))),
+                }
+            }
         };
         Ok(Reader {
             tracker,

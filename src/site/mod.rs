@@ -23,12 +23,16 @@ mod tickets_data;
 pub use crate::app::Desk;
 pub use pages::Audience;
 
+use crate::app::articles::faq_for;
+use crate::domain::access::Viewer;
+use crate::domain::model::Faq;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use output::{Content, Output, Writer};
 use pages::{knowledge, lists, overview, reports, ticket, Page, SiteInfo, TicketRow};
 use progress::progress_bar;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
@@ -206,6 +210,20 @@ impl Site {
         Ok(files)
     }
 
+    /// The FAQ as this site's audience may read it: on the public site
+    /// email addresses are masked and no entry names its source ticket.
+    fn faq<'d>(&self, desk: &'d Desk) -> Cow<'d, [(String, Faq)]> {
+        match self.audience {
+            Audience::Internal => Cow::Borrowed(&desk.faq),
+            Audience::Public => Cow::Owned(
+                desk.faq
+                    .iter()
+                    .map(|(slug, f)| (slug.clone(), faq_for(&Viewer::Public, f.clone())))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Everything but the ticket pages; returns the paths produced.
     fn render_shared(
         &mut self,
@@ -213,6 +231,7 @@ impl Site {
         info: &SiteInfo,
         now: DateTime<Utc>,
     ) -> Result<BTreeSet<String>> {
+        let faq = self.faq(desk);
         let internal = self.audience == Audience::Internal;
         let rows: BTreeMap<String, TicketRow> = desk
             .tickets
@@ -240,11 +259,10 @@ impl Site {
             overview::register(desk),
             overview::search(&shard_paths),
             overview::not_found(),
-            knowledge::faq_index(&desk.config, &desk.faq),
+            knowledge::faq_index(&desk.config, &faq),
         ]);
         pages.extend(
-            desk.faq
-                .iter()
+            faq.iter()
                 .map(|(slug, f)| knowledge::faq_page(&desk.config, slug, f, self.audience)),
         );
         if !desk.errors().is_empty() {

@@ -12,8 +12,8 @@ impl Site {
     /// Search scripts: the FAQ, and on internal builds tickets in shards.
     /// A shard whose documents did not change is not re-indexed.
     pub(super) fn search_shards(&mut self, desk: &Desk, internal: bool) -> Vec<Output> {
-        let faq_docs: Vec<Doc> = desk
-            .faq
+        let faq_docs: Vec<Doc> = self
+            .faq(desk)
             .iter()
             .map(|(slug, f)| Doc {
                 id: slug.clone(),

@@ -658,6 +658,39 @@ fn the_public_site_leaves_out_tickets_notes_and_emails() {
     );
 }
 
+#[test]
+fn email_addresses_in_faq_text_are_masked_on_the_public_site() {
+    let desk = Desk::example();
+    let faq = std::fs::read_dir(desk.path("faq"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let slug = faq.file_stem().unwrap().to_string_lossy().into_owned();
+    let rel = format!("faq/{slug}.md");
+    let original = desk.read(&rel);
+    desk.write(
+        &rel,
+        &format!("{original}\nStill stuck? Write to lena.private@example.net.\n"),
+    );
+    desk.git(&["commit", "-qam", "an address in an FAQ entry"]);
+    let public_dir = desk.tmp.path().join("public");
+    build_into(&desk, &public_dir, &["--audience", "public"]);
+    let public = site_files(&public_dir);
+    let internal_dir = desk.tmp.path().join("internal");
+    build_into(&desk, &internal_dir, &[]);
+    let internal = site_files(&internal_dir);
+
+    let address = "lena.private@example.net";
+    assert!(!files_containing(&internal, address).is_empty());
+    let leaks = files_containing(&public, address);
+    assert!(leaks.is_empty(), "{address} leaks into {leaks:?}");
+    contains(
+        &text(&public, &format!("faq/{slug}.html")),
+        "l•••@example.net",
+    );
+}
+
 /// Markup that would run script if it reached a page unescaped.
 const HOSTILE: &str = "Hello <script>alert(1)</script>
 
