@@ -4,8 +4,9 @@
 //! knows no front end; the front ends (cli, web) never import each other,
 //! never touch git or YAML, and never decide a permission themselves.
 //!
-//! Each source file is read as text, without its `#[cfg(test)]` tail (unit
-//! tests may time or print), and checked against its layer's rules.
+//! Each source file is read as text, without its `#[cfg(test)] mod tests`
+//! tail (unit tests may time or print), and checked against its layer's
+//! rules.
 
 use std::path::{Path, PathBuf};
 
@@ -108,14 +109,14 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The file without its unit tests: everything from `#[cfg(test)]` on, and
-/// nothing of a file that is itself a test module.
+/// The file without its unit tests: everything from `#[cfg(test)] mod
+/// tests` on, and nothing of a file that is itself a test module.
 fn production_code(path: &Path) -> String {
     if path.file_name().is_some_and(|n| n == "tests.rs") {
         return String::new();
     }
     let text = std::fs::read_to_string(path).unwrap();
-    let end = text.find("#[cfg(test)]").unwrap_or(text.len());
+    let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
     // Comments may name anything; only code counts.
     text[..end]
         .lines()

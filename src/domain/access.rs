@@ -238,7 +238,6 @@ fn is_local_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::Priority;
     use crate::domain::refusal::RefusalKind;
     use chrono::{TimeZone, Utc};
 
@@ -252,28 +251,10 @@ mod tests {
     }
 
     fn ticket(requester: &str, confidential: bool) -> Ticket {
-        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
         Ticket {
-            id: "TKT001".into(),
-            uid: "01J".into(),
-            subject: "Scanner".into(),
-            status: Status::Open,
-            priority: Priority::Medium,
-            category: "technical".into(),
             requester: requester.into(),
-            assignee: Some("ana".into()),
-            created: t0,
-            updated: t0,
-            related: None,
-            tags: vec![],
-            fields: Default::default(),
             confidential,
-            attachments: vec![],
-            actions: vec![],
-            solution: None,
-            escalated: false,
-            faq: None,
-            description: "It jams.".into(),
+            ..Ticket::sample(Status::Open)
         }
     }
 

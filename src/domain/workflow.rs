@@ -299,32 +299,9 @@ pub fn record(
 mod tests {
     use super::*;
     use crate::domain::refusal::RefusalKind;
-    use chrono::TimeZone;
 
     fn ticket(status: Status) -> Ticket {
-        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
-        Ticket {
-            id: "TKT001".into(),
-            uid: "01J".into(),
-            subject: "Scanner".into(),
-            status,
-            priority: Priority::Medium,
-            category: "technical".into(),
-            requester: "rita".into(),
-            assignee: Some("ana".into()),
-            created: t0,
-            updated: t0,
-            related: None,
-            tags: vec![],
-            fields: Default::default(),
-            confidential: false,
-            attachments: vec![],
-            actions: vec![],
-            solution: None,
-            escalated: false,
-            faq: None,
-            description: "It jams.".into(),
-        }
+        Ticket::sample(status)
     }
 
     #[test]

@@ -73,6 +73,36 @@ pub struct Action {
 }
 
 impl Ticket {
+    /// A plain open ticket for unit tests: TKT001, Rita's scanner, assigned
+    /// to Ana, 5 January 2026 09:00 UTC.
+    #[cfg(test)]
+    pub fn sample(status: Status) -> Ticket {
+        use chrono::TimeZone;
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        Ticket {
+            id: "TKT001".into(),
+            uid: "01J".into(),
+            subject: "Scanner".into(),
+            status,
+            priority: Priority::Medium,
+            category: "technical".into(),
+            requester: "rita".into(),
+            assignee: Some("ana".into()),
+            created: t0,
+            updated: t0,
+            related: None,
+            tags: vec![],
+            fields: Default::default(),
+            confidential: false,
+            attachments: vec![],
+            actions: vec![],
+            solution: None,
+            escalated: false,
+            faq: None,
+            description: "It jams.".into(),
+        }
+    }
+
     /// Every key `ticket.md` front-matter may hold; others are typos.
     pub const KEYS: &'static [&'static str] = &[
         "id",
