@@ -46,6 +46,7 @@ name_of() {
         tomas) echo "Tomás Reyes" ;;       # IT and systems, operator
         ingrid) echo "Ingrid Lindqvist" ;; # senior attorney, operator
         priya) echo "Priya Nair" ;;        # paralegal, requester
+        jonas) echo "Jonas Weber" ;;       # receptionist, requester
         *) echo "make-example-repo: unknown person $1" >&2; exit 1 ;;
     esac
 }
@@ -55,6 +56,7 @@ email_of() {
         tomas) echo tomas.reyes@example.org ;;
         ingrid) echo ingrid.lindqvist@example.org ;;
         priya) echo priya.nair@example.org ;;
+        jonas) echo jonas.weber@example.org ;;
         *) echo "make-example-repo: unknown person $1" >&2; exit 1 ;;
     esac
 }
@@ -234,6 +236,10 @@ people:
   - key: priya
     name: Priya Nair             # paralegal
     email: priya.nair@example.org
+    role: requester
+  - key: jonas
+    name: Jonas Weber            # receptionist
+    email: jonas.weber@example.org
     role: requester
 
 categories:
@@ -1234,6 +1240,22 @@ tk "10-30 16:52" ingrid note 27 -m "I'm on call this weekend and will take this.
 
 # The cron job that applies the escalation rules, at the end of the day.
 tk "10-30 17:30" helena sla apply
+
+# After his shift, Jonas asks for leave — privately: a confidential ticket,
+# which Priya (the other requester) can neither see nor find.
+new 28 "10-30 17:40" jonas -s "Two days off for my wife's appeal hearing in November" -c other -p medium \
+    --field topic=working-arrangements --confidential --tag leave \
+    -m "My wife's appeal against the refusal of her spouse visa is listed for Thursday 12 November at the tribunal in Birmingham, and I want to be there with her. I would need that day off, and probably Friday the 13th as well, because the hearing may run over.
+
+Please keep this between the people who need to know. Nobody at the front desk knows about her case and I would like it to stay that way. She has her own solicitor from another firm, not us."
+tk "10-30 17:48" helena take 28
+tk "10-30 17:52" helena reply 28 \
+    -m "Of course, Jonas. Both days are yours as special leave, not holiday, so they don't come out of your allowance. The staff calendar will only say that you are away, nothing more, and this ticket is confidential: only Ingrid, Tomás and I can see it. I hope the hearing goes well for you both."
+tk "10-30 17:58" helena note 28 \
+    -m "Special leave approved for 12 and 13 November (paid, compassionate-leave allowance). Front desk cover: Priya takes the mornings, and I've asked the agency for a temp in the afternoons.
+Conflict check done: his wife is not our client and another firm represents her, so nobody here advises on her case; if Jonas asks us anything about it, we point him to her solicitor."
+tk "10-30 18:05" jonas reply 28 \
+    -m "Thank you, Helena, that is a real relief. I will hand the front-desk diary over on Wednesday 11 November and leave the post log up to date before I go."
 
 # ---------------------------------------------------------------------------
 # Publish: the tracker's files, without its .git, become example-repo/.

@@ -104,6 +104,6 @@ fn the_example_repo_is_valid() {
         String::from_utf8_lossy(&out.stdout)
     );
     let summary = String::from_utf8_lossy(&out.stderr);
-    contains(&summary, "Checked 27 tickets");
+    contains(&summary, "Checked 28 tickets");
     contains(&summary, "no problems");
 }

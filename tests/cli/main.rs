@@ -2,6 +2,7 @@
 
 mod common;
 
+mod access;
 mod canned;
 mod check;
 mod git_behaviour;
