@@ -100,11 +100,7 @@ impl Reader {
 
     /// The ticket `input` names, if the viewer may know of it.
     pub fn visible(&self, input: &str) -> Result<(Folio, Ticket)> {
-        let (folio, ticket) = existing_ticket(&self.tracker, input)?;
-        if !access::may_see_ticket(&self.viewer(), &ticket) {
-            return Err(Refusal::not_found(format!("no ticket {folio}")).into());
-        }
-        Ok((folio, ticket))
+        existing_ticket(&self.tracker, input, &self.viewer())
     }
 
     /// Whether a loaded ticket shows in this viewer's lists.

@@ -66,11 +66,7 @@ impl UnitOfWork {
     /// The ticket `input` names, read under the lock, if the actor may
     /// know it exists.
     pub fn ticket(&self, input: &str) -> Result<(Folio, Ticket)> {
-        let (folio, ticket) = existing_ticket(&self.tracker, input)?;
-        if !access::may_see_ticket(&Viewer::Person(&self.actor), &ticket) {
-            return Err(no_ticket(&self.tracker, &folio)?.into());
-        }
-        Ok((folio, ticket))
+        existing_ticket(&self.tracker, input, &Viewer::Person(&self.actor))
     }
 
     /// Commits a transaction as the acting person, with the audit trailers.
@@ -93,29 +89,35 @@ impl UnitOfWork {
     }
 }
 
-/// The folio typed by a user and its ticket, or a not-found refusal that
-/// says how far the folios go.
-pub fn existing_ticket(tracker: &Tracker, input: &str) -> Result<(Folio, Ticket)> {
+/// The folio typed by a user and its ticket, if `viewer` may know it
+/// exists; else a not-found refusal. A ticket the viewer may not see is
+/// refused exactly like a folio never used, so not even its existence
+/// shows; only staff are told how far the folios go.
+pub fn existing_ticket(tracker: &Tracker, input: &str, viewer: &Viewer) -> Result<(Folio, Ticket)> {
     let folio = tracker
         .folio(input)
         .map_err(|e| Refusal::invalid("ticket", format!("{e:#}")))?;
-    if !tracker.ticket_dir(&folio).join("ticket.md").is_file() {
-        return Err(no_ticket(tracker, &folio)?.into());
+    if tracker.ticket_dir(&folio).join("ticket.md").is_file() {
+        match tracker.read_ticket(&folio) {
+            Ok(ticket) if access::may_see_ticket(viewer, &ticket) => return Ok((folio, ticket)),
+            // The team needs to know why a ticket cannot be read.
+            Err(e) if viewer.is_staff() => return Err(e.into()),
+            _ => {}
+        }
     }
-    let ticket = tracker.read_ticket(&folio)?;
-    Ok((folio, ticket))
+    Err(no_ticket(tracker, &folio, viewer)?.into())
 }
 
-fn no_ticket(tracker: &Tracker, folio: &Folio) -> Result<Refusal> {
-    let last = tracker.folios()?.pop().map(|f| f.to_string());
-    let message = match last {
-        Some(_) => format!("no ticket {folio}"),
-        None => format!("no ticket {folio}: the tracker has no tickets yet"),
-    };
-    let refusal = Refusal::not_found(message);
-    Ok(match last {
-        Some(last) => refusal.with_remedy(Remedy::SeeList { last: Some(last) }),
-        None => refusal,
+fn no_ticket(tracker: &Tracker, folio: &Folio, viewer: &Viewer) -> Result<Refusal> {
+    let message = format!("no ticket {folio}");
+    if !viewer.is_staff() {
+        return Ok(Refusal::not_found(message).with_remedy(Remedy::SeeList { last: None }));
+    }
+    Ok(match tracker.folios()?.pop() {
+        Some(last) => Refusal::not_found(message).with_remedy(Remedy::SeeList {
+            last: Some(last.to_string()),
+        }),
+        None => Refusal::not_found(format!("{message}: the tracker has no tickets yet")),
     })
 }
 

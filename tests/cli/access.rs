@@ -527,9 +527,6 @@ fn requesters_write_no_knowledge_and_confidential_tickets_make_no_faq_without_fo
 /// The existence of someone else's confidential ticket is hidden: asking
 /// for it must look exactly like asking for a folio that was never used.
 #[test]
-#[ignore = "src bug: a hidden ticket is told apart from a missing one: writes to it say \
-            `no ticket TKT002 (tickets go up to TKT002; …)`, reads give no remedy at all, and \
-            a missing folio's remedy names the hidden last folio"]
 fn a_hidden_ticket_is_refused_exactly_like_a_missing_one() {
     let desk = matrix_desk();
     desk.ok(&[
