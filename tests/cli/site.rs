@@ -1844,7 +1844,10 @@ fn reports_have_every_period_as_csv_matching_tkt_report_and_public_ones_name_nob
         .nth(4)
         .unwrap()
         .to_string();
-    assert_eq!(total, "27", "every ticket opened by TKT_NOW (TKT028 comes later) is counted");
+    assert_eq!(
+        total, "27",
+        "every ticket opened by TKT_NOW (TKT028 comes later) is counted"
+    );
     let page = text(&internal, "reports/index.html");
     contains(&page, "Workload");
     contains(&page, "SLA compliance");
