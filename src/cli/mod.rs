@@ -5,12 +5,14 @@
 mod attach;
 mod canned;
 mod check;
+mod completions;
 mod faq;
 mod init;
 mod input;
 mod kb;
 mod list;
 mod log;
+mod manpage;
 mod new;
 mod output;
 mod person;
@@ -179,6 +181,14 @@ pub enum Command {
     /// Build the site, serve it locally and rebuild it when files change.
     #[command(after_help = site::SERVE_EXAMPLES)]
     Serve(site::ServeArgs),
+
+    /// Print the shell completion script for bash, zsh, fish or PowerShell.
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
+
+    /// Print the manual page, or write one page per command with --out.
+    #[command(after_help = manpage::EXAMPLES)]
+    Man(manpage::ManArgs),
 }
 
 /// A ticket's folio as typed: TKT042, tkt042 or 42.
@@ -219,5 +229,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Report(args) => report::run(&global, args),
         Command::Build(args) => site::build(&global, args),
         Command::Serve(_) => Err(UsageError("`serve` is run by the web front end".into()).into()),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => manpage::run(args),
     }
 }
