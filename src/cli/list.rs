@@ -111,35 +111,26 @@ pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
         all: args.all,
     };
     let filter = build_filter(&reader, cli, args.view.as_deref())?;
-    let loaded = tracker.read_all_tickets()?;
-    let mut tickets: Vec<Ticket> = loaded
-        .items
-        .into_iter()
-        .filter(|t| reader.sees(t) && filter.matches(t))
-        .collect();
-    let mut errors = loaded.errors;
-    if !args.sla.is_empty() {
-        let lifelines = tracker.read_lifelines()?;
+    let (mut tickets, errors) = if args.sla.is_empty() {
+        let loaded = tracker.read_all_tickets()?;
+        (loaded.items, loaded.errors)
+    } else {
+        // The lifeline cache holds whole tickets: one read gives both.
+        let loaded = tracker.read_lifelines()?;
         let now = crate::clock::now()?;
         let config = &tracker.config;
-        let states: std::collections::HashMap<&str, Option<SlaState>> = lifelines
+        let tickets = loaded
             .items
-            .iter()
-            .map(|(t, life)| {
+            .into_iter()
+            .filter(|(t, life)| {
                 let checks = sla::check(&config.sla, config.sla.target(t.priority), life, now);
-                (t.id.as_str(), sla::worst(&checks))
+                sla::worst(&checks).is_some_and(|s| args.sla.contains(&s))
             })
+            .map(|(t, _)| t)
             .collect();
-        tickets.retain(|t| {
-            states
-                .get(t.id.as_str())
-                .copied()
-                .flatten()
-                .is_some_and(|s| args.sla.contains(&s))
-        });
-        errors.extend(lifelines.errors);
-        errors.dedup_by(|a, b| a.path == b.path && a.line == b.line);
-    }
+        (tickets, loaded.errors)
+    };
+    tickets.retain(|t| reader.sees(t) && filter.matches(t));
     sort_by_urgency(&mut tickets);
     match args.format {
         Format::Table => print_table(&tickets)?,
