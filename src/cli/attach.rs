@@ -18,6 +18,13 @@ pub fn open(paths: &[PathBuf]) -> Result<Vec<Upload>> {
                 path.display()
             );
         }
+        // A pipe or device would block or never end: only plain files.
+        if !meta.is_file() {
+            bail!(
+                "cannot attach {}: it is not a regular file (a pipe, socket or device); save its contents to a file and attach that",
+                path.display()
+            );
+        }
         let file =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
         let name = path

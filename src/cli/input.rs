@@ -53,18 +53,41 @@ pub fn on_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
+/// The longest text `-F` reads (standard input included): far beyond any
+/// reply, and a guard against `-F /dev/zero`-like sources filling memory.
+const MAX_TEXT: u64 = 10 << 20;
+
 fn read_file_or_stdin(path: &Path) -> Result<String> {
     if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read standard input as UTF-8 text")?;
-        return Ok(text);
+        return read_bounded(std::io::stdin().lock(), "standard input");
     }
     if path.is_dir() {
         bail!("{} is a folder, not a text file", path.display());
     }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "{} is not a regular file (a pipe, socket or device); use -F - to read standard input",
+            path.display()
+        );
+    }
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    read_bounded(file, &path.display().to_string())
+}
+
+/// Reads UTF-8 text, refusing more than `MAX_TEXT` bytes.
+fn read_bounded(source: impl Read, what: &str) -> Result<String> {
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_TEXT + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what}"))?;
+    if bytes.len() as u64 > MAX_TEXT {
+        bail!("{what} holds more than 10 MiB of text; attach large content with --attach instead");
+    }
+    String::from_utf8(bytes).with_context(|| format!("cannot read {what} as UTF-8 text"))
 }
 
 /// Opens `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file holding

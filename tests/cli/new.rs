@@ -306,6 +306,43 @@ fn bad_input_is_refused_and_nothing_is_written() {
     assert_eq!(desk.snapshot(), before, "a refused command changed files");
 }
 
+/// A pipe would block the command forever and a device may never end: only
+/// plain files are attached, refused before anything is locked or written.
+#[test]
+fn pipes_and_devices_are_not_attached() {
+    let desk = Desk::new();
+    let fifo = desk.tmp.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let before = desk.commit_count();
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let err = desk.fails(
+            &["new", "-s", "x", "-c", "other", "-m", "y", "--attach", path],
+            1,
+        );
+        contains(&err, "not a regular file");
+    }
+    contains(
+        &desk.fails(&["new", "-s", "x", "-c", "other", "-F", "/dev/zero"], 1),
+        "not a regular file",
+    );
+    let endless = desk
+        .std_cmd()
+        .args(["new", "-s", "x", "-c", "other", "-F", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(endless.status.code(), Some(1));
+    contains(
+        &String::from_utf8_lossy(&endless.stderr),
+        "more than 10 MiB",
+    );
+    assert_eq!(desk.commit_count(), before);
+}
+
 #[test]
 fn attachments_are_checked_sanitised_and_committed() {
     let desk = Desk::new();
