@@ -119,10 +119,10 @@ impl Reader {
         Ok(commits
             .into_iter()
             .filter(|c| {
-                access::may_see_commit(
-                    &viewer,
-                    trailer(&c.message, "Actor: ").and(trailer(&c.message, "Action: ")),
-                )
+                // tkt's own commits carry both trailers; others are hand-made.
+                let tkt_action =
+                    trailer(&c.message, "Actor: ").and(trailer(&c.message, "Action: "));
+                access::may_see_commit(&viewer, tkt_action)
             })
             .map(|mut c| {
                 let actor = trailer(&c.message, "Actor: ").unwrap_or_default();
