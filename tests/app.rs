@@ -81,6 +81,19 @@ fn new_ticket(subject: &str) -> NewTicket {
     }
 }
 
+/// A reply or note with nothing but text.
+fn post(ticket: &str, kind: EntryKind, body: &str) -> Post {
+    Post {
+        ticket: ticket.into(),
+        kind,
+        body: body.into(),
+        attachments: vec![],
+        status: None,
+        reopen: false,
+        time_spent: None,
+    }
+}
+
 fn kind(err: anyhow::Error) -> RefusalKind {
     app::refusal_of(&err)
         .unwrap_or_else(|| panic!("not a refusal: {err:#}"))
@@ -119,15 +132,7 @@ fn a_ticket_lifecycle_returns_its_events() {
 
     let reply = app::post(
         &ana,
-        Post {
-            ticket: ticket.id.clone(),
-            kind: EntryKind::Reply,
-            body: "Cleaning the rollers now.".into(),
-            attachments: vec![],
-            status: None,
-            reopen: false,
-            time_spent: None,
-        },
+        post(&ticket.id, EntryKind::Reply, "Cleaning the rollers now."),
     )
     .unwrap();
     assert!(matches!(
@@ -142,15 +147,11 @@ fn a_ticket_lifecycle_returns_its_events() {
 
     let note = app::post(
         &ana,
-        Post {
-            ticket: ticket.id.clone(),
-            kind: EntryKind::Note,
-            body: "Vendor says the rollers are under warranty.".into(),
-            attachments: vec![],
-            status: None,
-            reopen: false,
-            time_spent: None,
-        },
+        post(
+            &ticket.id,
+            EntryKind::Note,
+            "Vendor says the rollers are under warranty.",
+        ),
     )
     .unwrap();
     assert!(matches!(
@@ -205,20 +206,7 @@ fn refusals_have_kinds_and_leave_nothing_behind() {
     let open = app::register(&sam, new_ticket("Printer")).unwrap().value;
     let before = commits(&root);
 
-    let reply = |who: &Scope, id: &str| {
-        app::post(
-            who,
-            Post {
-                ticket: id.into(),
-                kind: EntryKind::Reply,
-                body: "Me too".into(),
-                attachments: vec![],
-                status: None,
-                reopen: false,
-                time_spent: None,
-            },
-        )
-    };
+    let reply = |who: &Scope, id: &str| app::post(who, post(id, EntryKind::Reply, "Me too"));
     assert_eq!(
         kind(reply(&rita, &secret.id).unwrap_err()),
         RefusalKind::NotFound

@@ -2,7 +2,7 @@
 //! the category's rotation, attachments, and optionally a solution on the
 //! spot; one commit.
 
-use super::ticket_write::{entry_events, Done};
+use super::ticket_write::Done;
 use super::unit::{Scope, UnitOfWork};
 use super::uploads::{self, Upload};
 use crate::domain::access::Act;
@@ -92,7 +92,7 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
     let attachments = uploads::read_all(
         req.attachments,
         config.attachments.max_size,
-        &unit.tracker.root.join(&ticket_rel).join("attachments"),
+        &unit.tracker.attachments_dir(&folio),
     )?;
     let assignee = match &req.assignee {
         Some(key) => {
@@ -142,7 +142,11 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
             vec![],
         );
         let name = entry_file_name(unit.stamp, &unit.actor.key);
-        events.extend(entry_events(&folio, &name, &entry));
+        events.extend(crate::domain::event::of_entry(
+            folio.as_str(),
+            &name,
+            &entry,
+        ));
         tx.create(ticket_rel.join("replies").join(name), render_entry(&entry)?);
     }
     tx.create(ticket_rel.join("ticket.md"), render_ticket(&ticket)?);

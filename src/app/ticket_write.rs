@@ -5,7 +5,7 @@
 use super::unit::{Scope, UnitOfWork};
 use super::uploads::{self, Attachment};
 use crate::domain::event::{self, Event};
-use crate::domain::model::{Change, Entry, EntryKind, Folio, Span, Ticket};
+use crate::domain::model::{Change, EntryKind, Folio, Span, Ticket};
 use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
 use anyhow::Result;
 
@@ -56,11 +56,11 @@ impl Outcome {
 pub(super) fn change_ticket(
     scope: &Scope,
     id: &str,
-    decide: impl FnOnce(&UnitOfWork, &mut Ticket) -> Result<Outcome>,
+    decide: impl FnOnce(&UnitOfWork, &Folio, &mut Ticket) -> Result<Outcome>,
 ) -> Result<Done<Folio>> {
     let unit = UnitOfWork::begin(scope)?;
     let (folio, mut ticket) = unit.ticket(id)?;
-    let outcome = decide(&unit, &mut ticket)?;
+    let outcome = decide(&unit, &folio, &mut ticket)?;
     write(&unit, folio, ticket, outcome)
 }
 
@@ -87,7 +87,7 @@ pub(super) fn write(
     );
     entry.time_spent = outcome.time_spent;
     let file = entry_file_name(unit.stamp, &author);
-    let events = entry_events(&folio, &file, &entry);
+    let events = event::of_entry(folio.as_str(), &file, &entry);
     tx.create(rel.join("replies").join(&file), render_entry(&entry)?);
     tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
     unit.commit(tx, Some(&folio), outcome.action, &outcome.summary)?;
@@ -97,14 +97,4 @@ pub(super) fn write(
         notices: outcome.notices,
         value: folio,
     })
-}
-
-/// The events of an entry written to `folio`.
-pub(super) fn entry_events(folio: &Folio, file: &str, entry: &Entry) -> Vec<Event> {
-    event::of_entry(folio.as_str(), file, entry)
-}
-
-/// The ticket folder of `folio` inside the tracker, for attachments.
-pub(super) fn attachments_dir(tracker: &Tracker, folio: &Folio) -> std::path::PathBuf {
-    tracker.ticket_dir(folio).join("attachments")
 }

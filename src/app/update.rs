@@ -4,7 +4,7 @@
 
 use super::canned::located;
 use super::register::staff_member;
-use super::ticket_write::{attachments_dir, change_ticket, Done, Outcome};
+use super::ticket_write::{change_ticket, Done, Outcome};
 use super::unit::{Scope, UnitOfWork};
 use super::uploads::{self, Upload};
 use crate::domain::access::{self, Act};
@@ -39,7 +39,7 @@ pub fn post(scope: &Scope, req: Post) -> Result<Done<Folio>> {
     if req.body.trim().is_empty() && req.attachments.is_empty() {
         return Err(Refusal::invalid("body", format!("the {what} is empty")).into());
     }
-    change_ticket(scope, &req.ticket, |unit, t| {
+    change_ticket(scope, &req.ticket, |unit, folio, t| {
         let act = if req.kind == EntryKind::Note {
             Act::Note
         } else {
@@ -58,11 +58,10 @@ pub fn post(scope: &Scope, req: Post) -> Result<Done<Folio>> {
         if let Some(status) = next {
             changes.push(workflow::apply_post_status(t, status)?);
         }
-        let folio = unit.tracker.folio(&t.id)?;
         let attachments = uploads::read_all(
             req.attachments,
             unit.tracker.config.attachments.max_size,
-            &attachments_dir(&unit.tracker, &folio),
+            &unit.tracker.attachments_dir(folio),
         )?;
         let summary = crate::domain::trailers::post_summary(what, &unit.actor.key, &changes);
         Ok(Outcome {
@@ -116,7 +115,7 @@ pub fn change(scope: &Scope, id: &str, change: TicketChange) -> Result<Done<Foli
             .into());
         }
     }
-    change_ticket(scope, id, |unit, t| decide(unit, t, change))
+    change_ticket(scope, id, |unit, _, t| decide(unit, t, change))
 }
 
 fn decide(unit: &UnitOfWork, t: &mut Ticket, change: TicketChange) -> Result<Outcome> {

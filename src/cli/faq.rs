@@ -6,6 +6,7 @@ use super::kb::{print_hits, SearchArgs};
 use super::output::{table, Cell, Style};
 use super::session::{open_tracker, reader, Global, UsageError};
 use crate::app::articles::{faq_draft, faq_for, load_faq, ArticleKind, FaqEdit, NewFaq};
+use crate::domain::model::knowledge::is_valid_slug;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
@@ -108,6 +109,12 @@ pub fn run(global: &Global, command: FaqCommand) -> Result<i32> {
 }
 
 fn add(global: &Global, from: Option<(&str, bool)>, args: EntryArgs) -> Result<i32> {
+    if let Some(slug) = args.slug.as_deref().filter(|s| !is_valid_slug(s)) {
+        return Err(UsageError(format!(
+            "`{slug}` cannot be a slug: use lowercase letters, digits and dashes"
+        ))
+        .into());
+    }
     let draft = match from {
         Some((id, force)) => Some(faq_draft(&reader(global)?, id, force)?),
         None => None,

@@ -123,23 +123,13 @@ mod tests {
             id: id.into(),
             uid: id.into(),
             subject: "s".into(),
-            status,
             priority,
-            category: "technical".into(),
-            requester: "rita".into(),
             assignee: None,
             created: at,
             updated: at,
-            related: None,
             tags: vec!["printer".into()],
-            fields: Default::default(),
-            confidential: false,
-            attachments: vec![],
-            actions: vec![],
-            solution: None,
-            escalated: false,
-            faq: None,
             description: String::new(),
+            ..Ticket::sample(status)
         }
     }
 

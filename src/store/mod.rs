@@ -146,19 +146,9 @@ impl Tracker {
         self.root.join("canned").join(format!("{name}.md"))
     }
 
-    /// Checks that a ticket exists, with a helpful error if it does not.
-    pub fn existing(&self, input: &str) -> Result<Folio> {
-        let folio = self.folio(input)?;
-        if !self.ticket_dir(&folio).join("ticket.md").is_file() {
-            let last = self.folios()?.pop();
-            match last {
-                Some(last) => {
-                    bail!("no ticket {folio} (tickets go up to {last}; see `tkt list --all`)")
-                }
-                None => bail!("no ticket {folio}: the tracker has no tickets yet"),
-            }
-        }
-        Ok(folio)
+    /// A ticket's `attachments/` folder.
+    pub fn attachments_dir(&self, folio: &Folio) -> PathBuf {
+        self.ticket_dir(folio).join("attachments")
     }
 }
 
