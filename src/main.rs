@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let global = Global {
         dir: cli.dir,
         actor: cli.actor,
+        no_verify: cli.no_verify,
     };
     let result = match cli.command {
         Command::Serve(args) => serve(&global, args),

@@ -34,6 +34,7 @@ fn tracker() -> (tempfile::TempDir, std::path::PathBuf) {
         root: root.clone(),
         name: "Test desk".into(),
         admin_key: Some("ana".into()),
+        verify: true,
     })
     .unwrap();
     let admin = scope(&root, "ana");
@@ -61,6 +62,7 @@ fn scope(root: &Path, actor: &str) -> Scope {
     Scope {
         dir: Some(root.to_path_buf()),
         actor: Some(actor.into()),
+        no_verify: false,
     }
 }
 

@@ -13,6 +13,8 @@ pub struct NewTracker {
     pub root: PathBuf,
     pub name: String,
     pub admin_key: Option<String>,
+    /// Run the repository's verifying hooks (false: `--no-verify`).
+    pub verify: bool,
 }
 
 /// Creates the tracker (a git repository too if it is not in one yet):
@@ -56,7 +58,7 @@ pub fn init(req: NewTracker) -> Result<(PathBuf, Person)> {
         &admin.key,
         &format!("initialise helpdesk \"{}\"", req.name),
     );
-    tx.commit(&git, &message, &who)?;
+    tx.commit(&git, &message, &who, req.verify)?;
     Ok((root, admin))
 }
 

@@ -18,11 +18,20 @@ use std::path::PathBuf;
 pub struct Scope {
     pub dir: Option<PathBuf>,
     pub actor: Option<String>,
+    /// Skip the repository's `pre-commit` and `commit-msg` hooks, as
+    /// `git commit --no-verify` does.
+    pub no_verify: bool,
 }
 
 impl Scope {
+    /// The tracker, after finishing any action a killed tkt run left
+    /// half done (so no command ever reads a half-written action).
     pub fn open_tracker(&self) -> Result<Tracker> {
-        Tracker::open(self.dir.as_deref())
+        let tracker = Tracker::open(self.dir.as_deref())?;
+        if Git::finish_interrupted_at(&tracker.root)?.is_some() {
+            return Tracker::open(Some(&tracker.root));
+        }
+        Ok(tracker)
     }
 }
 
@@ -34,6 +43,7 @@ pub struct UnitOfWork {
     pub now: DateTime<Utc>,
     /// `now` with milliseconds, for naming timeline files.
     pub stamp: DateTime<Utc>,
+    verify: bool,
     _lock: Lock,
 }
 
@@ -45,6 +55,7 @@ impl UnitOfWork {
         let git = Git::open(&found.root)?;
         git.ensure_ready()?;
         let lock = git.lock()?;
+        git.refuse_busy_index()?;
         let tracker = Tracker::open(Some(&found.root))?;
         let actor = resolve_actor(&tracker, &git, scope.actor.as_deref())?;
         let stamp = crate::clock::precise_now()?;
@@ -54,6 +65,7 @@ impl UnitOfWork {
             actor,
             now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
             stamp,
+            verify: !scope.no_verify,
             _lock: lock,
         })
     }
@@ -84,7 +96,7 @@ impl UnitOfWork {
             email: self.actor.email.clone(),
             when: self.now,
         };
-        tx.commit(&self.git, &message, &who)?;
+        tx.commit(&self.git, &message, &who, self.verify)?;
         Ok(())
     }
 }

@@ -30,6 +30,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<i32> {
         root,
         name: args.name,
         admin_key: args.key,
+        verify: !global.no_verify,
     })?;
     eprintln!(
         "Initialised tkt tracker in {} with {} ({}) as admin.\nNext: `tkt person add` to register your team, `tkt new` to file a ticket.",

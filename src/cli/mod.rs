@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "TKT_USER", value_name = "PERSON")]
     pub actor: Option<String>,
 
+    /// Skip the repository's pre-commit and commit-msg hooks, as `git commit
+    /// --no-verify` does (post-commit still runs).
+    #[arg(long, global = true)]
+    pub no_verify: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

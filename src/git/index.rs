@@ -116,6 +116,89 @@ impl Drop for Ready {
     }
 }
 
+/// What the index holds for one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Absent,
+    Staged([u8; 20]),
+    /// Unmerged stages from a conflict.
+    Conflicted,
+}
+
+/// The index's entries for `paths` (repository-relative, `/`-separated),
+/// read without taking the lock: a preflight before a commit, not a basis
+/// for writing. `Err` names an index this module does not understand.
+pub fn lookup(index_path: &Path, paths: &[&str]) -> std::io::Result<Result<Vec<Entry>, &'static str>> {
+    let old = match Mapped::open(index_path) {
+        Ok(old) => old,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Ok(vec![Entry::Absent; paths.len()]))
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(lookup_in(&old.0, paths))
+}
+
+fn lookup_in(data: &[u8], paths: &[&str]) -> Result<Vec<Entry>, &'static str> {
+    let (body, version) = verified_body(data)?;
+    let (entries, extensions_at) = scan_entries(body, version, be32(data, 8) as usize)?;
+    check_extensions(&body[extensions_at..])?;
+    Ok(paths
+        .iter()
+        .map(|path| {
+            let from = entries.partition_point(|e| e.path < path.as_bytes());
+            let mut found = entries[from..]
+                .iter()
+                .take_while(|e| e.path == path.as_bytes());
+            match (found.next(), found.next()) {
+                (None, _) => Entry::Absent,
+                (Some(e), None) if stage(body, e) == 0 => {
+                    Entry::Staged(body[e.start + 40..e.start + 60].try_into().unwrap())
+                }
+                _ => Entry::Conflicted,
+            }
+        })
+        .collect())
+}
+
+fn stage(body: &[u8], entry: &RawEntry) -> u16 {
+    let flags = u16::from_be_bytes(body[entry.start + 60..entry.start + 62].try_into().unwrap());
+    (flags >> 12) & 3
+}
+
+/// The checksummed part of an index file and its version, if this module
+/// can read it.
+fn verified_body(data: &[u8]) -> Result<(&[u8], u32), &'static str> {
+    if data.len() < HEADER + HASH || &data[..4] != b"DIRC" {
+        return Err("not an index file");
+    }
+    let body = &data[..data.len() - HASH];
+    if Sha1::digest(body).as_slice() != &data[data.len() - HASH..] {
+        return Err("index checksum does not match");
+    }
+    let version = be32(data, 4);
+    if version != 2 && version != 3 {
+        return Err("index version other than 2 or 3");
+    }
+    Ok((body, version))
+}
+
+/// Refuses required extensions (split index, sparse index) whose meaning
+/// would change what the entries say.
+fn check_extensions(mut data: &[u8]) -> Result<(), &'static str> {
+    while !data.is_empty() {
+        if data.len() < 8 {
+            return Err("truncated extension");
+        }
+        let size = be32(data, 4) as usize;
+        if !matches!(data[0], b'A'..=b'Z') {
+            return Err("a required index extension this fast path does not know");
+        }
+        data = data.get(8 + size..).ok_or("truncated extension")?;
+    }
+    Ok(())
+}
+
 /// The new index file's bytes, or why this module cannot produce them.
 #[cfg(test)]
 pub fn rewrite(data: &[u8], updates: &[Update]) -> Result<Vec<u8>, &'static str> {
@@ -143,17 +226,7 @@ enum Piece {
 
 impl Plan {
     fn new(data: &[u8], updates: &[Update]) -> Result<Plan, &'static str> {
-        if data.len() < HEADER + HASH || &data[..4] != b"DIRC" {
-            return Err("not an index file");
-        }
-        let body = &data[..data.len() - HASH];
-        if Sha1::digest(body).as_slice() != &data[data.len() - HASH..] {
-            return Err("index checksum does not match");
-        }
-        let version = be32(data, 4);
-        if version != 2 && version != 3 {
-            return Err("index version other than 2 or 3");
-        }
+        let (body, version) = verified_body(data)?;
         let (entries, extensions_at) = scan_entries(body, version, be32(data, 8) as usize)?;
         let mut sorted: Vec<&Update> = updates.iter().collect();
         sorted.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));

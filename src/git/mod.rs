@@ -1,11 +1,21 @@
 //! Git as the audit trail: commit exactly the paths an action wrote, read
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
+mod commit;
 mod history;
+mod hooks;
 mod index;
+mod journal;
+mod program;
+mod recovery;
+mod signing;
 mod tree;
+mod worktree;
 
+pub use commit::Change;
 pub use history::Histories;
+pub use recovery::Recovered;
+pub use worktree::write_atomically;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
@@ -130,95 +140,6 @@ impl Git {
             .join("/"))
     }
 
-    /// Commits exactly `files` (path and the bytes just written there, or
-    /// `None` for a removed file) on top of HEAD. The index is updated for
-    /// these paths only, so the user's other staged and unstaged changes
-    /// stay as they were. Blobs are the bytes as given: tkt writes LF text,
-    /// and attachments are stored as they are (no clean filters such as
-    /// Git LFS).
-    pub fn commit_files(
-        &self,
-        files: &[(PathBuf, Option<&[u8]>)],
-        message: &str,
-        who: &Identity,
-    ) -> Result<Oid> {
-        let mut changes = BTreeMap::new();
-        for (path, bytes) in files {
-            let blob = bytes
-                .map(|b| self.repo.blob(b))
-                .transpose()
-                .context("cannot store a file in git")?;
-            changes.insert(self.relative(path)?, (path.clone(), blob));
-        }
-        let metadata: Vec<Option<std::fs::Metadata>> = changes
-            .values()
-            .map(|(path, blob)| blob.map(|_| std::fs::metadata(path)).transpose())
-            .collect::<std::io::Result<_>>()?;
-        let updates: Vec<index::Update> = changes
-            .iter()
-            .zip(&metadata)
-            .map(|((rel, (_, blob)), meta)| index::Update {
-                path: rel,
-                blob: blob
-                    .zip(meta.as_ref())
-                    .map(|(oid, meta)| (oid_bytes(oid), meta)),
-            })
-            .collect();
-        let index_path = self.repo.path().join("index");
-        std::thread::scope(|scope| {
-            // Reading, verifying and planning the index runs on the other
-            // core while the trees and the commit are written.
-            let staging = scope.spawn(|| index::Staging::begin(&index_path, &updates));
-            let committed = self.write_commit(&changes, message, who);
-            let staging = staging.join().expect("index staging does not panic");
-            // On failure `staging` is dropped here, releasing index.lock.
-            let oid = committed?;
-            // The commit stands even if the index cannot be updated: undoing
-            // the files now would leave them disagreeing with HEAD.
-            if let Err(e) = self.stage(staging, &changes) {
-                eprintln!(
-                    "warning: committed {oid}, but could not update the git index ({e:#}); \
-                     `git status` may show tkt's files as changed until you run `git reset -q`"
-                );
-            }
-            Ok(oid)
-        })
-    }
-
-    /// Writes the trees along the changed paths and a commit on HEAD.
-    fn write_commit(
-        &self,
-        changes: &BTreeMap<String, (PathBuf, Option<Oid>)>,
-        message: &str,
-        who: &Identity,
-    ) -> Result<Oid> {
-        let parent = match self.repo.head() {
-            Ok(head) => Some(head.peel_to_commit()?),
-            Err(e) if e.code() == ErrorCode::UnbornBranch => None,
-            Err(e) => return Err(e).context("cannot read HEAD"),
-        };
-        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
-        let blobs = changes
-            .iter()
-            .map(|(rel, (_, blob))| (rel.clone(), *blob))
-            .collect();
-        let tree_id = self.updated_tree(base.as_ref(), &blobs)?;
-        let tree = self.repo.find_tree(tree_id)?;
-        let signature = signature(who)?;
-        let committer = self.committer(who)?;
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        self.repo
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &committer,
-                message,
-                &tree,
-                &parents,
-            )
-            .context("cannot commit")
-    }
-
     fn committer(&self, who: &Identity) -> Result<Signature<'static>> {
         match self.configured_user() {
             (Some(name), Some(email)) => signature(&Identity {
@@ -245,32 +166,6 @@ impl Git {
             Some(oid) => Ok(oid),
             None => Ok(self.repo.treebuilder(None)?.write()?),
         }
-    }
-
-    /// Updates the index entries of the committed paths: the prepared fast
-    /// path, or libgit2's general one for indexes the fast path leaves alone.
-    fn stage(
-        &self,
-        staging: std::io::Result<index::Staging>,
-        changes: &BTreeMap<String, (PathBuf, Option<Oid>)>,
-    ) -> Result<()> {
-        let reason = match staging? {
-            index::Staging::Ready(ready) => return Ok(ready.finish()?),
-            index::Staging::Unsupported(reason) => reason,
-        };
-        let general = || -> Result<(), git2::Error> {
-            let mut index = self.repo.index()?;
-            for (rel, (_, blob)) in changes {
-                match blob {
-                    Some(_) => index.add_path(Path::new(rel))?,
-                    None => {
-                        let _ = index.remove_path(Path::new(rel));
-                    }
-                }
-            }
-            index.write()
-        };
-        general().with_context(|| format!("updating the index with libgit2 ({reason})"))
     }
 
     /// Every commit that touched `dir` (tracker-relative path of a ticket
@@ -334,12 +229,6 @@ fn commit_info(commit: &git2::Commit) -> CommitInfo {
             .unwrap_or_default(),
         message: commit.message().unwrap_or("").trim_end().to_string(),
     }
-}
-
-fn oid_bytes(oid: Oid) -> [u8; 20] {
-    oid.as_bytes()
-        .try_into()
-        .expect("SHA-1 object ids are 20 bytes")
 }
 
 fn signature(who: &Identity) -> Result<Signature<'static>> {

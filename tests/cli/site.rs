@@ -771,6 +771,7 @@ fn hostile_ticket_content_is_shown_as_text_and_never_runs() {
         1,
     );
     desk.write("helpdesk.yaml", &config);
+    desk.git(&["commit", "-qam", "a hostile desk name"]);
     desk.ok(&[
         "person",
         "add",
