@@ -95,6 +95,7 @@ impl Git {
                 .collect(),
         }
         .write(self.repo.path())?;
+        crash_point("journal");
 
         let index_path = self.index_path();
         let workdir = self.workdir.clone();
@@ -110,6 +111,7 @@ impl Git {
             }
         });
         let (commit, update) = match outcome.and_then(|(commit, update)| {
+            crash_point("files");
             self.advance_head(parent.as_ref().map(|c| c.id()), commit, &subject)?;
             Ok((commit, update))
         }) {
@@ -123,6 +125,7 @@ impl Git {
         };
         // After the commit point the action stands; a failure from here on
         // is finished by the next tkt run, which finds the journal.
+        crash_point("head");
         let staged = match update {
             IndexUpdate::Prepared(ready) => ready.finish().map_err(anyhow::Error::from),
             IndexUpdate::General(why) => self
@@ -194,13 +197,31 @@ impl Git {
         let paths: Vec<&str> = planned.iter().map(|p| p.rel.as_str()).collect();
         let staged = self.index_entries(&paths)?;
         for (p, entry) in planned.iter().zip(staged) {
-            let on_disk = worktree::blob_id(&p.abs)
-                .map_err(|()| anyhow::anyhow!("{} is not a regular file; tkt will not replace it", p.rel))?;
+            let on_disk = worktree::blob_id(&p.abs).map_err(|()| {
+                anyhow::anyhow!("{} is not a regular file; tkt will not replace it", p.rel)
+            })?;
             if p.must_be_new {
                 if p.before.is_some() || on_disk.is_some() || entry != Entry::Absent {
                     bail!("{} already exists; refusing to overwrite it", p.rel);
                 }
                 continue;
+            }
+            let expected = p
+                .before
+                .map_or(Entry::Absent, |o| Entry::Staged(oid_bytes(o)));
+            if entry == Entry::Conflicted {
+                bail!(
+                    "{} has an unresolved merge conflict; resolve it first",
+                    p.rel
+                );
+            }
+            if entry != expected {
+                bail!(
+                    "{} has staged changes that are not committed; commit them or unstage them \
+                     (`git restore --staged {}`) first; nothing was written",
+                    p.rel,
+                    p.rel
+                );
             }
             if on_disk != p.before {
                 if p.before.is_none() {
@@ -212,18 +233,6 @@ impl Git {
                 bail!(
                     "{} has changes that are not committed; commit or stash them first (`git stash`), \
                      then run the command again; nothing was written",
-                    p.rel
-                );
-            }
-            let expected = p.before.map_or(Entry::Absent, |o| Entry::Staged(oid_bytes(o)));
-            if entry == Entry::Conflicted {
-                bail!("{} has an unresolved merge conflict; resolve it first", p.rel);
-            }
-            if entry != expected {
-                bail!(
-                    "{} has staged changes that are not committed; commit them or unstage them \
-                     (`git restore --staged {}`) first; nothing was written",
-                    p.rel,
                     p.rel
                 );
             }
@@ -250,13 +259,14 @@ impl Git {
         let scratch = self.cache_dir();
         std::fs::create_dir_all(&scratch)?;
         let temp = tempfile::Builder::new()
-            .prefix("hook-index-")
-            .tempfile_in(&scratch)
+            .prefix("hooks-")
+            .tempdir_in(&scratch)
             .context("cannot create a temporary index for the hooks")?;
-        let mut index = git2::Index::open(temp.path())?;
+        let index_file = temp.path().join("index");
+        let mut index = git2::Index::open(&index_file)?;
         index.read_tree(&self.repo.find_tree(tree)?)?;
         index.write()?;
-        hooks.pre_commit(temp.path())?;
+        hooks.pre_commit(&index_file)?;
         hooks.commit_msg(self.repo.path(), message)
     }
 
@@ -302,7 +312,8 @@ impl Git {
         let result = match parent {
             Some(old) => {
                 let log = format!("commit: {subject}");
-                self.repo.reference_matching(&branch, commit, true, old, &log)
+                self.repo
+                    .reference_matching(&branch, commit, true, old, &log)
             }
             None => {
                 let log = format!("commit (initial): {subject}");
@@ -355,7 +366,10 @@ fn materialise(workdir: &Path, index_path: &Path, planned: &[Planned]) -> Result
     for p in planned {
         worktree::put(workdir, &p.abs, p.content.as_deref())?;
     }
-    prepare_index(index_path, planned.iter().map(|p| (p.rel.as_str(), &p.abs, p.after)))
+    prepare_index(
+        index_path,
+        planned.iter().map(|p| (p.rel.as_str(), &p.abs, p.after)),
+    )
 }
 
 /// The index update for written files, prepared in `index.lock` when the
@@ -374,13 +388,23 @@ pub(super) fn prepare_index<'a>(
         .zip(&metadata)
         .map(|((rel, _, blob), meta)| index::Update {
             path: rel,
-            blob: blob.zip(meta.as_ref()).map(|(oid, meta)| (oid_bytes(oid), meta)),
+            blob: blob
+                .zip(meta.as_ref())
+                .map(|(oid, meta)| (oid_bytes(oid), meta)),
         })
         .collect();
     Ok(match index::Staging::begin(index_path, &updates)? {
         index::Staging::Ready(ready) => IndexUpdate::Prepared(ready),
         index::Staging::Unsupported(why) => IndexUpdate::General(why),
     })
+}
+
+/// Dies on the spot when `TKT_CRASH_AT` names this point: the tests use
+/// it to stop a commit exactly between two steps, as `kill -9` could.
+fn crash_point(name: &str) {
+    if std::env::var_os("TKT_CRASH_AT").is_some_and(|at| at == name) {
+        std::process::abort();
+    }
 }
 
 fn blob_at(tree: Option<&git2::Tree>, rel: &str) -> Option<Oid> {

@@ -119,7 +119,8 @@ fn run_verifying(mut command: Command, name: &str) -> Result<()> {
         message.push_str(":\n");
         message.push_str(&said);
     }
-    message.push_str("\n(--no-verify skips the pre-commit and commit-msg hooks, as with git commit)");
+    message
+        .push_str("\n(--no-verify skips the pre-commit and commit-msg hooks, as with git commit)");
     bail!(message)
 }
 

@@ -128,7 +128,10 @@ pub enum Entry {
 /// The index's entries for `paths` (repository-relative, `/`-separated),
 /// read without taking the lock: a preflight before a commit, not a basis
 /// for writing. `Err` names an index this module does not understand.
-pub fn lookup(index_path: &Path, paths: &[&str]) -> std::io::Result<Result<Vec<Entry>, &'static str>> {
+pub fn lookup(
+    index_path: &Path,
+    paths: &[&str],
+) -> std::io::Result<Result<Vec<Entry>, &'static str>> {
     let old = match Mapped::open(index_path) {
         Ok(old) => old,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -191,7 +194,7 @@ fn check_extensions(mut data: &[u8]) -> Result<(), &'static str> {
             return Err("truncated extension");
         }
         let size = be32(data, 4) as usize;
-        if !matches!(data[0], b'A'..=b'Z') {
+        if !data[0].is_ascii_uppercase() {
             return Err("a required index extension this fast path does not know");
         }
         data = data.get(8 + size..).ok_or("truncated extension")?;

@@ -26,7 +26,10 @@ pub fn lookup(workdir: &Path, paths: &[&str]) -> Result<Vec<Entry>> {
         .output()
         .context("cannot run `git`, which this repository's index format needs")?;
     if !out.status.success() {
-        bail!("`git ls-files` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "`git ls-files` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     let mut found: Vec<Entry> = vec![Entry::Absent; paths.len()];
     for record in out.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {

@@ -25,7 +25,10 @@ impl std::fmt::Display for Recovered {
         match self {
             Recovered::Completed(s) => write!(f, "finished an interrupted action: {s}"),
             Recovered::RolledBack(s) => {
-                write!(f, "undid an interrupted action that was never committed: {s}")
+                write!(
+                    f,
+                    "undid an interrupted action that was never committed: {s}"
+                )
             }
         }
     }
@@ -136,7 +139,8 @@ impl Git {
     ) -> Result<()> {
         let paths: Vec<&str> = journal.paths.iter().map(|p| p.path.as_str()).collect();
         let staged = self.index_entries(&paths)?;
-        for (((p, target), abs), entry) in journal.paths.iter().zip(targets).zip(absolute).zip(staged)
+        for (((p, target), abs), entry) in
+            journal.paths.iter().zip(targets).zip(absolute).zip(staged)
         {
             let parse = |s: &Option<String>| s.as_deref().and_then(|s| Oid::from_str(s).ok());
             let known = [parse(&p.before), parse(&p.after), *target];

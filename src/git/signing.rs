@@ -93,10 +93,14 @@ fn ssh_sign(program: &str, key: &str, payload: &str, scratch: &Path) -> Result<S
     std::fs::write(buffer.path(), payload)?;
     // A literal public key (`ssh-ed25519 AAAA…` or `key::…`) means the
     // private key is in the agent: git writes it to a file and passes -U.
-    let literal = key.strip_prefix("key::").or_else(|| key.starts_with("ssh-").then_some(key));
+    let literal = key
+        .strip_prefix("key::")
+        .or_else(|| key.starts_with("ssh-").then_some(key));
     let key_file = literal
         .map(|k| -> Result<tempfile::NamedTempFile> {
-            let f = tempfile::Builder::new().prefix("key-").tempfile_in(scratch)?;
+            let f = tempfile::Builder::new()
+                .prefix("key-")
+                .tempfile_in(scratch)?;
             std::fs::write(f.path(), k)?;
             Ok(f)
         })
@@ -106,7 +110,9 @@ fn ssh_sign(program: &str, key: &str, payload: &str, scratch: &Path) -> Result<S
         None => expand_home(key),
     };
     let mut command = Command::new(program);
-    command.args(["-Y", "sign", "-n", "git", "-f"]).arg(&key_path);
+    command
+        .args(["-Y", "sign", "-n", "git", "-f"])
+        .arg(&key_path);
     if key_file.is_some() {
         command.arg("-U");
     }
