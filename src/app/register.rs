@@ -38,6 +38,7 @@ pub struct NewTicket {
 
 /// Registers the ticket; returns its folio, the ticket and the events.
 pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
+    crate::domain::text::within_limit("description", &req.description)?;
     if req.description.trim().is_empty() {
         return Err(Refusal::invalid(
             "description",

@@ -36,6 +36,7 @@ pub fn post(scope: &Scope, req: Post) -> Result<Done<Folio>> {
             return Err(Refusal::invalid("kind", "post a reply or a note, not an event").into())
         }
     };
+    crate::domain::text::within_limit("body", &req.body)?;
     if req.body.trim().is_empty() && req.attachments.is_empty() {
         return Err(Refusal::invalid("body", format!("the {what} is empty")).into());
     }

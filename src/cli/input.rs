@@ -53,9 +53,10 @@ pub fn on_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// The longest text `-F` reads (standard input included): far beyond any
-/// reply, and a guard against `-F /dev/zero`-like sources filling memory.
-const MAX_TEXT: u64 = 10 << 20;
+/// The longest text `-F`, standard input or the editor gives: the limit
+/// of every ticket text, and a guard against `-F /dev/zero`-like sources
+/// filling memory.
+const MAX_TEXT: u64 = crate::domain::text::MAX_TEXT_BYTES as u64;
 
 fn read_file_or_stdin(path: &Path) -> Result<String> {
     if path == Path::new("-") {
@@ -85,7 +86,10 @@ fn read_bounded(source: impl Read, what: &str) -> Result<String> {
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {what}"))?;
     if bytes.len() as u64 > MAX_TEXT {
-        bail!("{what} holds more than 10 MiB of text; attach large content with --attach instead");
+        bail!(
+            "{what} holds more than {} KiB of text, the limit; attach large content with --attach instead",
+            MAX_TEXT / 1024
+        );
     }
     String::from_utf8(bytes).with_context(|| format!("cannot read {what} as UTF-8 text"))
 }
@@ -115,6 +119,6 @@ pub fn edit(what: &str, initial: &str) -> Result<String> {
     if !status.success() {
         bail!("the editor `{editor}` failed ({status}); nothing was saved");
     }
-    let text = std::fs::read_to_string(file.path())?;
+    let text = read_file_or_stdin(file.path())?;
     Ok(text.split(SCISSORS).next().unwrap_or("").to_string())
 }

@@ -3,6 +3,29 @@
 /// The longest prefix of `text` of at most `max` bytes that ends on a
 /// character boundary: for limits on file names and indexed text that must
 /// never split a UTF-8 character.
+/// The longest text a ticket description, reply, note or article body may
+/// be: 1 MiB, hundreds of pages. Larger content belongs in an attachment;
+/// every front end reads through this limit, so no input fills memory.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Refuses a text longer than [`MAX_TEXT_BYTES`].
+pub fn within_limit(
+    field: &'static str,
+    text: &str,
+) -> Result<(), crate::domain::refusal::Refusal> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(crate::domain::refusal::Refusal::invalid(
+            field,
+            format!(
+                "the {field} is {} KiB; texts may be at most {} KiB; attach large content as a file instead",
+                text.len() / 1024,
+                MAX_TEXT_BYTES / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn truncate_bytes(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
@@ -54,6 +77,17 @@ pub fn markdown_plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_over_the_limit_are_refused_naming_the_field() {
+        assert!(within_limit("body", &"x".repeat(MAX_TEXT_BYTES)).is_ok());
+        let refusal = within_limit("body", &"x".repeat(MAX_TEXT_BYTES + 1)).unwrap_err();
+        assert!(
+            refusal.message.contains("at most 1024 KiB"),
+            "{}",
+            refusal.message
+        );
+    }
 
     #[test]
     fn never_splits_a_character() {

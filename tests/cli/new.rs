@@ -338,7 +338,7 @@ fn pipes_and_devices_are_not_attached() {
     assert_eq!(endless.status.code(), Some(1));
     contains(
         &String::from_utf8_lossy(&endless.stderr),
-        "more than 10 MiB",
+        "more than 1024 KiB of text",
     );
     assert_eq!(desk.commit_count(), before);
 }
