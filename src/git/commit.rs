@@ -72,9 +72,13 @@ impl Git {
         self.refuse_busy_index()?;
         let parent = self.head_commit()?;
         let base = parent.as_ref().map(|c| c.tree()).transpose()?;
-        let planned = self.plan(changes, base.as_ref())?;
+        let mut planned = self.plan(changes)?;
+        let new_paths = planned.iter().map(|p| (p.rel.clone(), p.after)).collect();
+        let (tree, previous) = self.updated_tree(base.as_ref(), &new_paths)?;
+        for p in &mut planned {
+            p.before = previous.get(&p.rel).copied();
+        }
         self.ensure_untouched(&planned)?;
-        let tree = self.new_tree(base.as_ref(), &planned)?;
         let hooks = Hooks::of(&self.repo, &self.workdir);
         let message = if verify && hooks.has_verifying_hooks() {
             self.verify_with_hooks(&hooks, tree, message)?
@@ -169,11 +173,12 @@ impl Git {
         }
     }
 
-    fn plan(&self, changes: Vec<Change>, base: Option<&git2::Tree>) -> Result<Vec<Planned>> {
+    /// The changes with their repository paths and new blobs; `before` is
+    /// filled in from the tree update, which reads those trees anyway.
+    fn plan(&self, changes: Vec<Change>) -> Result<Vec<Planned>> {
         let mut planned = Vec::with_capacity(changes.len());
         for change in changes {
             let rel = self.relative(&change.path)?;
-            let before = blob_at(base, &rel);
             let after = change
                 .content
                 .as_deref()
@@ -184,7 +189,7 @@ impl Git {
                 rel,
                 abs: change.path,
                 content: change.content,
-                before,
+                before: None,
                 after,
                 must_be_new: change.must_be_new,
             });
@@ -246,11 +251,6 @@ impl Git {
             Ok(entries) => Ok(entries),
             Err(_) => program::lookup(&self.workdir, paths),
         }
-    }
-
-    fn new_tree(&self, base: Option<&git2::Tree>, planned: &[Planned]) -> Result<Oid> {
-        let changes = planned.iter().map(|p| (p.rel.clone(), p.after)).collect();
-        self.updated_tree(base, &changes)
     }
 
     /// Runs `pre-commit` on a temporary index holding the commit's tree,
@@ -405,11 +405,6 @@ fn crash_point(name: &str) {
     if std::env::var_os("TKT_CRASH_AT").is_some_and(|at| at == name) {
         std::process::abort();
     }
-}
-
-fn blob_at(tree: Option<&git2::Tree>, rel: &str) -> Option<Oid> {
-    let entry = tree?.get_path(Path::new(rel)).ok()?;
-    (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
 }
 
 pub(super) fn oid_bytes(oid: Oid) -> [u8; 20] {

@@ -343,10 +343,16 @@ fn scan_entries(
         }
         let path_at = at + FIXED + if extended { 2 } else { 0 };
         let rest = body.get(path_at..).ok_or("truncated entry")?;
-        let len = rest
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or("unterminated path")?;
+        // The flags hold the path's length unless it is 0xFFF or longer;
+        // using it saves searching every path for its NUL.
+        let short = (flags & 0xFFF) as usize;
+        let len = if short < 0xFFF && rest.get(short) == Some(&0) {
+            short
+        } else {
+            rest.iter()
+                .position(|&b| b == 0)
+                .ok_or("unterminated path")?
+        };
         let fixed = path_at - at;
         let end = at + (fixed + len + 8) / 8 * 8;
         if end > body.len() {

@@ -21,7 +21,7 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{ErrorCode, Oid, Repository, RepositoryState, Signature, Tree};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -151,21 +151,25 @@ impl Git {
         }
     }
 
+    /// The tree of HEAD with `changes` applied, and what the changed paths
+    /// held before.
     fn updated_tree(
         &self,
         base: Option<&Tree>,
         changes: &BTreeMap<String, Option<Oid>>,
-    ) -> Result<Oid> {
+    ) -> Result<(Oid, HashMap<String, Oid>)> {
         let split: Vec<(Vec<&str>, Option<Oid>)> = changes
             .iter()
             .map(|(path, oid)| (path.split('/').collect(), *oid))
             .collect();
         let refs: Vec<tree::PathChange> = split.iter().map(|(p, o)| (p.as_slice(), *o)).collect();
         let odb = self.repo.odb()?;
-        match tree::update(&odb, base.map(|t| t.id()), &refs)? {
-            Some(oid) => Ok(oid),
-            None => Ok(self.repo.treebuilder(None)?.write()?),
-        }
+        let (tree, previous) = tree::update_recording(&odb, base.map(|t| t.id()), &refs)?;
+        let tree = match tree {
+            Some(oid) => oid,
+            None => self.repo.treebuilder(None)?.write()?,
+        };
+        Ok((tree, previous))
     }
 
     /// Every commit that touched `dir` (tracker-relative path of a ticket

@@ -8,7 +8,7 @@
 
 use git2::{ObjectType, Odb, Oid};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const FILE_MODE: u32 = 0o100644;
 pub const DIR_MODE: u32 = 0o40000;
@@ -32,10 +32,34 @@ impl Entry<'_> {
 
 /// Writes the trees along the changed paths below `base` (none: an empty
 /// tree) and returns the new tree's id, or `None` when it ends up empty.
+#[cfg(test)]
 pub fn update(
     odb: &Odb,
     base: Option<Oid>,
     changes: &[PathChange],
+) -> Result<Option<Oid>, git2::Error> {
+    update_in(odb, base, changes, "", &mut HashMap::new())
+}
+
+/// [`update`], also returning what the changed paths held before
+/// (`/`-separated path → object id; absent paths are missing), read from
+/// the trees the update reads anyway.
+pub fn update_recording(
+    odb: &Odb,
+    base: Option<Oid>,
+    changes: &[PathChange],
+) -> Result<(Option<Oid>, HashMap<String, Oid>), git2::Error> {
+    let mut previous = HashMap::new();
+    let tree = update_in(odb, base, changes, "", &mut previous)?;
+    Ok((tree, previous))
+}
+
+fn update_in(
+    odb: &Odb,
+    base: Option<Oid>,
+    changes: &[PathChange],
+    prefix: &str,
+    previous: &mut HashMap<String, Oid>,
 ) -> Result<Option<Oid>, git2::Error> {
     let object = base.map(|oid| odb.read(oid)).transpose()?;
     let data = object.as_ref().map_or(&[][..], |o| o.data());
@@ -46,6 +70,12 @@ pub fn update(
     for (path, blob) in changes {
         match path {
             [name] => {
+                if let Some(old) = entries
+                    .iter()
+                    .find(|e| e.name == name.as_bytes() && !e.is_dir())
+                {
+                    previous.insert(format!("{prefix}{name}"), old.oid);
+                }
                 replacements.insert(name.as_bytes(), blob.map(|oid| (FILE_MODE, oid)));
             }
             [dir, rest @ ..] => subdirs.entry(dir).or_default().push((rest, *blob)),
@@ -57,7 +87,13 @@ pub fn update(
             .iter()
             .find(|e| e.name == dir.as_bytes() && e.is_dir())
             .map(|e| e.oid);
-        let new = update(odb, sub_base, &sub_changes)?;
+        let new = update_in(
+            odb,
+            sub_base,
+            &sub_changes,
+            &format!("{prefix}{dir}/"),
+            previous,
+        )?;
         replacements.insert(dir.as_bytes(), new.map(|oid| (DIR_MODE, oid)));
     }
 
