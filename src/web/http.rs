@@ -218,7 +218,11 @@ fn accept(listener: &TcpListener, setup: &Setup, queue: SyncSender<TcpStream>) {
         if setup.stopping.load(Ordering::SeqCst) {
             break;
         }
-        let Ok(stream) = stream else { continue };
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: wait a little rather than spin.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
         match queue.try_send(stream) {
             Ok(()) => {}
             Err(TrySendError::Full(stream)) => busy(stream, setup.always),
@@ -265,17 +269,23 @@ fn serve_connection(mut stream: TcpStream, setup: &Setup) {
         return;
     }
     let (response, head_only, unread) = match read_request(&mut stream, &setup.limits) {
-        Ok(request) => ((setup.handler)(&request), request.method == "HEAD", false),
+        Ok(request) => (handle(setup, &request), request.method == "HEAD", false),
         Err(Refusal::Silent) => return,
         Err(Refusal::Answer(status, why)) => (Response::text(status, why), false, true),
     };
-    if write_response(&mut stream, &response, head_only, setup.always).is_err() {
+    if write_response(&mut stream, &response, head_only, setup).is_err() {
         return;
     }
     let _ = stream.shutdown(Shutdown::Write);
     if unread {
         linger(&mut stream);
     }
+}
+
+/// The handler's answer; a panic in it is a 500, and the worker lives on.
+fn handle(setup: &Setup, request: &Request) -> Response {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (setup.handler)(request)))
+        .unwrap_or_else(|_| Response::text(500, "The server failed on this request.\n"))
 }
 
 /// Reads and discards what the client still sends (briefly, and only so
@@ -315,49 +325,62 @@ fn refuse(status: u16, why: impl Into<String>) -> Refusal {
 /// Reads one request from `stream` within `limits`.
 fn read_request(stream: &mut TcpStream, limits: &Limits) -> Result<Request, Refusal> {
     let accepted = Instant::now();
+    let (head, rest) = read_head(stream, limits, accepted + limits.head_timeout)?;
+    let mut request = parse_head(&head, limits)?;
+    let length = body_length(&request, limits)?;
+    request.body = read_body(stream, rest, length, accepted + limits.request_timeout)?;
+    Ok(request)
+}
+
+/// Reads until the head is complete; returns it and whatever followed.
+fn read_head(
+    stream: &mut TcpStream,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<(Vec<u8>, Vec<u8>), Refusal> {
     let mut buf = Vec::with_capacity(4096);
-    let head_end = loop {
+    loop {
         if let Some(end) = head_end(&buf, limits)? {
-            break end;
+            let rest = buf.split_off(end);
+            return Ok((buf, rest));
         }
         if buf.len() >= limits.head_bytes {
             return Err(head_too_large(&buf, limits));
         }
         let room = limits.head_bytes - buf.len();
-        match read_some(stream, &mut buf, room, accepted + limits.head_timeout) {
+        match read_some(stream, &mut buf, room, deadline) {
             Ok(0) | Err(_) if buf.is_empty() => return Err(Refusal::Silent),
             Ok(0) => return Err(refuse(400, "The request ended inside its head.\n")),
             Ok(_) => {}
             Err(_) => {
-                return Err(refuse(
-                    408,
-                    format!(
-                        "The request head did not arrive within {} s.\n",
-                        limits.head_timeout.as_secs()
-                    ),
-                ))
+                let secs = limits.head_timeout.as_secs();
+                let why = format!("The request head did not arrive within {secs} s.\n");
+                return Err(refuse(408, why));
             }
         }
-    };
-    let mut request = parse_head(&buf[..head_end], limits)?;
-    let length = body_length(&request, limits)?;
-    let mut body = buf.split_off(head_end);
+    }
+}
+
+/// Reads the rest of a body of `length` bytes that begins with `body`.
+fn read_body(
+    stream: &mut TcpStream,
+    mut body: Vec<u8>,
+    length: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>, Refusal> {
     while body.len() < length {
-        let (deadline, room) = (accepted + limits.request_timeout, length - body.len());
+        let room = length - body.len();
         match read_some(stream, &mut body, room, deadline) {
             Ok(0) => {
-                return Err(refuse(
-                    400,
-                    "The request body is shorter than its Content-Length.\n",
-                ))
+                let why = "The request body is shorter than its Content-Length.\n";
+                return Err(refuse(400, why));
             }
             Ok(_) => {}
             Err(_) => return Err(refuse(408, "The request body did not arrive in time.\n")),
         }
     }
     body.truncate(length);
-    request.body = body;
-    Ok(request)
+    Ok(body)
 }
 
 /// Reads at most `room` bytes onto `buf`, waiting no later than `deadline`.
@@ -494,9 +517,9 @@ fn write_response(
     stream: &mut TcpStream,
     response: &Response,
     head_only: bool,
-    always: &[(&str, &str)],
+    setup: &Setup,
 ) -> io::Result<()> {
-    stream.write_all(&head(response, always))?;
+    stream.write_all(&head(response, setup.always))?;
     if head_only {
         return stream.flush();
     }
@@ -510,6 +533,10 @@ fn write_response(
                 let n = file.read(&mut chunk)?;
                 if n == 0 {
                     break;
+                }
+                if setup.stopping.load(Ordering::SeqCst) {
+                    // A long download must not hold up Ctrl-C.
+                    return Err(io::ErrorKind::Interrupted.into());
                 }
                 stream.write_all(&chunk[..n])?;
             }
