@@ -44,7 +44,7 @@ pub struct Limits {
 
 /// `tkt serve`'s limits (stated in the README's "Serving" section).
 pub const LIMITS: Limits = Limits {
-    workers: 8,
+    workers: 16,
     queue: 64,
     head_bytes: 16 * 1024,
     headers: 64,
@@ -648,6 +648,57 @@ mod tests {
         assert_eq!(status(read_request(&mut server, &limits)), 408);
         let (_silent, mut server) = pair();
         assert_eq!(read_request(&mut server, &limits), Err(Refusal::Silent));
+    }
+
+    fn answer_to(address: SocketAddr, request: &str) -> String {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    #[test]
+    fn a_full_queue_is_answered_503_and_the_pool_never_grows() {
+        let (entered, busy) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let handler = move |_: &Request| {
+            entered.send(()).unwrap();
+            released.lock().unwrap().recv().unwrap();
+            Response::text(200, "done\n")
+        };
+        let limits = Limits {
+            workers: 1,
+            queue: 1,
+            ..LIMITS
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server =
+            Server::start(listener, limits, &[("X-Test", "1")], Box::new(handler)).unwrap();
+        let address = server.address();
+        let get = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        let first = std::thread::spawn(move || answer_to(address, get));
+        busy.recv().unwrap();
+        // The only worker is busy: the next connection waits in the
+        // queue, and the one after finds it full.
+        let mut queued = TcpStream::connect(address).unwrap();
+        queued.write_all(get.as_bytes()).unwrap();
+        // (Nothing is sent, so that nothing unread can reset the
+        // connection before the answer is read.)
+        let mut refused = String::new();
+        let mut third = TcpStream::connect(address).unwrap();
+        third.read_to_string(&mut refused).unwrap();
+        assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+        assert!(refused.contains("\r\nX-Test: 1\r\n"), "{refused}");
+        release.send(()).unwrap();
+        assert!(first.join().unwrap().ends_with("\r\n\r\ndone\n"));
+        busy.recv().unwrap();
+        release.send(()).unwrap();
+        let mut answer = String::new();
+        queued.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        server.stop();
     }
 
     #[test]
