@@ -48,10 +48,13 @@ pub struct CannotListen {
 /// returns the exit status.
 pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     let tracker = scope.open_tracker()?;
-    let host = if args.bind.contains(':') {
-        format!("[{}]", args.bind)
+    // An IPv6 address in a URL or socket address goes in brackets (given
+    // with or without them).
+    let bare = args.bind.trim_start_matches('[').trim_end_matches(']');
+    let host = if bare.contains(':') {
+        format!("[{bare}]")
     } else {
-        args.bind.clone()
+        bare.to_string()
     };
     let address = format!("{host}:{}", args.port);
     let listener = TcpListener::bind(address.as_str()).map_err(|e| CannotListen {
@@ -93,7 +96,7 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     let shared = Arc::new(Shared {
         site_dir: out.canonicalize()?,
         version: AtomicU64::new(1),
-        hosts: Hosts::new(&args.bind, &args.hosts),
+        hosts: Hosts::new(bare, &args.hosts),
     });
     let answering = Arc::clone(&shared);
     let handler = Box::new(move |request: &_| answer(request, &answering));
