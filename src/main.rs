@@ -38,6 +38,7 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<i32> {
         watch: !args.no_watch,
         out: args.out,
         audience: args.audience,
+        hosts: args.hosts,
     };
     tkt::web::run(global, options)
 }

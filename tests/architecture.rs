@@ -46,7 +46,7 @@ fn forbidden(layer: &str) -> Vec<(&'static str, &'static str)> {
                 ("SystemTime", "the clock"),
                 ("git2", "git"),
                 ("clap", "argument parsing"),
-                ("tiny_http", "HTTP"),
+                ("httparse", "HTTP"),
                 ("notify", "file watching"),
                 ("crate::store", "the store"),
                 ("crate::git", "git"),

@@ -24,9 +24,14 @@ pub const SERVE_EXAMPLES: &str = "\
 Examples:
   tkt serve                              build, serve on http://127.0.0.1:8080/, rebuild on change
   tkt serve --port 9000 --no-watch
-  tkt serve --bind 0.0.0.0               let others on the network see it (no authentication!)
+  tkt serve --bind 0.0.0.0 --host helpdesk.lan
+                                         let others on the network see it as
+                                         http://helpdesk.lan:8080/ (no authentication!)
   tkt serve --audience public --out public-site
 
+Only requests addressed to localhost, 127.0.0.1, [::1], the --bind address
+or a --host name are answered (421 otherwise), so that a web page elsewhere
+cannot read the site through a DNS name pointed at this machine.
 Open pages reload themselves after a rebuild. Stop with Ctrl-C.";
 
 #[derive(Debug, Args)]
@@ -63,6 +68,36 @@ pub struct ServeArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "internal")]
     pub audience: Audience,
+    /// Also answer requests addressed to this host name or IP address
+    /// (repeatable); loopback names and the --bind address always are.
+    #[arg(long = "host", value_name = "NAME", value_parser = host_name)]
+    pub hosts: Vec<String>,
+}
+
+/// Checks a `--host` value: a DNS name or an IP address, without a port
+/// (requests are answered whatever port their `Host` names).
+fn host_name(name: &str) -> Result<String, String> {
+    let bare = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let dns = name.len() <= 253 && name.split('.').all(label_ok);
+    if dns || bare.parse::<std::net::IpAddr>().is_ok() {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "'{name}' is not a host name: give a name like helpdesk.lan (letters, digits and '-' between dots) or an IP address, without a port"
+        ))
+    }
 }
 
 pub fn build(global: &Global, args: BuildArgs) -> Result<i32> {
@@ -103,4 +138,36 @@ pub fn build(global: &Global, args: BuildArgs) -> Result<i32> {
     std::mem::forget(site);
     std::mem::forget(desk);
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_options_are_names_or_addresses_without_a_port() {
+        for ok in [
+            "helpdesk.lan",
+            "intranet",
+            "10.0.0.7",
+            "::1",
+            "[fe80::1]",
+            "a-b.c9",
+        ] {
+            assert_eq!(host_name(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for no in [
+            "",
+            "helpdesk.lan:8080",
+            "-x",
+            "a..b",
+            "a b",
+            "http://x",
+            "x-.lan",
+            "*.lan",
+        ] {
+            let err = host_name(no).unwrap_err();
+            assert!(err.contains("without a port"), "{no}: {err}");
+        }
+    }
 }

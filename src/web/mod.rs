@@ -2,6 +2,8 @@
 //! when the tracker changes. Like every front end it reads through the
 //! application layer and the site renderer, never through the CLI.
 
+mod host;
+pub mod http;
 mod run;
 pub mod serve;
 pub mod watch;

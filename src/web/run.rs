@@ -1,14 +1,17 @@
 //! `tkt serve`: build the site, serve it over HTTP on this machine, and
 //! rebuild what a change to the tracker touches, until Ctrl-C.
 
-use super::serve::{spawn_workers, Shared};
+use super::host::Hosts;
+use super::http::{Server, LIMITS};
+use super::serve::{answer, Shared, EVERY_RESPONSE};
 use super::watch::{Changes, Rebuilder, DEBOUNCE};
 use crate::app::{Desk, Scope};
 use crate::site::{Audience, Site};
 use anyhow::{Context, Result};
 use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,6 +31,8 @@ pub struct ServeOptions {
     /// Build here instead of a temporary folder.
     pub out: Option<PathBuf>,
     pub audience: Audience,
+    /// Host names answered besides loopback and `bind` (`--host`).
+    pub hosts: Vec<String>,
 }
 
 /// The address could not be listened on (a usage problem: another port or
@@ -43,16 +48,20 @@ pub struct CannotListen {
 /// returns the exit status.
 pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     let tracker = scope.open_tracker()?;
-    let address = format!("{}:{}", args.bind, args.port);
-    let server = tiny_http::Server::http(address.as_str()).map_err(|e| CannotListen {
+    // An IPv6 address in a URL or socket address goes in brackets (given
+    // with or without them).
+    let bare = args.bind.trim_start_matches('[').trim_end_matches(']');
+    let host = if bare.contains(':') {
+        format!("[{bare}]")
+    } else {
+        bare.to_string()
+    };
+    let address = format!("{host}:{}", args.port);
+    let listener = TcpListener::bind(address.as_str()).map_err(|e| CannotListen {
         address: address.clone(),
         reason: e.to_string(),
     })?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(args.port);
+    let port = listener.local_addr()?.port();
     let temp = tempfile::Builder::new().prefix("tkt-site-").tempdir()?;
     let out = args.out.clone().unwrap_or_else(|| temp.path().join("site"));
 
@@ -87,15 +96,11 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     let shared = Arc::new(Shared {
         site_dir: out.canonicalize()?,
         version: AtomicU64::new(1),
-        stopping: AtomicBool::new(false),
+        hosts: Hosts::new(bare, &args.hosts),
     });
-    let server = Arc::new(server);
-    let workers = spawn_workers(Arc::clone(&server), Arc::clone(&shared), 4);
-    let host = if args.bind.contains(':') {
-        format!("[{}]", args.bind)
-    } else {
-        args.bind.clone()
-    };
+    let answering = Arc::clone(&shared);
+    let handler = Box::new(move |request: &_| answer(request, &answering));
+    let server = Server::start(listener, LIMITS, EVERY_RESPONSE, handler)?;
     println!(
         "Serving {} at http://{host}:{port}/ (Ctrl-C to stop)",
         tracker.config.name
@@ -134,10 +139,7 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
             Err(e) => eprintln!("error: rebuild failed, still serving the last good site: {e:#}"),
         }
     }
-    shared.stopping.store(true, Ordering::SeqCst);
-    for worker in workers {
-        let _ = worker.join();
-    }
+    server.stop();
     eprintln!("Stopped.");
     drop(temp);
     Ok(0)

@@ -1,12 +1,12 @@
-//! `tkt serve`'s HTTP side: static files from the built site over
-//! tiny_http, with safe paths, safe content types and a reload hook.
+//! `tkt serve`'s answers: static files from the built site, with safe
+//! paths, safe content types and a reload hook, for the host names it
+//! serves only. The HTTP itself is `super::http`'s.
 
+use super::host::Hosts;
+use super::http::{Body, Request, Response};
 use percent_encoding::percent_decode_str;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Polls the server's build number and reloads the page when it moves.
 /// Served only by `tkt serve`; built sites never contain it.
@@ -22,138 +22,114 @@ const RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
-/// Every response carries these: no sniffing, and scripts or frames only
-/// from the site itself, so even a file that slipped through cannot run.
-const SECURITY_HEADERS: &[(&str, &str)] = &[
+/// Every response carries these, errors included. No sniffing; scripts,
+/// frames and forms only from the site itself; and no other site may
+/// embed it, open it as its opener or read its files cross-origin.
+pub const EVERY_RESPONSE: &[(&str, &str)] = &[
     ("X-Content-Type-Options", "nosniff"),
     (
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     ),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
     ("Cache-Control", "no-cache"),
 ];
 
-/// What the request threads share with the rebuild loop.
+/// What the workers share with the rebuild loop.
 pub struct Shared {
+    /// The built site, canonical.
     pub site_dir: PathBuf,
     /// Bumped after every rebuild; pages poll it to reload.
     pub version: AtomicU64,
-    pub stopping: AtomicBool,
+    pub hosts: Hosts,
 }
 
-/// Starts `threads` workers answering requests until `stopping` is set.
-pub fn spawn_workers(
-    server: Arc<Server>,
-    shared: Arc<Shared>,
-    threads: usize,
-) -> Vec<std::thread::JoinHandle<()>> {
-    (0..threads)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let shared = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                while !shared.stopping.load(Ordering::SeqCst) {
-                    match server.recv_timeout(Duration::from_millis(200)) {
-                        Ok(Some(request)) => answer(request, &shared),
-                        Ok(None) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
-        })
-        .collect()
-}
-
-fn answer(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(with_headers(
-            Response::from_string("Only GET and HEAD are served.\n").with_status_code(405),
-            "text/plain; charset=utf-8",
-        ));
-        return;
+/// Answers one request: the host is checked first, then the method, then
+/// the path is looked up in the site.
+pub fn answer(request: &Request, shared: &Shared) -> Response {
+    if let Some(refusal) = check_host(request, &shared.hosts) {
+        return refusal;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    if let Some(location) = directory_redirect(&shared.site_dir, path, &url[path.len()..]) {
-        let mut response = with_headers(
-            Response::from_string(format!("See {location}\n")).with_status_code(301),
-            "text/plain; charset=utf-8",
-        );
-        response.add_header(header("Location", &location));
-        let _ = request.respond(response);
-        return;
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Response::text(405, "Only GET and HEAD are served.\n")
+            .with_header("Allow", "GET, HEAD");
     }
-    let (status, body, content_type, download) = match path {
-        "/__tkt/version" => (
+    let path = request.path();
+    if let Some(location) = directory_redirect(&shared.site_dir, path, request.query()) {
+        return Response::text(301, format!("See {location}\n")).with_header("Location", location);
+    }
+    match path {
+        "/__tkt/version" => {
+            let version = shared.version.load(Ordering::SeqCst).to_string();
+            Response::text(200, version)
+        }
+        "/__tkt/reload.js" => Response::new(
             200,
-            shared
-                .version
-                .load(Ordering::SeqCst)
-                .to_string()
-                .into_bytes(),
-            "text/plain; charset=utf-8",
-            false,
-        ),
-        "/__tkt/reload.js" => (
-            200,
-            RELOAD_JS.as_bytes().to_vec(),
             "text/javascript; charset=utf-8",
-            false,
+            Body::Bytes(RELOAD_JS.as_bytes().to_vec()),
         ),
-        _ => match resolve(&shared.site_dir, path)
-            .and_then(|file| Some((std::fs::read(&file).ok()?, file)))
-        {
-            Some((bytes, file)) => {
-                let (content_type, download) = content_type(&file, &shared.site_dir);
-                let bytes = if content_type.starts_with("text/html") {
-                    inject_reload(bytes, shared.version.load(Ordering::SeqCst))
-                } else {
-                    bytes
-                };
-                (200, bytes, content_type, download)
-            }
-            None => {
-                let page = std::fs::read(shared.site_dir.join("404.html"))
-                    .unwrap_or_else(|_| b"Not found\n".to_vec());
-                (404, page, "text/html; charset=utf-8", false)
-            }
-        },
+        _ => site_file(shared, path).unwrap_or_else(|| not_found(&shared.site_dir)),
+    }
+}
+
+/// 400 without exactly one readable `Host`, 421 for a name not served.
+fn check_host(request: &Request, hosts: &Hosts) -> Option<Response> {
+    let mut values = request.header_values("Host");
+    match (values.next(), values.next()) {
+        (Some(Some(host)), None) => {
+            (!hosts.allows(host.trim())).then(|| Response::text(421, hosts.refusal()))
+        }
+        _ => Some(Response::text(
+            400,
+            "The request needs exactly one Host header.\n",
+        )),
+    }
+}
+
+/// The file at `path`, HTML with the reload script added; `None` for
+/// anything that is not a file of the site.
+fn site_file(shared: &Shared, path: &str) -> Option<Response> {
+    let file = resolve(&shared.site_dir, path)?;
+    let (content_type, download) = content_type(&file, &shared.site_dir);
+    let body = if content_type.starts_with("text/html") {
+        let html = std::fs::read(&file).ok()?;
+        Body::Bytes(inject_reload(html, shared.version.load(Ordering::SeqCst)))
+    } else {
+        let opened = std::fs::File::open(&file).ok()?;
+        let len = opened.metadata().ok()?.len();
+        Body::File(opened, len)
     };
-    let mut response = with_headers(
-        // tiny_http leaves the body out for HEAD but keeps its length.
-        Response::from_data(body).with_status_code(StatusCode(status)),
-        content_type,
-    );
-    if download {
-        response.add_header(header("Content-Disposition", "attachment"));
-    }
-    let _ = request.respond(response);
+    let response = Response::new(200, content_type, body);
+    Some(if download {
+        response.with_header("Content-Disposition", "attachment")
+    } else {
+        response
+    })
 }
 
-fn with_headers<R: std::io::Read>(mut response: Response<R>, content_type: &str) -> Response<R> {
-    response.add_header(header("Content-Type", content_type));
-    for (name, value) in SECURITY_HEADERS {
-        response.add_header(header(name, value));
-    }
-    response
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and values are valid")
+/// The site's own 404 page.
+fn not_found(site: &Path) -> Response {
+    let page = resolve(site, "/404.html")
+        .and_then(|file| std::fs::read(file).ok())
+        .unwrap_or_else(|| b"Not found\n".to_vec());
+    Response::new(404, "text/html; charset=utf-8", Body::Bytes(page))
 }
 
 /// Maps a URL path to a file inside `site`, or `None` (a 404) for
 /// anything that is not a plain file of the site: `..` in any encoding,
-/// hidden files, absolute or Windows-style paths, and symlinks that lead
-/// out of the site. A directory answers with its `index.html`.
+/// hidden files, absolute or Windows-style paths, and any symlink, even
+/// one that stays inside (the builder writes none; one found there was put
+/// there by someone else). A directory answers with its `index.html`.
 pub fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode_str(url_path).decode_utf8().ok()?;
     if decoded.contains(['\\', '\0']) {
         return None;
     }
-    let mut path = site.to_path_buf();
+    let root = site.canonicalize().ok()?;
+    let mut path = root.clone();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment.starts_with('.') || Path::new(segment).components().count() != 1 {
             return None;
@@ -162,13 +138,21 @@ pub fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
             Some(Component::Normal(part)) => path.push(part),
             _ => return None,
         }
+        no_symlink(&path)?;
     }
     if path.is_dir() {
         path.push("index.html");
     }
+    let meta = no_symlink(&path)?;
     let real = path.canonicalize().ok()?;
-    let root = site.canonicalize().ok()?;
-    (real.starts_with(&root) && real.is_file()).then_some(real)
+    (real.starts_with(&root) && meta.is_file()).then_some(real)
+}
+
+/// The metadata of `path` itself if it exists and is not a symlink.
+fn no_symlink(path: &Path) -> Option<std::fs::Metadata> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|meta| !meta.file_type().is_symlink())
 }
 
 /// Where to send a request for a directory without its trailing slash
@@ -290,6 +274,13 @@ mod tests {
             std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("link.txt"))
                 .unwrap();
             assert_eq!(resolve(&site, "/link.txt"), None);
+            // Not even a symlink that stays inside, nor a file reached
+            // through a symlinked folder.
+            std::os::unix::fs::symlink(site.join("index.html"), site.join("home.html")).unwrap();
+            std::os::unix::fs::symlink(site.join("faq"), site.join("help")).unwrap();
+            for linked in ["/home.html", "/help/", "/help/index.html", "/help"] {
+                assert_eq!(resolve(&site, linked), None, "{linked}");
+            }
         }
     }
 
@@ -309,6 +300,8 @@ mod tests {
         );
         assert_eq!(at("index.html").0, "text/html; charset=utf-8");
         assert_eq!(at("assets/app.js").0, "text/javascript; charset=utf-8");
+        assert_eq!(at("data/tickets.json").0, "application/json");
+        assert_eq!(at("search/faq-0.json").0, "application/json");
     }
 
     #[test]

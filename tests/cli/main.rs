@@ -12,6 +12,7 @@ mod init_person;
 mod knowledge;
 mod list_show;
 mod new;
+mod serve;
 mod shell;
 mod site;
 mod sla;

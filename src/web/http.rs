@@ -1,0 +1,711 @@
+//! A small HTTP/1.1 server on `std::net`, with `httparse` for the request
+//! head. It exists because tiny_http cannot be bounded: it spawns a thread
+//! per client, has no read or write timeouts and buffers request headers
+//! without limit, so a few clients that stall could starve everyone else.
+//!
+//! Here one thread accepts connections and hands them through a bounded
+//! queue to a fixed pool of workers; a full queue is answered 503 at once.
+//! Each connection carries one request (`Connection: close`): its head must
+//! arrive within [`Limits::head_timeout`] and fit [`Limits::head_bytes`], a
+//! body (none is used yet; web forms will) must declare its length and fit
+//! [`Limits::body_bytes`], and every write must progress within
+//! [`Limits::write_timeout`], so a client that never reads frees its worker.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// The bounds every connection is held to.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Worker threads: at most this many connections are read or written
+    /// at once.
+    pub workers: usize,
+    /// Accepted connections waiting for a worker; beyond them, 503.
+    pub queue: usize,
+    /// Request line plus headers.
+    pub head_bytes: usize,
+    /// Number of header lines.
+    pub headers: usize,
+    /// A request body (declared with Content-Length).
+    pub body_bytes: usize,
+    /// From accepting the connection to the end of the request head.
+    pub head_timeout: Duration,
+    /// From accepting the connection to the end of the request body.
+    pub request_timeout: Duration,
+    /// How long one write may wait for the client to read.
+    pub write_timeout: Duration,
+}
+
+/// `tkt serve`'s limits (stated in the README's "Serving" section).
+pub const LIMITS: Limits = Limits {
+    workers: 16,
+    queue: 64,
+    head_bytes: 16 * 1024,
+    headers: 64,
+    body_bytes: 64 * 1024,
+    head_timeout: Duration::from_secs(5),
+    request_timeout: Duration::from_secs(10),
+    write_timeout: Duration::from_secs(10),
+};
+
+/// A request whose head was parsed and whose body was read in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub method: String,
+    /// The request target as sent: a path with an optional query.
+    pub target: String,
+    /// Names as sent (compare without case); values as bytes.
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// Every value of the header `name` (any case), as text; a value that
+    /// is not UTF-8 reads as `None`.
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Option<&'a str>> {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| std::str::from_utf8(v).ok())
+    }
+
+    /// The path part of the target, without query or fragment.
+    pub fn path(&self) -> &str {
+        self.target.split(['?', '#']).next().unwrap_or("/")
+    }
+
+    /// The query part of the target, with its `?` (or empty).
+    pub fn query(&self) -> &str {
+        &self.target[self.path().len()..]
+    }
+}
+
+/// What a response carries after its head.
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// Streamed from disk, so a large attachment is never held in memory.
+    File(File, u64),
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(b) => b.len() as u64,
+            Body::File(_, len) => *len,
+        }
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+}
+
+impl Response {
+    pub fn new(status: u16, content_type: &str, body: Body) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type", content_type.to_string())],
+            body,
+        }
+    }
+
+    /// A plain-text answer, for errors and small values.
+    pub fn text(status: u16, text: impl Into<String>) -> Response {
+        let body = Body::Bytes(text.into().into_bytes());
+        Response::new(status, "text/plain; charset=utf-8", body)
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+/// Answers one request; called on a worker thread.
+pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
+
+/// A running server: an accept thread and its workers.
+pub struct Server {
+    address: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    accept: JoinHandle<()>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+/// What the accept thread and the workers share.
+struct Setup {
+    limits: Limits,
+    /// Sent with every response, the server's own errors included.
+    always: &'static [(&'static str, &'static str)],
+    handler: Box<Handler>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Server {
+    /// Starts serving `listener` with `handler`; every response carries
+    /// the `always` headers.
+    pub fn start(
+        listener: TcpListener,
+        limits: Limits,
+        always: &'static [(&'static str, &'static str)],
+        handler: Box<Handler>,
+    ) -> io::Result<Server> {
+        let address = listener.local_addr()?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let setup = Arc::new(Setup {
+            limits,
+            always,
+            handler,
+            stopping: Arc::clone(&stopping),
+        });
+        let (queue, waiting) = mpsc::sync_channel::<TcpStream>(limits.queue);
+        let waiting = Arc::new(Mutex::new(waiting));
+        let workers = (0..limits.workers)
+            .map(|_| {
+                let (setup, waiting) = (Arc::clone(&setup), Arc::clone(&waiting));
+                std::thread::spawn(move || work(&setup, &waiting))
+            })
+            .collect();
+        let accept = std::thread::spawn(move || accept(&listener, &setup, queue));
+        Ok(Server {
+            address,
+            stopping,
+            accept,
+            workers,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Stops accepting, lets each worker finish the connection it has
+    /// (bounded by the timeouts) and waits for them.
+    pub fn stop(self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // The accept thread sits in accept(): one connection wakes it.
+        let woken = TcpStream::connect_timeout(&wake_address(self.address), Duration::from_secs(1));
+        for worker in self.workers {
+            let _ = worker.join();
+        }
+        if woken.is_ok() {
+            let _ = self.accept.join();
+        }
+    }
+}
+
+/// Where to connect to reach a listener bound to `address` (a listener on
+/// every interface is reached over loopback).
+fn wake_address(address: SocketAddr) -> SocketAddr {
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, address.port())
+}
+
+fn accept(listener: &TcpListener, setup: &Setup, queue: SyncSender<TcpStream>) {
+    for stream in listener.incoming() {
+        if setup.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: wait a little rather than spin.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        match queue.try_send(stream) {
+            Ok(()) => {}
+            Err(TrySendError::Full(stream)) => busy(stream, setup.always),
+            Err(TrySendError::Disconnected(_)) => break,
+        }
+    }
+}
+
+/// Answers 503 without waiting for anything: the accept thread must never
+/// block on a client.
+fn busy(mut stream: TcpStream, always: &[(&str, &str)]) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let response = Response::text(503, "The server is busy; try again in a moment.\n")
+        .with_header("Retry-After", "1");
+    let _ = stream.write_all(&head(&response, always));
+    let _ = stream.shutdown(Shutdown::Write);
+    // Whatever the client already sent is read away, so that closing does
+    // not reset the connection before it has read the 503.
+    let _ = stream.read(&mut [0; 16 * 1024]);
+}
+
+/// A worker: takes connections from the queue until the server stops.
+fn work(setup: &Setup, waiting: &Mutex<Receiver<TcpStream>>) {
+    while !setup.stopping.load(Ordering::SeqCst) {
+        let next = waiting
+            .lock()
+            .map(|queue| queue.recv_timeout(Duration::from_millis(250)));
+        match next {
+            Ok(Ok(stream)) => serve_connection(stream, setup),
+            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => {}
+            _ => break,
+        }
+    }
+}
+
+fn serve_connection(mut stream: TcpStream, setup: &Setup) {
+    let _ = stream.set_nodelay(true);
+    if stream
+        .set_write_timeout(Some(setup.limits.write_timeout))
+        .is_err()
+    {
+        return;
+    }
+    let (response, head_only, unread) = match read_request(&mut stream, &setup.limits) {
+        Ok(request) => (handle(setup, &request), request.method == "HEAD", false),
+        Err(Refusal::Silent) => return,
+        Err(Refusal::Answer(status, why)) => (Response::text(status, why), false, true),
+    };
+    if write_response(&mut stream, &response, head_only, setup).is_err() {
+        return;
+    }
+    let _ = stream.shutdown(Shutdown::Write);
+    if unread {
+        linger(&mut stream);
+    }
+}
+
+/// The handler's answer; a panic in it is a 500, and the worker lives on.
+fn handle(setup: &Setup, request: &Request) -> Response {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (setup.handler)(request)))
+        .unwrap_or_else(|_| Response::text(500, "The server failed on this request.\n"))
+}
+
+/// Reads and discards what the client still sends (briefly, and only so
+/// much), so that closing does not reset the connection before the client
+/// has read the answer to a request that was refused half-read.
+fn linger(stream: &mut TcpStream) {
+    let until = Instant::now() + Duration::from_secs(2);
+    let mut left = 1024 * 1024usize;
+    let mut buf = [0u8; 16 * 1024];
+    while left > 0 {
+        let Some(wait) = until.checked_duration_since(Instant::now()) else {
+            return;
+        };
+        if wait.is_zero() || stream.set_read_timeout(Some(wait)).is_err() {
+            return;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+
+/// Why a request is not handed to the handler.
+#[derive(Debug, PartialEq)]
+enum Refusal {
+    /// The client sent nothing, or left: close without a word.
+    Silent,
+    /// Answer with this status and explanation, then close.
+    Answer(u16, String),
+}
+
+fn refuse(status: u16, why: impl Into<String>) -> Refusal {
+    Refusal::Answer(status, why.into())
+}
+
+/// Reads one request from `stream` within `limits`.
+fn read_request(stream: &mut TcpStream, limits: &Limits) -> Result<Request, Refusal> {
+    let accepted = Instant::now();
+    let (head, rest) = read_head(stream, limits, accepted + limits.head_timeout)?;
+    let mut request = parse_head(&head, limits)?;
+    let length = body_length(&request, limits)?;
+    request.body = read_body(stream, rest, length, accepted + limits.request_timeout)?;
+    Ok(request)
+}
+
+/// Reads until the head is complete; returns it and whatever followed.
+fn read_head(
+    stream: &mut TcpStream,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<(Vec<u8>, Vec<u8>), Refusal> {
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        if let Some(end) = head_end(&buf, limits)? {
+            let rest = buf.split_off(end);
+            return Ok((buf, rest));
+        }
+        if buf.len() >= limits.head_bytes {
+            return Err(head_too_large(&buf, limits));
+        }
+        let room = limits.head_bytes - buf.len();
+        match read_some(stream, &mut buf, room, deadline) {
+            Ok(0) | Err(_) if buf.is_empty() => return Err(Refusal::Silent),
+            Ok(0) => return Err(refuse(400, "The request ended inside its head.\n")),
+            Ok(_) => {}
+            Err(_) => {
+                let secs = limits.head_timeout.as_secs();
+                let why = format!("The request head did not arrive within {secs} s.\n");
+                return Err(refuse(408, why));
+            }
+        }
+    }
+}
+
+/// Reads the rest of a body of `length` bytes that begins with `body`.
+fn read_body(
+    stream: &mut TcpStream,
+    mut body: Vec<u8>,
+    length: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>, Refusal> {
+    while body.len() < length {
+        let room = length - body.len();
+        match read_some(stream, &mut body, room, deadline) {
+            Ok(0) => {
+                let why = "The request body is shorter than its Content-Length.\n";
+                return Err(refuse(400, why));
+            }
+            Ok(_) => {}
+            Err(_) => return Err(refuse(408, "The request body did not arrive in time.\n")),
+        }
+    }
+    body.truncate(length);
+    Ok(body)
+}
+
+/// Reads at most `room` bytes onto `buf`, waiting no later than `deadline`.
+fn read_some(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    room: usize,
+    deadline: Instant,
+) -> io::Result<usize> {
+    let wait = deadline
+        .checked_duration_since(Instant::now())
+        .filter(|w| !w.is_zero())
+        .ok_or(io::ErrorKind::TimedOut)?;
+    stream.set_read_timeout(Some(wait))?;
+    let mut chunk = [0u8; 8192];
+    let n = stream.read(&mut chunk[..room.min(8192)])?;
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+/// Where the head ends in `buf`, if it is complete; a malformed head is
+/// refused as soon as it is seen.
+fn head_end(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Refusal> {
+    let mut headers = vec![httparse::EMPTY_HEADER; limits.headers];
+    match httparse::Request::new(&mut headers).parse(buf) {
+        Ok(httparse::Status::Complete(end)) => Ok(Some(end)),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(e) => Err(bad_head(e, limits)),
+    }
+}
+
+fn bad_head(error: httparse::Error, limits: &Limits) -> Refusal {
+    match error {
+        httparse::Error::TooManyHeaders => refuse(
+            431,
+            format!(
+                "The request has more than {} header lines.\n",
+                limits.headers
+            ),
+        ),
+        httparse::Error::Version => refuse(505, "Only HTTP/1.0 and HTTP/1.1 are served.\n"),
+        e => refuse(400, format!("The request head is malformed: {e}.\n")),
+    }
+}
+
+/// 414 when even the request line does not fit, 431 otherwise.
+fn head_too_large(buf: &[u8], limits: &Limits) -> Refusal {
+    let kib = limits.head_bytes / 1024;
+    if !buf.contains(&b'\n') {
+        return refuse(414, format!("The request line is longer than {kib} KiB.\n"));
+    }
+    refuse(
+        431,
+        format!("The request line and headers are larger than {kib} KiB together.\n"),
+    )
+}
+
+fn parse_head(head: &[u8], limits: &Limits) -> Result<Request, Refusal> {
+    let mut headers = vec![httparse::EMPTY_HEADER; limits.headers];
+    let mut parsed = httparse::Request::new(&mut headers);
+    parsed.parse(head).map_err(|e| bad_head(e, limits))?;
+    let (Some(method), Some(target)) = (parsed.method, parsed.path) else {
+        return Err(refuse(400, "The request line is incomplete.\n"));
+    };
+    if !target.starts_with('/') {
+        return Err(refuse(
+            400,
+            "The request target must be a path starting with /.\n",
+        ));
+    }
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers: parsed
+            .headers
+            .iter()
+            .map(|h| (h.name.to_string(), h.value.to_vec()))
+            .collect(),
+        body: Vec::new(),
+    })
+}
+
+/// The declared body length: Content-Length only (one value, within the
+/// limit); a chunked body is refused with 411.
+fn body_length(request: &Request, limits: &Limits) -> Result<usize, Refusal> {
+    if request.header_values("Transfer-Encoding").next().is_some() {
+        return Err(refuse(
+            411,
+            "Send the request body with a Content-Length, not Transfer-Encoding.\n",
+        ));
+    }
+    let mut lengths = request.header_values("Content-Length");
+    let length = match (lengths.next(), lengths.next()) {
+        (None, _) => return Ok(0),
+        (Some(Some(value)), None) if value.bytes().all(|b| b.is_ascii_digit()) => {
+            value.parse().ok()
+        }
+        _ => None,
+    }
+    .ok_or_else(|| refuse(400, "Content-Length must be one whole number.\n"))?;
+    if length > limits.body_bytes {
+        return Err(refuse(
+            413,
+            format!(
+                "The request body is larger than {} KiB.\n",
+                limits.body_bytes / 1024
+            ),
+        ));
+    }
+    Ok(length)
+}
+
+/// The status line and headers of `response`.
+fn head(response: &Response, always: &[(&str, &str)]) -> Vec<u8> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        response.status,
+        reason(response.status),
+        response.body.len()
+    );
+    let extra = response.headers.iter().map(|(n, v)| (*n, v.as_str()));
+    for (name, value) in always.iter().copied().chain(extra) {
+        // Values are ours, never copied from a request; a line break would
+        // still split the head, so none is ever written.
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
+}
+
+fn write_response(
+    stream: &mut TcpStream,
+    response: &Response,
+    head_only: bool,
+    setup: &Setup,
+) -> io::Result<()> {
+    stream.write_all(&head(response, setup.always))?;
+    if head_only {
+        return stream.flush();
+    }
+    match &response.body {
+        Body::Bytes(bytes) => stream.write_all(bytes)?,
+        Body::File(file, len) => {
+            // Never more than the length announced, should the file grow.
+            let mut file = file.take(*len);
+            let mut chunk = vec![0u8; 64 * 1024];
+            loop {
+                let n = file.read(&mut chunk)?;
+                if n == 0 {
+                    break;
+                }
+                if setup.stopping.load(Ordering::SeqCst) {
+                    // A long download must not hold up Ctrl-C.
+                    return Err(io::ErrorKind::Interrupted.into());
+                }
+                stream.write_all(&chunk[..n])?;
+            }
+        }
+    }
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        421 => "Misdirected Request",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connected pair: what the test writes to `client` the server side
+    /// reads from `server`.
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (client, server)
+    }
+
+    fn read_with(limits: Limits, bytes: &[u8]) -> Result<Request, Refusal> {
+        let (mut client, mut server) = pair();
+        client.write_all(bytes).unwrap();
+        client.shutdown(Shutdown::Write).unwrap();
+        read_request(&mut server, &limits)
+    }
+
+    fn read(bytes: &[u8]) -> Result<Request, Refusal> {
+        read_with(LIMITS, bytes)
+    }
+
+    fn status(result: Result<Request, Refusal>) -> u16 {
+        match result {
+            Ok(_) => 200,
+            Err(Refusal::Answer(status, _)) => status,
+            Err(Refusal::Silent) => 0,
+        }
+    }
+
+    #[test]
+    fn a_request_is_read_with_its_body() {
+        let r =
+            read(b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.path(), r.query()),
+            ("POST", "/a", "?b=1")
+        );
+        assert_eq!(r.header_values("host").collect::<Vec<_>>(), [Some("x")]);
+        assert_eq!(r.body, b"abc");
+    }
+
+    #[test]
+    fn bad_requests_get_the_right_status() {
+        let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+        let long_line = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20_000));
+        let many: String = (0..70).map(|i| format!("X-{i}: 1\r\n")).collect();
+        let many = format!("GET / HTTP/1.1\r\n{many}\r\n");
+        for (bytes, want) in [
+            (big.as_bytes(), 431),
+            (long_line.as_bytes(), 414),
+            (many.as_bytes(), 431),
+            (&b"GET / HTTP/1.1\r\nContent-Length: 70000\r\n\r\n"[..], 413),
+            (
+                b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                400,
+            ),
+            (b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+            (b"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 411),
+            (b"GET / HTTP/2.0\r\n\r\n", 505),
+            (b"GET http://x/ HTTP/1.1\r\n\r\n", 400),
+            (b"GET / HTTP/1.1\r\nX: 1\r\n", 400),
+            (b"GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", 400),
+            (b"", 0),
+        ] {
+            let text = String::from_utf8_lossy(bytes);
+            assert_eq!(status(read(bytes)), want, "{:.60}", text);
+        }
+    }
+
+    #[test]
+    fn a_stalled_head_times_out() {
+        let limits = Limits {
+            head_timeout: Duration::from_millis(100),
+            ..LIMITS
+        };
+        let (mut client, mut server) = pair();
+        client.write_all(b"GET / HTTP/1.1\r\nHo").unwrap();
+        assert_eq!(status(read_request(&mut server, &limits)), 408);
+        let (_silent, mut server) = pair();
+        assert_eq!(read_request(&mut server, &limits), Err(Refusal::Silent));
+    }
+
+    fn answer_to(address: SocketAddr, request: &str) -> String {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    #[test]
+    fn a_full_queue_is_answered_503_and_the_pool_never_grows() {
+        let (entered, busy) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let handler = move |_: &Request| {
+            entered.send(()).unwrap();
+            released.lock().unwrap().recv().unwrap();
+            Response::text(200, "done\n")
+        };
+        let limits = Limits {
+            workers: 1,
+            queue: 1,
+            ..LIMITS
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server =
+            Server::start(listener, limits, &[("X-Test", "1")], Box::new(handler)).unwrap();
+        let address = server.address();
+        let get = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        let first = std::thread::spawn(move || answer_to(address, get));
+        busy.recv().unwrap();
+        // The only worker is busy: the next connection waits in the
+        // queue, and the one after finds it full.
+        let mut queued = TcpStream::connect(address).unwrap();
+        queued.write_all(get.as_bytes()).unwrap();
+        // (Nothing is sent, so that nothing unread can reset the
+        // connection before the answer is read.)
+        let mut refused = String::new();
+        let mut third = TcpStream::connect(address).unwrap();
+        third.read_to_string(&mut refused).unwrap();
+        assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+        assert!(refused.contains("\r\nX-Test: 1\r\n"), "{refused}");
+        release.send(()).unwrap();
+        assert!(first.join().unwrap().ends_with("\r\n\r\ndone\n"));
+        busy.recv().unwrap();
+        release.send(()).unwrap();
+        let mut answer = String::new();
+        queued.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        server.stop();
+    }
+
+    #[test]
+    fn heads_carry_the_length_and_never_a_broken_line() {
+        let response = Response::text(421, "no\n").with_header("X-Bad", "a\r\nSet-Cookie: x");
+        let head = String::from_utf8(head(&response, &[("X-Frame-Options", "DENY")])).unwrap();
+        assert!(head.starts_with("HTTP/1.1 421 Misdirected Request\r\nContent-Length: 3\r\nConnection: close\r\nX-Frame-Options: DENY\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"), "{head}");
+        assert!(!head.contains("Set-Cookie"), "{head}");
+    }
+}
