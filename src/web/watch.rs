@@ -4,7 +4,6 @@
 use crate::app::Desk;
 use crate::domain::model::Folio;
 use crate::site::{Site, Stats};
-use crate::store::Tracker;
 use anyhow::Result;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -65,7 +64,13 @@ pub struct Rebuilder {
 impl Rebuilder {
     /// Applies one settled batch of changes and re-renders.
     pub fn apply(&mut self, changes: &Changes) -> Result<Stats> {
-        let tracker = Tracker::open(Some(&self.root))?;
+        // Through the application layer, so an action a killed tkt left
+        // half done is finished (or undone) before it is rendered.
+        let scope = crate::app::Scope {
+            dir: Some(self.root.clone()),
+            ..Default::default()
+        };
+        let tracker = scope.open_tracker()?;
         if changes.everything {
             self.site.reload_templates(&self.root)?;
             self.desk = Desk::load(&tracker)?;
