@@ -1151,7 +1151,7 @@ fn out_is_refused_unless_empty_or_made_by_tkt_and_rebuilds_remove_stale_pages() 
 }
 
 #[test]
-fn attachments_are_copied_and_active_ones_defanged() {
+fn attachments_are_copied_and_all_but_images_pdf_and_text_downloaded() {
     let desk = Desk::new();
     let dir = desk.tmp.path().join("uploads");
     std::fs::create_dir(&dir).unwrap();
@@ -1165,6 +1165,10 @@ fn attachments_are_copied_and_active_ones_defanged() {
     let logo = write("logo.SVG", b"<svg onload=alert(1)></svg>");
     let photo = write("photo.png", b"\x89PNG\r\n\x1a\n");
     let letter = write("Überweisung & Rita's brief.txt", "Grüße".as_bytes());
+    let php = write("shell.php", b"<?php system($_GET['c']); ?>");
+    let archive = write("saved.mht", b"MIME-Version: 1.0");
+    let bare = write("Makefile", b"all:");
+    let bidi = write("photo\u{202E}gnp.exe", b"MZ");
     let folio = desk.ticket("With files", &["--attach", &evil, "--attach", &report]);
     desk.ok(&[
         "reply",
@@ -1177,6 +1181,14 @@ fn attachments_are_copied_and_active_ones_defanged() {
         &photo,
         "--attach",
         &letter,
+        "--attach",
+        &php,
+        "--attach",
+        &archive,
+        "--attach",
+        &bare,
+        "--attach",
+        &bidi,
     ]);
     let attachments = desk.path(&format!("tickets/{folio}/attachments"));
     for name in [
@@ -1185,12 +1197,18 @@ fn attachments_are_copied_and_active_ones_defanged() {
         "logo.SVG",
         "photo.png",
         "Überweisung & Rita's brief.txt",
+        "shell.php",
+        "saved.mht",
+        "Makefile",
     ] {
         assert!(
             attachments.join(name).is_file(),
             "{name} stored under its own name"
         );
     }
+    // The right-to-left override that made it read "photoexe.png" is gone.
+    assert!(attachments.join("photognp.exe").is_file());
+    assert!(!attachments.join("photo\u{202E}gnp.exe").exists());
 
     build(&desk, &[]);
     let files = check_site(&desk.path("_site"));
@@ -1203,6 +1221,10 @@ fn attachments_are_copied_and_active_ones_defanged() {
             "Überweisung & Rita's brief.txt",
             "Überweisung & Rita's brief.txt",
         ),
+        ("shell.php", "shell.php.download"),
+        ("saved.mht", "saved.mht.download"),
+        ("Makefile", "Makefile.download"),
+        ("photognp.exe", "photognp.exe.download"),
     ];
     let ticket_page = format!("tickets/{folio}/index.html");
     let page = Page::parse(&text(&files, &ticket_page));
@@ -1226,7 +1248,13 @@ fn attachments_are_copied_and_active_ones_defanged() {
             })
         );
     }
-    for active in ["evil.html", "logo.SVG"] {
+    for active in [
+        "evil.html",
+        "logo.SVG",
+        "shell.php",
+        "saved.mht",
+        "Makefile",
+    ] {
         assert!(!files.contains_key(&format!("tickets/{folio}/files/{active}")));
     }
 }
