@@ -17,11 +17,14 @@ use std::collections::BTreeSet;
 /// get this suffix in the site, so no web host serves them as pages or
 /// runs them: they are downloaded.
 pub const DEFANG_SUFFIX: &str = ".download";
-/// Extensions published as they are: images, PDF and plain text, which a
-/// browser shows and never runs (the same list `tkt serve` serves inline).
-/// An allow-list, because a deny-list of what runs is never complete
-/// (`.php`, `.phtml`, `.mht`, `.xslt`… each run somewhere).
-const INLINE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log"];
+/// Extensions published as they are: images, PDF, plain text and CSV,
+/// which a browser shows or saves and never runs (`tkt serve` serves all but
+/// CSV inline). An allow-list, because a deny-list of what runs is never
+/// complete (`.php`, `.phtml`, `.mht`, `.xslt`… each run somewhere); not
+/// even `.md`, which a Jekyll host turns into unsanitised HTML.
+const INLINE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv",
+];
 /// Characters left as they are in attachment links.
 const LINK_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
 
