@@ -159,6 +159,7 @@
       readHash();
       render();
     }, function (err) {
+      form.hidden = true;
       count.textContent = err.message === NEEDS_HTTP ? "Filtering " + NEEDS_HTTP + " " : err.message + " ";
       count.appendChild(el("a", { href: root + "lists/index.html" }, ["Browse the static lists instead."]));
     });

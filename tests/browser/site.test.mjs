@@ -390,7 +390,9 @@ describe("built site over file://: what needs HTTP says so", () => {
     const { page } = p;
     await page.locator("#ticket-count", { hasText: NEEDS_HTTP }).waitFor();
     assert.match(await page.textContent("#ticket-count"), /^Filtering needs the site served over HTTP/);
-    assert.equal(await page.isHidden("#ticket-results"), true);
+    for (const unusable of ["#ticket-results", "#ticket-filters", "#ticket-pager"]) {
+      assert.equal(await page.isHidden(unusable), true, `${unusable} is shown`);
+    }
     await page.click("#ticket-count a");
     await page.waitForURL(/\/lists\/index\.html$/);
     assert.ok((await page.locator("main a").count()) > 0, "the static lists are there to browse");
