@@ -1,22 +1,32 @@
 /* tkt site behaviour: the filterable ticket list and client-side search.
    Plain JavaScript, no network beyond the site's own files, and every value
-   from the data goes into the page as text, never as markup. */
+   from the data goes into the page as text, never as markup.
+
+   Ticket and search data are JSON files read with fetch(), never scripts:
+   another web site could include a script of this site with <script src>
+   and read what it sets, while the browser refuses it a fetch of our JSON.
+   The price: a page opened as a file (file://) cannot fetch either, so
+   there the list and search say that they need the site served over HTTP,
+   and the static pages (lists, tickets, FAQ) remain readable. */
 (function () {
   "use strict";
 
   var PAGE_SIZE = 50;
+  /** Query words are cut like indexed words (search.rs, MAX_TERM_CHARS). */
+  var MAX_TERM_CHARS = 40;
+  var NEEDS_HTTP = "needs the site served over HTTP: run `tkt serve`, or put the folder on any web server. " +
+    "Opened as a file, the browser does not let this page read its data.";
   var loaded = {};
 
-  /* Loads a script of the site once; works from file:// as well as http. */
-  function loadScript(src) {
+  /* Fetches a JSON file of the site once. */
+  function loadJson(src) {
     if (!loaded[src]) {
-      loaded[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = function () { reject(new Error("could not load " + src)); };
-        document.head.appendChild(s);
-      });
+      loaded[src] = location.protocol === "file:"
+        ? Promise.reject(new Error(NEEDS_HTTP))
+        : fetch(src, { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok) { throw new Error("could not load " + src + " (HTTP " + r.status + ")"); }
+          return r.json();
+        }, function () { throw new Error("could not load " + src); });
     }
     return loaded[src];
   }
@@ -139,8 +149,7 @@
       if (step) { state.page += step === "next" ? 1 : -1; render(); }
     });
 
-    loadScript(form.getAttribute("data-source")).then(function () {
-      var data = window.tktTickets;
+    loadJson(form.getAttribute("data-source")).then(function (data) {
       rows = data.rows.map(function (values) {
         var r = {};
         data.columns.forEach(function (c, i) { r[c] = values[i]; });
@@ -149,26 +158,35 @@
       table.hidden = false;
       readHash();
       render();
-    }, function (err) { count.textContent = err.message; });
+    }, function (err) {
+      form.hidden = true;
+      count.textContent = err.message === NEEDS_HTTP ? "Filtering " + NEEDS_HTTP + " " : err.message + " ";
+      count.appendChild(el("a", { href: root + "lists/index.html" }, ["Browse the static lists instead."]));
+    });
   }
 
   /* ---------- search ---------- */
 
   function loadShards(list) {
-    var chain = Promise.resolve();
-    list.forEach(function (src) { chain = chain.then(function () { return loadScript(src); }); });
-    return chain.then(function () {
-      return (window.tktSearch || []).map(function (shard) {
+    return Promise.all(list.map(loadJson)).then(function (shards) {
+      return shards.map(function (shard) {
         if (!shard.loaded) { shard.loaded = window.elasticlunr.Index.load(shard.index); }
         return shard;
       });
     });
   }
 
+  /* The query with each word cut as the index cuts words. */
+  function boundedQuery(query) {
+    return query.split(/([\s-]+)/).map(function (part) {
+      return Array.from(part).slice(0, MAX_TERM_CHARS).join("");
+    }).join("");
+  }
+
   function search(shards, query, limit) {
     var hits = [];
     shards.forEach(function (shard) {
-      shard.loaded.search(query, { fields: { title: { boost: 3 }, body: { boost: 1 } }, bool: "AND", expand: true })
+      shard.loaded.search(boundedQuery(query), { fields: { title: { boost: 3 }, body: { boost: 1 } }, bool: "AND", expand: true })
         .forEach(function (hit) {
           var doc = shard.docs[hit.ref];
           if (doc) { hits.push({ kind: shard.kind, score: hit.score, title: doc[0], url: doc[1], meta: doc[2] }); }
@@ -194,7 +212,7 @@
     function run() {
       var query = input.value.trim();
       output.textContent = "";
-      if (!query) { if (status) { status.textContent = "Type a word to search."; } return; }
+      if (!query && location.protocol !== "file:") { if (status) { status.textContent = "Type a word to search."; } return; }
       if (status) { status.textContent = "Searching…"; }
       loadShards(shards).then(function (loadedShards) {
         if (input.value.trim() !== query) { return; }
@@ -204,7 +222,11 @@
         var text = hits.length ? hits.length + (hits.length === limit ? "+" : "") + " result" + (hits.length === 1 ? "" : "s") + " for “" + query + "”."
                                : "Nothing found for “" + query + "”.";
         if (status) { status.textContent = text; } else if (!hits.length) { output.appendChild(el("p", { "class": "muted" }, [text])); }
-      }, function (err) { if (status) { status.textContent = err.message; } });
+      }, function (err) {
+        var text = err.message === NEEDS_HTTP ? "Search " + NEEDS_HTTP : err.message;
+        output.textContent = "";
+        if (status) { status.textContent = text; } else { output.appendChild(el("p", { "class": "muted" }, [text])); }
+      });
     }
 
     form.addEventListener("submit", function (e) {
@@ -217,6 +239,7 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
     var initial = new URLSearchParams(location.search).get("q");
     if (initial) { input.value = initial; run(); }
+    else if (location.protocol === "file:") { run(); }
     else if (status) { status.textContent = "Type a word to search."; }
   }
 

@@ -10,6 +10,7 @@ use anyhow::Result;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// One attachment handed in by a front end.
 pub struct Upload {
@@ -65,11 +66,24 @@ pub fn read_all(uploads: Vec<Upload>, limit: ByteSize, dir: &Path) -> Result<Vec
             )
             .into());
         }
-        let name = unique(&attachment_name(&upload.name), &taken);
+        let name = unique(
+            &attachment_name(&without_format_controls(&upload.name)),
+            &taken,
+        );
         taken.insert(name.clone());
         out.push(Attachment { name, bytes });
     }
     Ok(out)
+}
+
+/// `name` without Unicode format characters (category Cf): bidi controls
+/// such as U+202E make `photo\u{202E}gnp.exe` read as "photoexe.png",
+/// and zero-width ones hide what a name really says. Used when a file is
+/// attached and again when the site publishes names committed before.
+pub fn without_format_controls(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.general_category() != GeneralCategory::Format)
+        .collect()
 }
 
 /// Stages attachments under `<ticket>/attachments/`; returns their names.
@@ -101,6 +115,33 @@ fn unique(name: &str, taken: &HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_controls_are_stripped_from_names() {
+        for (raw, clean) in [
+            ("photo\u{202E}gnp.exe", "photognp.exe"),
+            ("a\u{200E}b\u{200F}c\u{200B}d.txt", "abcd.txt"),
+            ("\u{2066}x\u{2067}y\u{2068}z\u{2069}.pdf", "xyz.pdf"),
+            ("\u{FEFF}bom.txt", "bom.txt"),
+            ("\u{061C}\u{00AD}soft.txt", "soft.txt"),
+            (
+                "Überweisung & Rita's brief.txt",
+                "Überweisung & Rita's brief.txt",
+            ),
+        ] {
+            assert_eq!(without_format_controls(raw), clean, "{raw:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let upload = |name: &str| Upload::from_bytes(name, b"x".to_vec());
+        let read = read_all(
+            vec![upload("photo\u{202E}gnp.exe"), upload("\u{202E}\u{200B}")],
+            ByteSize { bytes: 1024 },
+            dir.path(),
+        )
+        .unwrap();
+        let names: Vec<&str> = read.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["photognp.exe", "attachment"]);
+    }
 
     #[test]
     fn suffixes_duplicates() {

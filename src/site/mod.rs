@@ -6,7 +6,7 @@
 //! `shard_cache` (search shards, re-indexed only when their documents
 //! change), `page_memo` (the hash that skips pages whose inputs did not
 //! change), `progress` (the terminal progress bar) and `tickets_data` (the
-//! `data/tickets.js` layout).
+//! `data/tickets.json` layout).
 
 pub mod charts;
 pub mod markdown;
@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 use templates::Templates;
-use tickets_data::tickets_script;
+use tickets_data::tickets_json;
 
 pub use crate::clock::timed;
 
@@ -58,7 +58,7 @@ pub struct Site {
     /// Files each ticket produced, and the files of everything else.
     ticket_files: HashMap<String, Vec<String>>,
     shared_files: BTreeSet<String>,
-    /// Search shard scripts by path, keyed by a hash of their documents.
+    /// Search shards (JSON) by path, keyed by a hash of their documents.
     shard_cache: HashMap<String, (u64, String)>,
     /// A hash of each page's template and data when it was last rendered:
     /// a page whose inputs did not change is not rendered again.
@@ -281,7 +281,7 @@ impl Site {
                     .iter()
                     .map(|(slug, c)| knowledge::canned_page(&desk.config, slug, c)),
             );
-            outputs.push(Output::bytes("data/tickets.js", tickets_script(&rows)));
+            outputs.push(Output::bytes("data/tickets.json", tickets_json(&rows)));
         } else {
             pages.push(overview::home(desk));
         }

@@ -1,4 +1,4 @@
-//! The search shard scripts (`search/faq.js`, `search/tickets-NNN.js`) and
+//! The search shards (`search/faq.json`, `search/tickets-NNN.json`) and
 //! the cache that skips re-indexing a shard whose documents did not change.
 //! With it `tkt serve` re-indexes only the shards a change touched; the
 //! cache lives with the code that fills it, apart from the render pipeline.
@@ -9,7 +9,7 @@ use super::{pages, Desk, Site};
 use rayon::prelude::*;
 
 impl Site {
-    /// Search scripts: the FAQ, and on internal builds tickets in shards.
+    /// Search shards: the FAQ, and on internal builds tickets in shards.
     /// A shard whose documents did not change is not re-indexed.
     pub(super) fn search_shards(&mut self, desk: &Desk, internal: bool) -> Vec<Output> {
         let faq_docs: Vec<Doc> = self
@@ -27,7 +27,7 @@ impl Site {
                 meta: f.category.clone().unwrap_or_default(),
             })
             .collect();
-        let mut groups = vec![("search/faq.js".to_string(), "faq", faq_docs)];
+        let mut groups = vec![("search/faq.json".to_string(), "faq", faq_docs)];
         if internal {
             let records: Vec<_> = desk.tickets.values().collect();
             for (i, chunk) in records.chunks(search::SHARD).enumerate() {
@@ -44,7 +44,7 @@ impl Site {
                         }
                     })
                     .collect();
-                groups.push((format!("search/tickets-{i:03}.js"), "tickets", docs));
+                groups.push((format!("search/tickets-{i:03}.json"), "tickets", docs));
             }
         }
         let cache = &self.shard_cache;
@@ -59,7 +59,7 @@ impl Site {
                 };
                 let script = match cache.get(&path) {
                     Some((k, script)) if *k == key => script.clone(),
-                    _ => search::shard_script(kind, &docs),
+                    _ => search::shard_json(kind, &docs),
                 };
                 (path, key, script)
             })

@@ -1,14 +1,19 @@
-//! The layout of `data/tickets.js`, the data behind the client-side ticket
-//! list: the column names once, then each ticket row as an array in that
-//! order. `app.js` reads the rows by these names, so the layout is a
+//! The layout of `data/tickets.json`, the data behind the client-side
+//! ticket list: the column names once, then each ticket row as an array in
+//! that order. `app.js` reads the rows by these names, so the layout is a
 //! contract with the site's JavaScript and lives apart from the pipeline.
+//!
+//! It is JSON that `app.js` fetches, not a script setting a global: any web
+//! page open in the same browser could include a script from the site with
+//! `<script src>` and read every ticket, while a cross-origin fetch is
+//! refused by the browser.
 
 use super::pages::TicketRow;
 use std::collections::BTreeMap;
 
-/// `data/tickets.js`: every ticket row once, as arrays under named
+/// `data/tickets.json`: every ticket row once, as arrays under named
 /// columns, for the client-side list.
-pub(super) fn tickets_script(rows: &BTreeMap<String, TicketRow>) -> String {
+pub(super) fn tickets_json(rows: &BTreeMap<String, TicketRow>) -> String {
     let columns = [
         "folio",
         "url",
@@ -48,6 +53,5 @@ pub(super) fn tickets_script(rows: &BTreeMap<String, TicketRow>) -> String {
             ])
         })
         .collect();
-    let json = serde_json::json!({ "columns": columns, "rows": data });
-    format!("window.tktTickets = {json};\n")
+    serde_json::json!({ "columns": columns, "rows": data }).to_string()
 }

@@ -248,7 +248,11 @@ const COL = { folio: 0, subject: 1, status: 2, priority: 3, category: 4, assigne
 
 for (const kind of ["http", "file"]) {
   describe(`built site over ${kind}://`, () => {
-    test("FAQ search finds an entry by a word of its text", async () => {
+    // Filtering and search fetch JSON, which a page opened as a file
+    // cannot: over file:// they say so (tested below) instead.
+    const overHttp = kind === "http" ? test : () => {};
+
+    overHttp("FAQ search finds an entry by a word of its text", async () => {
       const entry = frontMatter(path.join(repo, "faq", "scanner-paper-jams.md"));
       const p = await openPage(bases[kind] + "faq/index.html");
       const { page } = p;
@@ -269,7 +273,7 @@ for (const kind of ["http", "file"]) {
       await done(p);
     });
 
-    test("search.html?q= finds a ticket by a word of its subject", async () => {
+    overHttp("search.html?q= finds a ticket by a word of its subject", async () => {
       const t = tickets.find((t) => t.folio === "TKT009");
       assert.match(t.subject, /streaks/, "example TKT009's subject changed; pick another word");
       const p = await openPage(bases[kind] + "search.html?q=streaks");
@@ -284,7 +288,7 @@ for (const kind of ["http", "file"]) {
       await done(p);
     });
 
-    test("the header search box leads to results", async () => {
+    overHttp("the header search box leads to results", async () => {
       const p = await openPage(bases[kind] + "tickets/TKT001/index.html");
       const { page } = p;
       await page.fill("#site-q", "streaks");
@@ -294,7 +298,7 @@ for (const kind of ["http", "file"]) {
       await done(p);
     });
 
-    test("ticket list filters narrow the list", async () => {
+    overHttp("ticket list filters narrow the list", async () => {
       const p = await openPage(bases[kind] + "tickets/index.html");
       const { page } = p;
       const notClosed = tickets.filter((t) => t.status !== "closed").length;
@@ -347,7 +351,7 @@ for (const kind of ["http", "file"]) {
       await done(p);
     });
 
-    test("ticket list reads its filters from the address", async () => {
+    overHttp("ticket list reads its filters from the address", async () => {
       const wait = tickets.filter((t) => t.status === "waiting-on-requester");
       const p = await openPage(bases[kind] + "tickets/index.html#status=waiting-on-requester");
       const { page } = p;
@@ -377,6 +381,113 @@ for (const kind of ["http", "file"]) {
     });
   });
 }
+
+describe("built site over file://: what needs HTTP says so", () => {
+  const NEEDS_HTTP = /needs the site served over HTTP: run `tkt serve`, or put the folder on any web server\./;
+
+  test("the ticket list says filtering needs HTTP and links the static lists", async () => {
+    const p = await openPage(bases.file + "tickets/index.html");
+    const { page } = p;
+    await page.locator("#ticket-count", { hasText: NEEDS_HTTP }).waitFor();
+    assert.match(await page.textContent("#ticket-count"), /^Filtering needs the site served over HTTP/);
+    for (const unusable of ["#ticket-results", "#ticket-filters", "#ticket-pager"]) {
+      assert.equal(await page.isHidden(unusable), true, `${unusable} is shown`);
+    }
+    await page.click("#ticket-count a");
+    await page.waitForURL(/\/lists\/index\.html$/);
+    assert.ok((await page.locator("main a").count()) > 0, "the static lists are there to browse");
+    await done(p);
+  });
+
+  test("search pages say search needs HTTP, before and after typing", async () => {
+    const p = await openPage(bases.file + "search.html");
+    const { page } = p;
+    await page.locator("#search-status", { hasText: NEEDS_HTTP }).waitFor();
+    await page.goto(bases.file + "search.html?q=streaks");
+    await page.locator("#search-status", { hasText: NEEDS_HTTP }).waitFor();
+    assert.match(await page.textContent("#search-status"), /^Search needs the site served over HTTP/);
+    await page.goto(bases.file + "faq/index.html");
+    await page.fill("#faq-search input[name=q]", "rollers");
+    await page.locator("#faq-results", { hasText: NEEDS_HTTP }).waitFor();
+    // The FAQ itself is still there to read.
+    assert.ok((await page.locator(".faq-group li a").count()) > 0);
+    await done(p);
+  });
+});
+
+// ---------------------------------------------------------------- other origins
+
+/** The data files a site holds: every ticket row and the search shards. */
+function dataFiles() {
+  const shards = fs.readdirSync(path.join(site, "search")).map((f) => `search/${f}`);
+  return ["data/tickets.json", ...shards];
+}
+
+/**
+ * Opens a page on another origin (a server of its own, on another port)
+ * that tries to read the site's data files at `base` by <script src>, by
+ * fetch() and by a no-cors fetch, and returns everything it got hold of.
+ */
+async function readFromAnotherOrigin(base) {
+  const files = dataFiles();
+  const html = `<!DOCTYPE html><meta charset="utf-8"><title>elsewhere</title>
+<script>
+  window.__before = new Set(Object.getOwnPropertyNames(window));
+  window.__got = { scripts: {}, fetched: [], refused: [] };
+  window.onerror = () => true;
+</script>
+${files.map((f) => `<script src="${base}${f}"></script>`).join("\n")}
+<script>
+  for (const name of Object.getOwnPropertyNames(window)) {
+    if (window.__before.has(name) || name.startsWith("__")) continue;
+    try { window.__got.scripts[name] = JSON.stringify(window[name]); } catch (e) { window.__got.scripts[name] = String(window[name]); }
+  }
+  window.__done = Promise.all(${JSON.stringify(files)}.flatMap((f) => [
+    fetch(${JSON.stringify(base)} + f).then((r) => r.text()).then((t) => window.__got.fetched.push(f + ": " + t), (e) => window.__got.refused.push(f)),
+    fetch(${JSON.stringify(base)} + f, { mode: "no-cors" }).then((r) => r.text()).then((t) => window.__got.fetched.push(f + " (no-cors): " + t), () => window.__got.refused.push(f)),
+  ]));
+</script>`;
+  const other = http.createServer((req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
+  await new Promise((r) => other.listen(0, "127.0.0.1", r));
+  const page = await (async () => {
+    if (launchError) throw launchError;
+    return context.newPage();
+  })();
+  try {
+    const origin = `http://127.0.0.1:${other.address().port}/`;
+    assert.notEqual(new URL(origin).origin, new URL(base).origin);
+    await page.goto(origin);
+    return await page.evaluate(async () => {
+      await window.__done;
+      return { ...window.__got, text: document.body ? document.body.innerText : "" };
+    });
+  } finally {
+    await page.close();
+    // Without this, close() waits for the browser's keep-alive connection.
+    other.closeAllConnections();
+    await new Promise((r) => other.close(r));
+  }
+}
+
+/** Asserts that nothing another origin got names a ticket. */
+function assertNoTicketText(got, where) {
+  const all = JSON.stringify(got);
+  for (const t of tickets) {
+    for (const needle of [t.subject, JSON.stringify(t.subject).slice(1, -1)]) {
+      assert.ok(!all.includes(needle), `another origin read ticket ${t.folio}'s subject from ${where}:\n${all.slice(0, 2000)}`);
+    }
+  }
+  assert.deepEqual(Object.keys(got.scripts), [], `the data files set globals: ${Object.keys(got.scripts)}`);
+  assert.equal(got.fetched.filter((f) => !f.endsWith("(no-cors): ")).length, 0, `fetched: ${got.fetched.join("\n").slice(0, 2000)}`);
+}
+
+describe("another web site open in the same browser", () => {
+  test("cannot read the ticket data of the built site", async () => {
+    const got = await readFromAnotherOrigin(bases.http);
+    assertNoTicketText(got, bases.http);
+    assert.ok(got.refused.length > 0, "the cross-origin fetches were refused");
+  });
+});
 
 // ---------------------------------------------------------------- tkt serve
 
@@ -452,6 +563,22 @@ describe("tkt serve", () => {
       t.replies + 1,
       { timeout: WAIT_MS },
     );
+    await done(p);
+  });
+
+  test("another web site cannot read the ticket data from tkt serve", async () => {
+    const got = await readFromAnotherOrigin(bases.serve);
+    assertNoTicketText(got, bases.serve);
+  });
+
+  test("the list filters and search work over tkt serve", async () => {
+    const p = await openPage(bases.serve + "tickets/index.html#status=*");
+    const { page } = p;
+    await waitForCount(page, tickets.length);
+    await page.fill("#ticket-filters input[name=text]", "TKT004");
+    await waitForCount(page, 1);
+    await page.goto(bases.serve + "search.html?q=streaks");
+    await page.locator('#search-results li a[href$="tickets/TKT009/index.html"]').waitFor();
     await done(p);
   });
 

@@ -195,7 +195,7 @@ fn a_ticket_becomes_an_faq_entry_on_the_site_and_in_search() {
         &desk.read("site/kb/index.html"),
         "we replaced the pickup rollers",
     );
-    let index = desk.read("site/search/faq.js");
+    let index = desk.read("site/search/faq.json");
     contains(&index, &format!("faq/{slug}.html"));
 
     desk.ok(&["build", "--out", "public", "--audience", "public"]);

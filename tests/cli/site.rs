@@ -436,9 +436,9 @@ fn the_example_site_is_valid_html_and_every_link_works() {
         "canned/index.html",
         "assets/style.css",
         "assets/app.js",
-        "data/tickets.js",
-        "search/faq.js",
-        "search/tickets-000.js",
+        "data/tickets.json",
+        "search/faq.json",
+        "search/tickets-000.json",
     ] {
         assert!(files.contains_key(path), "{path} missing");
     }
@@ -459,7 +459,15 @@ fn the_example_site_is_valid_html_and_every_link_works() {
         for entry in std::fs::read_dir(attachments).into_iter().flatten() {
             let entry = entry.unwrap();
             let name = entry.file_name().into_string().unwrap();
-            let path = format!("tickets/{folio}/files/{name}");
+            // Only images, PDF, plain text and CSV keep their names.
+            let inline = [
+                "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv",
+            ];
+            let site_name = match name.rsplit_once('.') {
+                Some((_, ext)) if inline.contains(&ext.to_ascii_lowercase().as_str()) => name,
+                _ => format!("{name}.download"),
+            };
+            let path = format!("tickets/{folio}/files/{site_name}");
             assert_eq!(
                 files.get(&path),
                 Some(&std::fs::read(entry.path()).unwrap()),
@@ -561,7 +569,7 @@ fn the_public_site_leaves_out_tickets_notes_and_emails() {
     for path in [
         "index.html",
         "faq/index.html",
-        "search/faq.js",
+        "search/faq.json",
         "reports/index.html",
         "register.html",
     ] {
@@ -654,7 +662,7 @@ fn the_public_site_leaves_out_tickets_notes_and_emails() {
         .unwrap();
     assert_eq!(
         shards.split_whitespace().collect::<Vec<_>>(),
-        vec!["search/faq.js"]
+        vec!["search/faq.json"]
     );
 }
 
@@ -712,10 +720,10 @@ const HOSTILE: &str = "Hello <script>alert(1)</script>
 ";
 
 /// Asserts a page holds nothing that could run: no script but the site's
-/// own files, no event-handler attributes, no `javascript:` URL, and no
-/// `<script>alert` in its source. With `shows_source`, the page may show
-/// hostile text as escaped text (so `javascript:` can appear as words).
-fn assert_inert(path: &str, html: &str, shows_source: bool) {
+/// own files, no event-handler attribute, no `javascript:` URL in a real
+/// element (as escaped text on the page such words are fine: they are what
+/// the ticket says), and no `<script>alert` in its source.
+fn assert_inert(path: &str, html: &str) {
     let page = Page::parse(html);
     for e in &page.elements {
         if e.name == "script" {
@@ -754,12 +762,31 @@ fn assert_inert(path: &str, html: &str, shows_source: bool) {
         !lower.contains("<script>alert"),
         "{path} has a live <script>alert"
     );
-    if !shows_source {
+}
+
+/// Asserts that every line of `HOSTILE` written as raw HTML is shown on
+/// the page word for word, as text, in a `.prose` block.
+fn assert_shows_hostile_text(path: &str, html: &str) {
+    let page = Page::parse(html);
+    let shown: String = page
+        .elements
+        .iter()
+        .filter(|e| e.name == "div" && e.attr("class") == Some("prose"))
+        .map(|e| e.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Markdown links are Markdown, not raw HTML: their words stay, the
+    // `javascript:` address is dropped (checked by assert_inert).
+    for line in HOSTILE
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('['))
+    {
         assert!(
-            !lower.contains("javascript:"),
-            "{path} contains javascript:"
+            shown.contains(line),
+            "{path} does not show {line:?}: {shown:?}"
         );
     }
+    assert!(shown.contains("click me and again"), "{path}: {shown:?}");
 }
 
 #[test]
@@ -819,8 +846,10 @@ fn hostile_ticket_content_is_shown_as_text_and_never_runs() {
     assert!(files.contains_key(&ticket_page));
     assert!(files.contains_key("faq/hostile.html") && files.contains_key("canned/hostile.html"));
     for (path, html) in html_pages(&files) {
-        // The canned page shows the answer's source as written, escaped.
-        assert_inert(path, &html, path == "canned/hostile.html");
+        assert_inert(path, &html);
+    }
+    for path in [&ticket_page, "faq/hostile.html", "canned/hostile.html"] {
+        assert_shows_hostile_text(path, &text(&files, path));
     }
     let canned = Page::parse(&text(&files, "canned/hostile.html"));
     let source = canned.named("pre").next().unwrap();
@@ -847,6 +876,63 @@ fn hostile_ticket_content_is_shown_as_text_and_never_runs() {
                 .iter()
                 .any(|e| e.name == "div" && e.text.contains(word)),
             "{word}"
+        );
+    }
+}
+
+/// A word of 100,000 characters in a ticket's subject and text and in an
+/// FAQ entry's title and text once overflowed the stack (the search
+/// index stored terms one level per character). It builds, and shows.
+#[test]
+fn a_word_of_any_length_builds_and_is_shown() {
+    let desk = Desk::new();
+    let word = format!("long{}", "o".repeat(100_000));
+    let body = format!("Body {word} end");
+    let args = ["new", "-s", "Short for now", "-c", "technical", "-m", &body];
+    let folio = desk.ok(&args).trim().to_string();
+    // `tkt new` cuts subjects to 200 characters; a ticket file edited by
+    // hand (or by another tool) holds what it holds.
+    let path = format!("tickets/{folio}/ticket.md");
+    let ticket = desk.read(&path).replacen(
+        "subject: Short for now",
+        &format!("subject: Subject {word}"),
+        1,
+    );
+    desk.write(&path, &ticket);
+    desk.write(
+        "faq/long.md",
+        &format!("---\ntitle: 'Title {word}'\n---\n\nAnswer {word} end\n"),
+    );
+    desk.git(&["add", "-A"]);
+    desk.git(&["commit", "-qm", "a long subject and FAQ entry"]);
+
+    build(&desk, &[]);
+    let files = site_files(&desk.path("_site"));
+    // The first <h1>, or the first `.prose` block.
+    let shows = |path: &str, element: &str, expected: &str| {
+        let page = Page::parse(&text(&files, path));
+        let found = page
+            .elements
+            .iter()
+            .find(|e| e.name == element && (element == "h1" || e.attr("class") == Some("prose")))
+            .map(|e| e.text.split_whitespace().collect::<Vec<_>>().join(" "));
+        assert!(
+            found.as_deref() == Some(expected),
+            "{path}: <{element}> holds {:?} characters, not the {} expected",
+            found.map(|f| f.chars().count()),
+            expected.chars().count()
+        );
+    };
+    let ticket_page = format!("tickets/{folio}/index.html");
+    shows(&ticket_page, "h1", &format!("{folio} Subject {word}"));
+    shows(&ticket_page, "div", &format!("Body {word} end"));
+    shows("faq/long.html", "h1", &format!("Title {word}"));
+    shows("faq/long.html", "div", &format!("Answer {word} end"));
+    for shard in ["search/faq.json", "search/tickets-000.json"] {
+        let json: serde_json::Value = serde_json::from_str(&text(&files, shard)).unwrap();
+        assert!(
+            json["docs"].to_string().contains(&word),
+            "{shard} names the page in full"
         );
     }
 }
@@ -919,7 +1005,7 @@ fn broken_files_stop_the_build_unless_keep_going() {
     assert!(!files
         .keys()
         .any(|p| p.starts_with(&format!("tickets/{bad}/"))));
-    assert!(!text(&files, "data/tickets.js").contains(&bad));
+    assert!(!text(&files, "data/tickets.json").contains(&bad));
     for (path, html) in html_pages(&files) {
         let page = Page::parse(&html);
         let banner =
@@ -1070,11 +1156,11 @@ fn out_is_refused_unless_empty_or_made_by_tkt_and_rebuilds_remove_stale_pages() 
         !files.contains_key("stray.html"),
         "a tkt site holds only what the build made"
     );
-    assert!(!text(&files, "data/tickets.js").contains(&second));
+    assert!(!text(&files, "data/tickets.json").contains(&second));
 }
 
 #[test]
-fn attachments_are_copied_and_active_ones_defanged() {
+fn attachments_are_copied_and_all_but_images_pdf_and_text_downloaded() {
     let desk = Desk::new();
     let dir = desk.tmp.path().join("uploads");
     std::fs::create_dir(&dir).unwrap();
@@ -1088,6 +1174,10 @@ fn attachments_are_copied_and_active_ones_defanged() {
     let logo = write("logo.SVG", b"<svg onload=alert(1)></svg>");
     let photo = write("photo.png", b"\x89PNG\r\n\x1a\n");
     let letter = write("Überweisung & Rita's brief.txt", "Grüße".as_bytes());
+    let php = write("shell.php", b"<?php system($_GET['c']); ?>");
+    let archive = write("saved.mht", b"MIME-Version: 1.0");
+    let bare = write("Makefile", b"all:");
+    let bidi = write("photo\u{202E}gnp.exe", b"MZ");
     let folio = desk.ticket("With files", &["--attach", &evil, "--attach", &report]);
     desk.ok(&[
         "reply",
@@ -1100,6 +1190,14 @@ fn attachments_are_copied_and_active_ones_defanged() {
         &photo,
         "--attach",
         &letter,
+        "--attach",
+        &php,
+        "--attach",
+        &archive,
+        "--attach",
+        &bare,
+        "--attach",
+        &bidi,
     ]);
     let attachments = desk.path(&format!("tickets/{folio}/attachments"));
     for name in [
@@ -1108,12 +1206,18 @@ fn attachments_are_copied_and_active_ones_defanged() {
         "logo.SVG",
         "photo.png",
         "Überweisung & Rita's brief.txt",
+        "shell.php",
+        "saved.mht",
+        "Makefile",
     ] {
         assert!(
             attachments.join(name).is_file(),
             "{name} stored under its own name"
         );
     }
+    // The right-to-left override that made it read "photoexe.png" is gone.
+    assert!(attachments.join("photognp.exe").is_file());
+    assert!(!attachments.join("photo\u{202E}gnp.exe").exists());
 
     build(&desk, &[]);
     let files = check_site(&desk.path("_site"));
@@ -1126,6 +1230,10 @@ fn attachments_are_copied_and_active_ones_defanged() {
             "Überweisung & Rita's brief.txt",
             "Überweisung & Rita's brief.txt",
         ),
+        ("shell.php", "shell.php.download"),
+        ("saved.mht", "saved.mht.download"),
+        ("Makefile", "Makefile.download"),
+        ("photognp.exe", "photognp.exe.download"),
     ];
     let ticket_page = format!("tickets/{folio}/index.html");
     let page = Page::parse(&text(&files, &ticket_page));
@@ -1149,7 +1257,13 @@ fn attachments_are_copied_and_active_ones_defanged() {
             })
         );
     }
-    for active in ["evil.html", "logo.SVG"] {
+    for active in [
+        "evil.html",
+        "logo.SVG",
+        "shell.php",
+        "saved.mht",
+        "Makefile",
+    ] {
         assert!(!files.contains_key(&format!("tickets/{folio}/files/{active}")));
     }
 }
@@ -1605,12 +1719,18 @@ mod serve {
             (css.status, css.header("Content-Type")),
             (200, Some("text/css; charset=utf-8"))
         );
-        for js in ["/assets/app.js", "/search/faq.js", "/data/tickets.js"] {
-            let r = server.get(js);
+        let js = server.get("/assets/app.js");
+        assert_eq!(
+            (js.status, js.header("Content-Type")),
+            (200, Some("text/javascript; charset=utf-8"))
+        );
+        // Data is JSON, never a script another site could include.
+        for json in ["/search/faq.json", "/data/tickets.json"] {
+            let r = server.get(json);
             assert_eq!(
                 (r.status, r.header("Content-Type")),
-                (200, Some("text/javascript; charset=utf-8")),
-                "{js}"
+                (200, Some("application/json")),
+                "{json}"
             );
         }
 

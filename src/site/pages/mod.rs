@@ -109,7 +109,7 @@ pub fn ticket_url(folio: &str) -> String {
 }
 
 /// A ticket as one row of a list; also the record of the shared
-/// `data/tickets.js` that the client-side list filters.
+/// `data/tickets.json` that the client-side list filters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TicketRow {
     pub folio: String,

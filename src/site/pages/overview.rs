@@ -130,7 +130,7 @@ pub fn register(desk: &Desk) -> Page {
 }
 
 /// `tickets/index.html`: the filterable list, whose rows load from the
-/// shared `data/tickets.js`.
+/// shared `data/tickets.json`.
 pub fn ticket_list(desk: &Desk) -> Page {
     let config = &desk.config;
     let data = serde_json::json!({

@@ -2,6 +2,7 @@
 
 use super::{format_time, name_of, Page};
 use crate::app::desk::Record;
+use crate::app::uploads::without_format_controls;
 use crate::domain::model::TargetKind;
 use crate::domain::model::{Config, EntryKind, Faq};
 use crate::domain::report::clock_hours;
@@ -12,11 +13,17 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// Attachments whose names a browser would run (HTML, SVG, XML, scripts)
-/// get this suffix in the site so no host serves them as pages.
+/// Attachments of any type but the few known to be shown inline safely
+/// get this suffix in the site, so no web host serves them as pages or
+/// runs them: they are downloaded.
 pub const DEFANG_SUFFIX: &str = ".download";
-const ACTIVE_EXTENSIONS: &[&str] = &[
-    "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs", "css", "swf",
+/// Extensions published as they are: images, PDF, plain text and CSV,
+/// which a browser shows or saves and never runs (`tkt serve` serves all but
+/// CSV inline). An allow-list, because a deny-list of what runs is never
+/// complete (`.php`, `.phtml`, `.mht`, `.xslt`… each run somewhere); not
+/// even `.md`, which a Jekyll host turns into unsanitised HTML.
+const INLINE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv",
 ];
 /// Characters left as they are in attachment links.
 const LINK_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
@@ -231,7 +238,7 @@ fn attachments(names: &[String], present: &BTreeSet<String>) -> Vec<Attachment> 
     names
         .iter()
         .map(|name| Attachment {
-            name: name.clone(),
+            name: without_format_controls(name),
             href: site_file_name(name)
                 .filter(|_| present.contains(name))
                 .map(|file| format!("files/{}", utf8_percent_encode(&file, LINK_SAFE)))
@@ -242,18 +249,24 @@ fn attachments(names: &[String], present: &BTreeSet<String>) -> Vec<Attachment> 
 
 /// The name an attachment gets in the site, or `None` when the name could
 /// lead out of the ticket's folder (separators, `..`, hidden files).
+/// Format characters (bidi controls…) are dropped, as when attaching, for
+/// names committed before that rule; any type not known to be shown
+/// inline safely, and a name without a type, gets `DEFANG_SUFFIX`.
 pub fn site_file_name(name: &str) -> Option<String> {
     if !crate::domain::model::is_safe_attachment_name(name) {
         return None;
     }
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, x)| x.to_ascii_lowercase())
-        .unwrap_or_default();
-    Some(if ACTIVE_EXTENSIONS.contains(&extension.as_str()) {
-        format!("{name}{DEFANG_SUFFIX}")
+    let name = without_format_controls(name);
+    if !crate::domain::model::is_safe_attachment_name(&name) {
+        return None;
+    }
+    let inline = name.rsplit_once('.').is_some_and(|(stem, x)| {
+        !stem.is_empty() && INLINE_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+    });
+    Some(if inline {
+        name
     } else {
-        name.to_string()
+        format!("{name}{DEFANG_SUFFIX}")
     })
 }
 
@@ -304,12 +317,50 @@ mod tests {
 
     #[test]
     fn attachment_names_cannot_escape_or_run() {
-        assert_eq!(site_file_name("scan.png").as_deref(), Some("scan.png"));
-        assert_eq!(site_file_name("x.HTML").as_deref(), Some("x.HTML.download"));
+        for inline in [
+            "scan.png", "a.JPG", "b.jpeg", "c.gif", "d.webp", "e.pdf", "f.txt", "g.log",
+        ] {
+            assert_eq!(site_file_name(inline).as_deref(), Some(inline));
+        }
+        for download in [
+            "x.HTML",
+            "logo.svg",
+            "shell.php",
+            "page.phtml",
+            "saved.mhtml",
+            "saved.mht",
+            "style.xslt",
+            "data.xml",
+            "app.js",
+            "README",
+            "Makefile",
+            "tar.gz.exe",
+            "x.download",
+            "pdf",
+            "strange.png.",
+        ] {
+            assert_eq!(
+                site_file_name(download),
+                Some(format!("{download}.download")),
+                "{download}"
+            );
+        }
+        // Bidi and other format controls are dropped before the type is read.
         assert_eq!(
-            site_file_name("logo.svg").as_deref(),
-            Some("logo.svg.download")
+            site_file_name("photo\u{202E}gnp.exe").as_deref(),
+            Some("photognp.exe.download")
         );
+        assert_eq!(
+            site_file_name("\u{200B}report.pdf\u{FEFF}").as_deref(),
+            Some("report.pdf")
+        );
+        assert_eq!(site_file_name("\u{202E}\u{200B}"), None, "nothing left");
+        let a = attachments(
+            &["photo\u{202E}gnp.exe".to_string()],
+            &BTreeSet::from(["photo\u{202E}gnp.exe".to_string()]),
+        );
+        assert_eq!(a[0].name, "photognp.exe");
+        assert_eq!(a[0].href, "files/photognp.exe.download");
         for bad in ["../x", "a/b", ".git", "", "a\\b", "a\u{1}b"] {
             assert_eq!(site_file_name(bad), None, "{bad:?}");
         }
