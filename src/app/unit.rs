@@ -46,6 +46,7 @@ impl UnitOfWork {
         git.ensure_ready()?;
         let lock = git.lock()?;
         let tracker = Tracker::open(Some(&found.root))?;
+        tracker.ensure_writable_config()?;
         let actor = resolve_actor(&tracker, &git, scope.actor.as_deref())?;
         let stamp = crate::clock::precise_now()?;
         Ok(UnitOfWork {

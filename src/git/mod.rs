@@ -3,9 +3,11 @@
 
 mod history;
 mod index;
+mod status;
 mod tree;
 
 pub use history::Histories;
+pub use status::Tracked;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
