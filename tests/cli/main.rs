@@ -13,4 +13,5 @@ mod new;
 mod shell;
 mod site;
 mod sla;
+mod symlinks;
 mod workflow;
