@@ -152,3 +152,22 @@ fn linked_faq_entries_and_configuration_are_refused() {
     let stderr = desk.fails(&["list"], 1);
     contains(&stderr, "helpdesk.yaml: is a symbolic link to ");
 }
+
+#[test]
+fn a_linked_template_is_not_used() {
+    let desk = Desk::new();
+    let outside = outside(&desk);
+    std::fs::create_dir_all(desk.path("templates")).unwrap();
+    symlink(outside.join("id_rsa"), desk.path("templates/style.css")).unwrap();
+    desk.git(&["add", "-A"]);
+    desk.git(&["commit", "-qm", "a linked style sheet"]);
+    desk.ok(&["build"]);
+    let css = desk.read("_site/assets/style.css");
+    contains(&css, ".banner");
+    assert!(!whole_site(&desk).contains(SECRET));
+    let out = desk.run(&["check"]);
+    contains(
+        &String::from_utf8_lossy(&out.stdout),
+        "templates/style.css: is a symbolic link to ",
+    );
+}

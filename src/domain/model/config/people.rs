@@ -46,10 +46,8 @@ impl Person {
 /// A character named for an error message.
 fn describe_char(c: char) -> String {
     match c {
-        '\n' | '\r' => "a line break".to_string(),
-        '\0' => "a NUL character".to_string(),
         '<' | '>' => format!("`{c}`"),
-        c => format!("the control character U+{:04X}", c as u32),
+        c => crate::domain::model::ticket::describe_control(c),
     }
 }
 
