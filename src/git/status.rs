@@ -10,12 +10,13 @@ use super::Git;
 use anyhow::{Context, Result};
 use std::ops::Range;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The paths in the git index: the index file's bytes and where each
 /// path lies in them, sorted as git sorts them, for binary search.
 pub struct Tracked {
-    workdir: PathBuf,
+    /// The work tree's path and a `/`, as bytes.
+    workdir: Vec<u8>,
     data: Vec<u8>,
     paths: Vec<Range<usize>>,
 }
@@ -23,10 +24,9 @@ pub struct Tracked {
 impl Tracked {
     /// Whether git tracks `path` (absolute, inside the work tree).
     pub fn contains(&self, path: &Path) -> bool {
-        let Ok(rel) = path.strip_prefix(&self.workdir) else {
+        let Some(rel) = path.as_os_str().as_bytes().strip_prefix(&self.workdir[..]) else {
             return false;
         };
-        let rel = rel.as_os_str().as_bytes();
         self.paths
             .binary_search_by(|range| self.data[range.clone()].cmp(rel))
             .is_ok()
@@ -48,7 +48,7 @@ impl Git {
         };
         if let Ok(paths) = super::index::path_ranges(&data) {
             return Ok(Tracked {
-                workdir: self.workdir.clone(),
+                workdir: self.workdir_prefix(),
                 data,
                 paths,
             });
@@ -66,10 +66,18 @@ impl Git {
         }
         paths.sort_by(|a, b| data[a.clone()].cmp(&data[b.clone()]));
         Ok(Tracked {
-            workdir: self.workdir.clone(),
+            workdir: self.workdir_prefix(),
             data,
             paths,
         })
+    }
+
+    fn workdir_prefix(&self) -> Vec<u8> {
+        let mut prefix = self.workdir.as_os_str().as_bytes().to_vec();
+        if !prefix.ends_with(b"/") {
+            prefix.push(b'/');
+        }
+        prefix
     }
 
     /// Whether git ignores `path` (absolute, inside the work tree), as

@@ -92,6 +92,14 @@ impl Tracker {
     /// its folder says it is.
     pub fn read_ticket(&self, folio: &Folio) -> Result<Ticket, FileError> {
         self.check_folders(&Self::ticket_rel(folio))?;
+        self.read_listed_ticket(folio)
+    }
+
+    /// [`Tracker::read_ticket`] for a folio [`Tracker::folios`] just
+    /// listed: that listing already refused a linked `tickets/` and left
+    /// out linked ticket folders, so the folders need no second `lstat`
+    /// (two system calls per ticket, ~10 % of `tkt list`).
+    pub(super) fn read_listed_ticket(&self, folio: &Folio) -> Result<Ticket, FileError> {
         let path = self.ticket_dir(folio).join("ticket.md");
         let text = read_text(&path)?;
         let (mut ticket, description): (Ticket, String) =
@@ -111,8 +119,10 @@ impl Tracker {
     /// Reads every ticket in parallel. Bad files are returned, never dropped.
     pub fn read_all_tickets(&self) -> anyhow::Result<Loaded<Ticket>> {
         let folios = self.folios()?;
-        let results: Vec<Result<Ticket, FileError>> =
-            folios.par_iter().map(|f| self.read_ticket(f)).collect();
+        let results: Vec<Result<Ticket, FileError>> = folios
+            .par_iter()
+            .map(|f| self.read_listed_ticket(f))
+            .collect();
         Ok(split_results(results))
     }
 

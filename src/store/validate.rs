@@ -37,13 +37,13 @@ struct TicketCheck {
 }
 
 /// What a ticket folder holds, read from its directory entries (no stat
-/// per file): the timeline files to parse, every file seen, and the
-/// problems with the rest.
+/// per file): the timeline files to parse, the files git does not track,
+/// and the problems with the rest.
 #[derive(Default)]
 struct Listing {
     has_ticket: bool,
     entries: Vec<PathBuf>,
-    files: Vec<PathBuf>,
+    untracked: Vec<PathBuf>,
     problems: Vec<FileError>,
 }
 
@@ -57,7 +57,7 @@ impl Tracker {
         let tracked = git
             .as_ref()
             .and_then(|g| timed("check: read the git index", || g.tracked()).ok());
-        let is_new = |path: &PathBuf| tracked.as_ref().is_some_and(|t| !t.contains(path));
+        let is_new = |path: &Path| tracked.as_ref().is_some_and(|t| !t.contains(path));
         let mut seen = Vec::new();
         let (folios, mut problems) = self.ticket_folders(&mut seen);
         let per_ticket: Vec<TicketCheck> = timed("check: tickets", || {
@@ -214,15 +214,15 @@ impl Tracker {
         folio: &Folio,
         dir: &Path,
         now: DateTime<Utc>,
-        is_new: &(impl Fn(&PathBuf) -> bool + Sync),
+        is_new: &IsNew<'_>,
     ) -> TicketCheck {
         let path = dir.join("ticket.md");
         let Listing {
             has_ticket,
             entries,
-            files,
+            untracked,
             mut problems,
-        } = list_ticket_folder(dir);
+        } = list_ticket_folder(dir, is_new);
         if !has_ticket {
             problems.push(located(dir, None, "ticket folder without ticket.md".into()));
         }
@@ -244,7 +244,7 @@ impl Tracker {
             entries: entries.len(),
             problems,
             uid,
-            untracked: files.into_iter().filter(|p| is_new(p)).collect(),
+            untracked,
         }
     }
 
@@ -536,20 +536,20 @@ fn missing_attachments(path: &Path, text: &str, names: &[String], problems: &mut
 /// (`Ticket.md`, `ticket.md.orig`, `replies/notes.txt`) is never read, so
 /// an edit made there silently does nothing, and a link could point
 /// anywhere on the machine.
-fn list_ticket_folder(dir: &Path) -> Listing {
+fn list_ticket_folder(dir: &Path, is_new: &IsNew<'_>) -> Listing {
     let mut listing = Listing::default();
     for entry in read_entries(dir, &mut listing.problems) {
         let name = entry.file_name();
         let path = entry.path();
-        if !entry.file_type().is_ok_and(|k| k.is_dir()) {
-            listing.files.push(path.clone());
-        }
+        listing.note_untracked(&entry, &path, is_new);
         match (name.to_str(), entry.file_type()) {
             (_, Ok(kind)) if kind.is_symlink() => listing.problems.push(link_problem(&path)),
             (Some("ticket.md"), Ok(kind)) if kind.is_file() => listing.has_ticket = true,
-            (Some("replies"), Ok(kind)) if kind.is_dir() => list_replies(&path, &mut listing),
+            (Some("replies"), Ok(kind)) if kind.is_dir() => {
+                list_replies(&path, &mut listing, is_new)
+            }
             (Some("attachments"), Ok(kind)) if kind.is_dir() => {
-                list_attachments(&path, &mut listing)
+                list_attachments(&path, &mut listing, is_new)
             }
             _ => listing.problems.push(located(
                 &path,
@@ -564,13 +564,11 @@ fn list_ticket_folder(dir: &Path) -> Listing {
     listing
 }
 
-fn list_replies(dir: &Path, listing: &mut Listing) {
+fn list_replies(dir: &Path, listing: &mut Listing, is_new: &IsNew<'_>) {
     for entry in read_entries(dir, &mut listing.problems) {
         let path = entry.path();
         let kind = entry.file_type().ok();
-        if !kind.is_some_and(|k| k.is_dir()) {
-            listing.files.push(path.clone());
-        }
+        listing.note_untracked(&entry, &path, is_new);
         if kind.is_some_and(|k| k.is_symlink()) {
             listing.problems.push(link_problem(&path));
         } else if kind.is_some_and(|k| k.is_file()) && path.extension().is_some_and(|x| x == "md") {
@@ -588,20 +586,31 @@ fn list_replies(dir: &Path, listing: &mut Listing) {
     }
 }
 
-fn list_attachments(dir: &Path, listing: &mut Listing) {
+fn list_attachments(dir: &Path, listing: &mut Listing, is_new: &IsNew<'_>) {
     for entry in read_entries(dir, &mut listing.problems) {
         let path = entry.path();
+        listing.note_untracked(&entry, &path, is_new);
         match entry.file_type() {
-            Ok(kind) if kind.is_symlink() => {
-                listing.problems.push(link_problem(&path));
-                listing.files.push(path);
-            }
-            Ok(kind) if kind.is_file() => listing.files.push(path),
+            Ok(kind) if kind.is_symlink() => listing.problems.push(link_problem(&path)),
+            Ok(kind) if kind.is_file() => {}
             _ => listing.problems.push(located(
                 &path,
                 None,
                 "stray folder: attachments/ holds only files".into(),
             )),
+        }
+    }
+}
+
+/// Whether git does not track a file (always `false` outside git).
+type IsNew<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
+
+impl Listing {
+    /// Keeps `path` if it is a file (or link) git does not track.
+    fn note_untracked(&mut self, entry: &DirEntry, path: &Path, is_new: &IsNew<'_>) {
+        let is_dir = entry.file_type().is_ok_and(|k| k.is_dir());
+        if !is_dir && is_new(path) {
+            self.untracked.push(path.to_path_buf());
         }
     }
 }
