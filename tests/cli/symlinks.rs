@@ -171,3 +171,26 @@ fn a_linked_template_is_not_used() {
         "templates/style.css: is a symbolic link to ",
     );
 }
+
+#[test]
+fn nothing_is_written_through_a_linked_folder() {
+    let desk = Desk::new();
+    let a = desk.ticket("Scanner", &[]);
+    let outside = desk.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    symlink(&outside, desk.path(&format!("tickets/{a}/attachments"))).unwrap();
+    desk.git(&["add", "-A"]);
+    desk.git(&["commit", "-qm", "a linked attachments folder"]);
+    desk.write("note.txt", "hello");
+    let commits = desk.commit_count();
+    let stderr = desk.fails(
+        &["reply", &a, "-m", "see attached", "--attach", "note.txt"],
+        1,
+    );
+    contains(
+        &stderr,
+        &format!("tickets/{a}/attachments: is a symbolic link to "),
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(desk.commit_count(), commits);
+}
