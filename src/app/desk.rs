@@ -3,7 +3,7 @@
 //! keeps one `Desk` and reloads only what changed.
 
 use crate::domain::lifeline::Lifeline;
-use crate::domain::model::{Canned, Config, Entry, Faq, Folio, Ticket};
+use crate::domain::model::{is_future, Canned, Config, Entry, Faq, Folio, Ticket};
 use crate::git::{Git, Histories};
 use crate::store::{FileError, Tracker};
 use anyhow::Result;
@@ -24,6 +24,14 @@ pub struct Record {
     pub attachments: BTreeSet<String>,
     /// Plain text the search index holds for the ticket, made once at load.
     pub search_text: String,
+}
+
+/// The moment a site describes, and how many recorded times were later
+/// than the clock and so left out of it (each reported by `tkt check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub at: DateTime<Utc>,
+    pub future_times: usize,
 }
 
 /// The loaded tracker.
@@ -128,18 +136,45 @@ impl Desk {
 
     /// The moment the site describes: the latest activity in the tracker
     /// (or `TKT_NOW`). Ages and SLA states are computed as of it, so two
-    /// builds of the same tracker are identical.
+    /// builds of the same tracker are identical. See [`Desk::as_of`].
     pub fn snapshot(&self) -> DateTime<Utc> {
-        if let Ok(Ok(now)) = std::env::var("TKT_NOW").map(|t| t.parse::<DateTime<Utc>>()) {
-            return now;
-        }
-        let knowledge = self.faq.iter().filter_map(|(_, f)| f.updated.or(f.created));
-        self.tickets
+        self.as_of().at
+    }
+
+    /// The snapshot time and the recorded times it left out. A time later
+    /// than the clock (plus a few minutes of skew) is a hand edit or a
+    /// wrong clock, which `tkt check` reports; taken at its word, one entry
+    /// dated 2099 would make the whole site "as of 2099" and every ticket
+    /// decades old and past its SLA. So only times up to now count.
+    pub fn as_of(&self) -> AsOf {
+        let now = crate::clock::now().unwrap_or_else(|_| Utc::now());
+        let knowledge = self.faq.iter().flat_map(|(_, f)| [f.created, f.updated]);
+        let times = self
+            .tickets
             .values()
-            .map(|r| r.life.last_activity)
-            .chain(knowledge)
-            .max()
-            .unwrap_or_default()
+            .flat_map(|r| {
+                let entries = r.timeline.iter().map(|(_, e)| e.date);
+                [r.ticket.created, r.ticket.updated]
+                    .into_iter()
+                    .chain(entries)
+            })
+            .chain(knowledge.flatten());
+        let mut latest = None;
+        let mut ignored = 0;
+        for at in times {
+            if is_future(at, now) {
+                ignored += 1;
+            } else {
+                latest = latest.max(Some(at));
+            }
+        }
+        let pinned = std::env::var("TKT_NOW")
+            .ok()
+            .and_then(|t| t.parse::<DateTime<Utc>>().ok());
+        AsOf {
+            at: pinned.or(latest).unwrap_or_default(),
+            future_times: ignored,
+        }
     }
 
     pub fn ticket_dir(&self, folio: &str) -> PathBuf {
@@ -170,12 +205,18 @@ fn load_record(tracker: &Tracker, folio: &Folio) -> (Option<Record>, Vec<FileErr
         ticket.solution.as_deref().unwrap_or("")
     );
     let folder = tracker.ticket_dir(folio).join("attachments");
+    // A linked `attachments/` could point anywhere: then no file of it is
+    // published (`read_ticket` already refused a linked ticket folder).
+    let linked = tracker
+        .check_folders(&Tracker::ticket_rel(folio).join("attachments"))
+        .is_err();
     let attachments = ticket
         .attachments
         .iter()
         .chain(timeline.iter().flat_map(|(_, e)| &e.attachments))
         .filter(|name| {
-            crate::domain::model::is_safe_attachment_name(name)
+            !linked
+                && crate::domain::model::is_safe_attachment_name(name)
                 && std::fs::symlink_metadata(folder.join(name)).is_ok_and(|m| m.is_file())
         })
         .cloned()

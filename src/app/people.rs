@@ -51,12 +51,20 @@ pub fn add(scope: &Scope, person: Person) -> Result<Done<Person>> {
             Refusal::conflict(format!("{email} already belongs to `{}`", other.key)).into(),
         );
     }
-    let text = unit.tracker.config_text()?;
     let person = Person {
         email: email.to_string(),
         name: person.name.trim().to_string(),
         ..person
     };
+    if let Some(problem) = person.signature_problem() {
+        let field = if problem.starts_with("the name") {
+            "name"
+        } else {
+            "email"
+        };
+        return Err(Refusal::invalid(field, problem).into());
+    }
+    let text = unit.tracker.config_text()?;
     let updated = add_person(&text, config, &person)?;
     let mut tx = Transaction::new(&unit.tracker.root);
     tx.replace(CONFIG_FILE, updated);

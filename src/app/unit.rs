@@ -57,6 +57,7 @@ impl UnitOfWork {
         let lock = git.lock()?;
         git.refuse_busy_index()?;
         let tracker = Tracker::open(Some(&found.root))?;
+        tracker.ensure_writable_config()?;
         let actor = resolve_actor(&tracker, &git, scope.actor.as_deref())?;
         let stamp = crate::clock::precise_now()?;
         Ok(UnitOfWork {
@@ -76,9 +77,16 @@ impl UnitOfWork {
     }
 
     /// The ticket `input` names, read under the lock, if the actor may
-    /// know it exists.
+    /// know it exists. A ticket whose `replies/` or `attachments/` is a
+    /// symbolic link is refused: a change would be written wherever the
+    /// link points.
     pub fn ticket(&self, input: &str) -> Result<(Folio, Ticket)> {
-        existing_ticket(&self.tracker, input, &Viewer::Person(&self.actor))
+        let (folio, ticket) = existing_ticket(&self.tracker, input, &Viewer::Person(&self.actor))?;
+        for folder in ["replies", "attachments"] {
+            let rel = Tracker::ticket_rel(&folio).join(folder);
+            self.tracker.check_folders(&rel)?;
+        }
+        Ok((folio, ticket))
     }
 
     /// Commits a transaction as the acting person, with the audit trailers.

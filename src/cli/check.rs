@@ -9,7 +9,7 @@ pub struct CheckArgs {}
 
 pub fn run(global: &Global, _args: CheckArgs) -> Result<i32> {
     let tracker = open_tracker(global)?;
-    let report = tracker.check();
+    let report = tracker.check(crate::clock::now()?);
     for problem in &report.problems {
         println!("{}", problem.for_display());
     }

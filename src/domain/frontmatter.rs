@@ -192,6 +192,60 @@ pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Timestamps not written the way tkt writes them: RFC 3339 in UTC with
+/// whole seconds (`2026-03-31T09:15:00Z`). Another offset or fractions
+/// still parse, but a hand edit in local time silently shifts the moment
+/// (and file-name order, SLA clocks and reports with it), so `tkt check`
+/// asks for UTC. Looks at the top-level `created`, `updated` and `date`
+/// and at each `when` of the `actions` list; lines are file lines.
+pub fn timestamp_problems(yaml: &str, first_line: usize) -> Vec<TextError> {
+    let mut section = "";
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let top_level = !line.starts_with([' ', '\t', '-', '#']);
+        let Some((key, value)) = line.trim().trim_start_matches("- ").split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if top_level {
+            section = key;
+        }
+        let is_timestamp = if top_level {
+            matches!(key, "created" | "updated" | "date")
+        } else {
+            section == "actions" && key == "when"
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        if is_timestamp && !value.is_empty() && !is_utc_timestamp(value) {
+            let hint = chrono::DateTime::parse_from_rfc3339(value)
+                .map(|t| format!(" (here: {})", t.to_utc().format("%Y-%m-%dT%H:%M:%SZ")))
+                .unwrap_or_default();
+            out.push(TextError::at(
+                first_line + i,
+                format!(
+                    "`{key}` is `{value}`: timestamps are RFC 3339 in UTC with whole seconds, \
+                     like 2026-03-31T09:15:00Z{hint}"
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, a real moment.
+fn is_utc_timestamp(value: &str) -> bool {
+    let b = value.as_bytes();
+    let shape = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        });
+    shape && chrono::DateTime::parse_from_rfc3339(value).is_ok()
+}
+
 /// The 1-based line of the first line containing `needle`, to point
 /// semantic errors (an unknown person in config, say) at their source.
 pub fn line_of(text: &str, needle: &str) -> Option<usize> {
@@ -201,6 +255,19 @@ pub fn line_of(text: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_must_be_utc_whole_seconds() {
+        let yaml = "author: ana\ndate: 2026-03-31T12:02:00+02:00\ncreated: 2026-03-31T10:02:00Z\nupdated: '2026-03-31T10:02:00.5Z'\nfields:\n  when: tomorrow\nactions:\n- text: x\n  when: 2026-03-31 10:02\n";
+        let problems = timestamp_problems(yaml, 2);
+        let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(3), Some(5), Some(10)], "{problems:?}");
+        assert!(
+            problems[0].message.contains("(here: 2026-03-31T10:02:00Z)"),
+            "{}",
+            problems[0].message
+        );
+    }
 
     #[test]
     fn body_lines_map_to_file_lines() {

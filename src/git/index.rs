@@ -315,6 +315,24 @@ impl Plan {
     }
 }
 
+/// Where each entry's path lies in an index file, in index order (sorted
+/// by path bytes), decoding nothing else: for `tkt check`, which asks
+/// whether git tracks each file it lists. Read-only, so the checksum is
+/// not verified; what this module does not read is an error (the caller
+/// asks libgit2 instead).
+pub fn path_ranges(data: &[u8]) -> Result<Vec<Range<usize>>, &'static str> {
+    let (body, version) = header(data)?;
+    let (entries, _) = scan_entries(body, version, be32(data, 8) as usize)?;
+    let base = body.as_ptr() as usize;
+    Ok(entries
+        .iter()
+        .map(|e| {
+            let start = e.path.as_ptr() as usize - base;
+            start..start + e.path.len()
+        })
+        .collect())
+}
+
 /// Where an entry lies in the old index, and its path.
 struct RawEntry<'a> {
     start: usize,

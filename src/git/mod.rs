@@ -9,13 +9,14 @@ mod journal;
 mod program;
 mod recovery;
 mod signing;
+mod status;
 mod tree;
 mod worktree;
 
 pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;
-pub use worktree::write_atomically;
+pub use status::Tracked;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

@@ -193,7 +193,11 @@ impl Site {
         }
         // Only checked plain files (`Record::attachments`): a symlink
         // committed to the tracker could point anywhere on this machine.
-        for name in &record.attachments {
+        // The folders are checked again here, as a file could have been
+        // replaced by a link since the tracker was read (when serving).
+        let folder = Path::new("tickets").join(folio).join("attachments");
+        let linked = crate::store::nofollow::check_folders(&desk.root, &folder).is_err();
+        for name in record.attachments.iter().filter(|_| !linked) {
             let Some(site_name) = ticket::site_file_name(name) else {
                 continue;
             };

@@ -16,6 +16,7 @@ pub const MARKER: &str = ".tkt-site";
 pub enum Content {
     Bytes(Vec<u8>),
     /// Copied from the tracker (attachments), compared by size and mtime.
+    /// Only a plain file is copied, never what a symbolic link points to.
     Copy(PathBuf),
 }
 
@@ -40,7 +41,7 @@ impl Output {
             Content::Bytes(b) => b.hash(&mut h),
             Content::Copy(src) => {
                 src.hash(&mut h);
-                if let Ok(meta) = std::fs::metadata(src) {
+                if let Ok(meta) = std::fs::symlink_metadata(src) {
                     meta.len().hash(&mut h);
                     meta.modified().ok().hash(&mut h);
                 }
@@ -112,7 +113,7 @@ impl Writer {
             let _ = std::fs::remove_file(&target);
             match &output.content {
                 Content::Bytes(bytes) => std::fs::write(&target, bytes),
-                Content::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
+                Content::Copy(src) => copy_no_follow(src, &target),
             }
             .with_context(|| format!("cannot write {}", target.display()))?;
             self.changed
@@ -153,6 +154,16 @@ impl Writer {
             .retain(|path, _| keep.contains(path));
         Ok(removed)
     }
+}
+
+/// Copies a plain file, refusing a symbolic link in its place (opened
+/// with `O_NOFOLLOW`): a link committed to the tracker could point at any
+/// file of the machine that builds the site, such as a private key.
+fn copy_no_follow(src: &Path, target: &Path) -> std::io::Result<()> {
+    let mut from = crate::store::nofollow::open_file(src)?;
+    let mut to = std::fs::File::create(target)?;
+    std::io::copy(&mut from, &mut to)?;
+    Ok(())
 }
 
 /// True when the file already holds these bytes (a rebuild of an existing

@@ -103,7 +103,7 @@ impl Templates {
         let mut assets: BTreeMap<&'static str, String> =
             ASSETS.iter().map(|(n, t)| (*n, t.to_string())).collect();
         for (name, path) in user_files(&dir)? {
-            let text = std::fs::read_to_string(&path)
+            let text = crate::store::nofollow::read_to_string(&path)
                 .with_context(|| format!("cannot read template {}", path.display()))?;
             match assets.keys().find(|k| **k == name) {
                 Some(key) => {
@@ -142,14 +142,19 @@ fn escape(input: &str) -> String {
     out
 }
 
+/// The plain files of `templates/`. Symbolic links are skipped (and
+/// reported by `tkt check`), as is a linked `templates/` itself: a link
+/// could put any file of the building machine into the site, such as a
+/// private key as `style.css`.
 fn user_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
-    if !dir.is_dir() {
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
         return Ok(vec![]);
     }
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_file() {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_file() {
             let name = path
                 .file_name()
                 .unwrap_or_default()

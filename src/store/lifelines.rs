@@ -100,7 +100,8 @@ impl Tracker {
         folio: &Folio,
         print: Option<u64>,
     ) -> (Option<Cached>, Vec<FileError>) {
-        let ticket = match self.read_ticket(folio) {
+        // Folios from `folios()`, which leaves out linked folders.
+        let ticket = match self.read_listed_ticket(folio) {
             Ok(ticket) => ticket,
             Err(e) => return (None, vec![e]),
         };

@@ -3,12 +3,13 @@
 mod config_edit;
 mod lifelines;
 mod names;
+pub mod nofollow;
 mod read;
 mod transaction;
 mod validate;
 
 pub use config_edit::add_person;
-pub use names::{attachment_name, entry_file_name};
+pub use names::{attachment_name, entry_file_name, parse_entry_file_name};
 pub use read::{FileError, Loaded};
 pub use transaction::Transaction;
 pub use validate::CheckResult;
@@ -87,9 +88,11 @@ impl Tracker {
     }
 
     /// The folios present on disk, in number order. Reads one directory,
-    /// never the tickets themselves.
+    /// never the tickets themselves. A ticket folder that is a symbolic
+    /// link is not a ticket (it could point anywhere; `tkt check` says so).
     pub fn folios(&self) -> Result<Vec<Folio>> {
         let dir = self.tickets_dir();
+        self.check_folders(Path::new("tickets"))?;
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
@@ -97,6 +100,8 @@ impl Tracker {
         };
         let mut folios: Vec<Folio> = entries
             .filter_map(|e| e.ok())
+            // The directory entry's own type: a link is not a directory.
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .filter_map(|e| self.config.folio.from_dir_name(e.file_name().to_str()?))
             .collect();
         folios.sort();
@@ -104,8 +109,10 @@ impl Tracker {
     }
 
     /// The highest folio number on disk (0 when there are no tickets).
+    /// Links count, so a new ticket never takes a linked folder's name.
     pub fn last_folio_number(&self) -> Result<u64> {
         let dir = self.tickets_dir();
+        self.check_folders(Path::new("tickets"))?;
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -120,8 +127,27 @@ impl Tracker {
 
     /// The text of `helpdesk.yaml` as it is on disk (comments and all).
     pub fn config_text(&self) -> Result<String> {
+        Ok(read::read_text(&self.root.join(CONFIG_FILE))?)
+    }
+
+    /// Refuses to write with a configuration git cannot commit for: a
+    /// person whose name or email holds a line break, `<` or `>` (each
+    /// named with its line). Reading commands still work, so `tkt check`
+    /// and the site can show what to fix.
+    pub fn ensure_writable_config(&self) -> Result<()> {
         let path = self.root.join(CONFIG_FILE);
-        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+        let problems = self.config.signature_problems(&self.config_text()?);
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| FileError::new(&path, p.clone()).to_string())
+            .collect();
+        bail!(
+            "{}\nnothing was changed: fix {CONFIG_FILE} first (`tkt check` lists every problem)",
+            lines.join("\n")
+        )
     }
 
     /// The tracker's own resolution notice template
@@ -129,16 +155,17 @@ impl Tracker {
     /// tracker has none and the built-in one applies.
     pub fn resolution_notice_template(&self) -> Result<(PathBuf, Option<String>)> {
         let path = self.root.join("templates").join("resolution-notice.md");
-        match std::fs::read_to_string(&path) {
+        self.check_folders(Path::new("templates"))?;
+        match nofollow::read_to_string(&path) {
             Ok(text) => Ok((path, Some(text))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => Err(read::io_error(&path, &e).into()),
         }
     }
 
     /// A file of the tracker as text (for locating template errors).
     pub fn read_text(&self, path: &Path) -> Result<String> {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        Ok(read::read_text(path)?)
     }
 
     /// Where the canned answer `name` lives.
@@ -168,10 +195,10 @@ fn find_root() -> Result<PathBuf> {
 }
 
 /// Reads and validates `helpdesk.yaml`, reporting every problem with its line.
+/// A symbolic link is refused, like everywhere in the tracker.
 pub fn load_config(root: &Path) -> Result<Config> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read::read_text(&path)?;
     parse_config(&text, &path)
 }
 

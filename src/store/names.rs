@@ -16,6 +16,23 @@ pub fn entry_file_name(date: DateTime<Utc>, author: &str) -> String {
     format!("{}-{author}-{suffix}.md", date.format("%Y%m%dT%H%M%S%.3fZ"))
 }
 
+/// The time (to the millisecond) and author key a timeline entry's file
+/// name records, if it is one `entry_file_name` could have made.
+pub fn parse_entry_file_name(name: &str) -> Option<(DateTime<Utc>, &str)> {
+    let rest = name.strip_suffix(".md")?;
+    let (stamp, rest) = rest.split_at_checked(STAMP_LEN)?;
+    let (author, random) = rest.strip_prefix('-')?.rsplit_once('-')?;
+    let random_ok = random.len() == 6
+        && random
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+    let at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%.3fZ").ok()?;
+    (random_ok && stamp.ends_with('Z') && !author.is_empty()).then(|| (at.and_utc(), author))
+}
+
+/// `20260331T100200.412Z`
+const STAMP_LEN: usize = 20;
+
 /// Turns an untrusted file name into a safe one inside `attachments/`:
 /// the last path component only, no control characters, no leading dots,
 /// no characters that Windows or shells trip over, at most 100 bytes.
@@ -61,6 +78,23 @@ mod tests {
             "{a}"
         );
         assert!(a < b);
+    }
+
+    #[test]
+    fn entry_names_read_back() {
+        let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let name = entry_file_name(at, "ana-b");
+        assert_eq!(parse_entry_file_name(&name), Some((at, "ana-b")));
+        for bad in [
+            "notes.md",
+            "20260105T090000.000Z-ana.md",
+            "20260105T090000Z-ana-k3x9q2.md",
+            "20260105T090000.000Z--k3x9q2.md",
+            "20261305T090000.000Z-ana-k3x9q2.md",
+            "20260105T090000.000Z-ana-k3x9q2.md.orig",
+        ] {
+            assert_eq!(parse_entry_file_name(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -16,4 +16,5 @@ mod serve;
 mod shell;
 mod site;
 mod sla;
+mod symlinks;
 mod workflow;

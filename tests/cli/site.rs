@@ -804,7 +804,7 @@ fn hostile_ticket_content_is_shown_as_text_and_never_runs() {
         "add",
         "mal",
         "--name",
-        "Mal <img src=x onerror=alert(1)>",
+        "Mal",
         "--email",
         "mal@example.org",
         "--role",
@@ -831,6 +831,14 @@ fn hostile_ticket_content_is_shown_as_text_and_never_runs() {
     desk.ok(&["note", folio, "-m", HOSTILE]);
     desk.ok(&["action", "add", folio, "<b onmouseover=alert(1)>check</b>"]);
     desk.ok(&["resolve", folio, "--solution", HOSTILE]);
+    // Written by hand once every change is committed: tkt refuses to
+    // write with a name git cannot sign (`<`, `>`), but the site must
+    // still show such a name as text.
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &config.replacen("name: Mal", "name: Mal <img src=x onerror=alert(1)>", 1),
+    );
     desk.write(
         "faq/hostile.md",
         &format!("---\ntitle: '<script>alert(1)</script>'\ntags: [x]\n---\n\n{HOSTILE}"),

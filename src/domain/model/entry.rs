@@ -1,6 +1,7 @@
 //! Timeline entries: `tickets/<folio>/replies/*.md`, one file per event,
 //! written once and never rewritten, so history is readable from files alone.
 
+use super::{attachment_name_problem, future_problem, is_future, Priority, Problem, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -87,24 +88,96 @@ impl Entry {
         "time_spent",
     ];
 
-    pub fn problems(&self) -> Vec<String> {
+    /// Problems a hand edit can introduce that serde cannot see. `now`
+    /// tells recorded times from future ones; `created` is the ticket's
+    /// creation, when its `ticket.md` could be read.
+    pub fn problems(&self, now: DateTime<Utc>, created: Option<DateTime<Utc>>) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.kind == EntryKind::Event && self.changes.is_empty() {
-            out.push("an event must list its changes".to_string());
+            out.push(Problem::at("kind:", "an event must list its changes"));
         }
         if self.kind != EntryKind::Event
             && self.body.trim().is_empty()
             && self.attachments.is_empty()
         {
-            out.push(format!("a {} has no text", self.kind.as_str()));
+            out.push(Problem::whole(format!(
+                "a {} has no text",
+                self.kind.as_str()
+            )));
         }
         if let Some(span) = self.time_spent {
             if span.minutes == 0 || span.minutes > 24 * 60 {
-                out.push(format!(
-                    "time_spent is {span}; it must be more than 0 and at most 24h"
+                out.push(Problem::at(
+                    "time_spent:",
+                    format!("time_spent is {span}; it must be more than 0 and at most 24h"),
                 ));
             }
         }
+        if is_future(self.date, now) {
+            out.push(future_problem("date", self.date, now));
+        }
+        if let Some(created) = created.filter(|c| self.date < *c) {
+            out.push(Problem::at(
+                "date:",
+                format!(
+                    "date {} is before the ticket was created ({})",
+                    self.date.format("%Y-%m-%dT%H:%M:%SZ"),
+                    created.format("%Y-%m-%dT%H:%M:%SZ")
+                ),
+            ));
+        }
+        out.extend(self.changes.iter().filter_map(Change::problem));
+        out.extend(
+            self.attachments
+                .iter()
+                .filter_map(|n| attachment_name_problem(n)),
+        );
         out
+    }
+}
+
+impl Change {
+    /// The fields tkt records changes of (docs/FORMAT.md).
+    pub const FIELDS: &'static [&'static str] = &[
+        "status",
+        "assignee",
+        "priority",
+        "solution",
+        "action",
+        "action-done",
+        "escalated",
+        "sla-rule",
+    ];
+
+    /// An unknown field, or a status or priority change to or from a
+    /// value that is none: lifelines would skip it, so reports and SLA
+    /// clocks would silently disagree with the timeline.
+    fn problem(&self) -> Option<Problem> {
+        let field = self.field.as_str();
+        if !Self::FIELDS.contains(&field) {
+            return Some(Problem::at(
+                format!("field: {field}"),
+                format!(
+                    "unknown change field `{field}`; allowed: {}",
+                    Self::FIELDS.join(", ")
+                ),
+            ));
+        }
+        let allowed: Vec<&str> = match field {
+            "status" => Status::ALL.iter().map(|s| s.as_str()).collect(),
+            "priority" => Priority::ALL.iter().map(|p| p.as_str()).collect(),
+            _ => return None,
+        };
+        let bad = [&self.from, &self.to]
+            .into_iter()
+            .flatten()
+            .find(|v| !allowed.contains(&v.as_str()))?;
+        Some(Problem::at(
+            bad.clone(),
+            format!(
+                "{field} change names unknown {field} `{bad}`; allowed: {}",
+                allowed.join(", ")
+            ),
+        ))
     }
 }

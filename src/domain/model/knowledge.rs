@@ -39,6 +39,8 @@ pub trait Article {
     }
     /// Stores the Markdown after the front-matter.
     fn set_body(&mut self, body: String);
+    /// `created` and `updated`, by key, to check they are not in the future.
+    fn times(&self) -> [(&'static str, Option<DateTime<Utc>>); 2];
 }
 
 impl Article for Faq {
@@ -64,6 +66,10 @@ impl Article for Faq {
 
     fn source(&self) -> Option<&str> {
         self.source.as_deref()
+    }
+
+    fn times(&self) -> [(&'static str, Option<DateTime<Utc>>); 2] {
+        [("created", self.created), ("updated", self.updated)]
     }
 }
 
@@ -111,6 +117,10 @@ impl Article for Canned {
 
     fn author(&self) -> Option<&str> {
         self.author.as_deref()
+    }
+
+    fn times(&self) -> [(&'static str, Option<DateTime<Utc>>); 2] {
+        [("created", self.created), ("updated", self.updated)]
     }
 }
 

@@ -1,6 +1,6 @@
 //! A ticket: the front-matter of `tickets/<folio>/ticket.md` plus its description.
 
-use super::{Priority, Status};
+use super::{attachment_name_problem, future_problem, is_future, Priority, Problem, Status};
 use chrono::{DateTime, Utc};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -126,22 +126,53 @@ impl Ticket {
         "faq",
     ];
 
-    /// Problems a hand edit can introduce that serde cannot see.
-    pub fn problems(&self) -> Vec<String> {
+    /// Problems a hand edit can introduce that serde cannot see; `now`
+    /// tells recorded times from future ones.
+    pub fn problems(&self, now: DateTime<Utc>) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.subject.trim().is_empty() {
-            out.push("subject is empty".to_string());
+            out.push(Problem::at("subject:", "subject is empty"));
+        } else if let Some(c) = self.subject.chars().find(|c| c.is_control()) {
+            out.push(Problem::at(
+                "subject:",
+                format!(
+                    "subject must be one line of text, but it contains {}",
+                    describe_control(c)
+                ),
+            ));
         }
         if self.uid.trim().is_empty() {
-            out.push("uid is empty".to_string());
+            out.push(Problem::at("uid:", "uid is empty"));
         }
         if self.updated < self.created {
-            out.push("updated is before created".to_string());
+            out.push(Problem::at("updated:", "updated is before created"));
+        }
+        for (key, at) in [("created", self.created), ("updated", self.updated)] {
+            if is_future(at, now) {
+                out.push(future_problem(key, at, now));
+            }
         }
         if self.status == Status::Resolved && self.solution.is_none() {
-            out.push("status is resolved but there is no solution".to_string());
+            out.push(Problem::at(
+                "status:",
+                "status is resolved but there is no solution",
+            ));
         }
+        out.extend(
+            self.attachments
+                .iter()
+                .filter_map(|n| attachment_name_problem(n)),
+        );
         out
+    }
+}
+
+/// A control character named for an error message.
+pub fn describe_control(c: char) -> String {
+    match c {
+        '\n' | '\r' => "a line break".to_string(),
+        '\0' => "a NUL character".to_string(),
+        c => format!("the control character U+{:04X}", c as u32),
     }
 }
 

@@ -39,8 +39,12 @@ pub fn dashboard(desk: &Desk, summary: &Summary, rows: &BTreeMap<String, TicketR
     let at_risk = at_risk_all.len();
     let at_risk_rows = &at_risk_all[..at_risk.min(DASHBOARD_ROWS)];
     let link = |group: &str, key: &str| Some(format!("lists/{group}/{key}/index.html"));
+    let as_of = desk.as_of();
     let data = serde_json::json!({
-        "as_of": super::format_time(desk.snapshot()),
+        "as_of": super::format_time(as_of.at),
+        // Times after the clock, left out of `as_of`: said on the page, so
+        // nobody trusts a snapshot that quietly skipped data.
+        "future_times": as_of.future_times,
         "total": summary.total,
         "open": open.len(),
         "by_status": summary.by_status.iter().map(|c| CountLink { label: c.label.clone(), value: c.value, url: link("status", &c.key) }).collect::<Vec<_>>(),

@@ -131,6 +131,36 @@ impl Config {
 }
 
 impl Config {
+    /// People git cannot author a commit for (a line break, `<` or `>` in
+    /// a name or email), each at the line of the offending field. Kept out
+    /// of [`Config::parse`] so reading stays possible (`tkt check`, lists
+    /// and the site say what is wrong); every write refuses such a
+    /// configuration, since its commit would fail half-way or be forged.
+    pub fn signature_problems(&self, text: &str) -> Vec<TextError> {
+        self.people
+            .iter()
+            .filter_map(|p| {
+                let message = p.signature_problem()?;
+                let field = if message.starts_with("the name") {
+                    "name:"
+                } else {
+                    "email:"
+                };
+                let key_line = text.lines().position(|l| {
+                    l.trim().trim_start_matches("- ").trim() == format!("key: {}", p.key)
+                });
+                let line = key_line.and_then(|from| {
+                    // The key's own line may hold the field in flow style.
+                    line_after(text, from.saturating_sub(1), |l| l.contains(field))
+                });
+                Some(match line {
+                    Some(line) => TextError::at(line, message),
+                    None => TextError::general(message),
+                })
+            })
+            .collect()
+    }
+
     /// Escalation names real staff, real categories and one rule per name,
     /// and every rule does something. Each problem points at its rule.
     fn escalation_problems(&self, text: &str) -> Vec<TextError> {
@@ -243,6 +273,16 @@ mod tests {
         let errors = Config::parse(text).unwrap_err();
         assert_eq!(errors[0].line, Some(3), "{:?}", errors);
         assert!(errors[0].message.contains("unknown field `bogus`"));
+    }
+
+    #[test]
+    fn people_git_cannot_sign_for_point_at_their_field() {
+        let text = "name: Desk\npeople:\n- key: ana\n  name: Ana\n  email: ana@x.org\n  role: admin\n- key: zoe\n  name: \"Zoe\\nEvil\"\n  email: zoe@x.org\n  role: operator\ncategories: [{key: it, name: IT}]\n";
+        let config = Config::parse(text).unwrap();
+        let problems = config.signature_problems(text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(8));
+        assert!(problems[0].message.contains("person `zoe`"));
     }
 
     #[test]
