@@ -75,11 +75,13 @@ impl Git {
         let absolute: Vec<PathBuf> = paths.iter().map(|p| self.workdir.join(p)).collect();
         self.clear_own_index_lock(&git_dir)?;
         self.ensure_only_ours(&journal, &targets, &absolute)?;
+        // Temporary files first, so folders the action created are empty
+        // and go when their files do.
+        worktree::sweep_temporary_files(&absolute);
         for (abs, target) in absolute.iter().zip(&targets) {
             let blob = target.map(|o| self.repo.find_blob(o)).transpose()?;
             worktree::put(&self.workdir, abs, blob.as_ref().map(|b| b.content()))?;
         }
-        worktree::sweep_temporary_files(&absolute);
         let files = paths
             .iter()
             .zip(&absolute)
