@@ -6,12 +6,15 @@
 # binary, slow to compile), not `--release` (tuned to compile quickly).
 #
 # Usage: scripts/bench.sh [--fresh] [--tickets N] [--seed N] [--runs N] [--warmup N]
+#        scripts/bench.sh --stress [ROUNDS]
 #
 #   --fresh       regenerate bench-data/tracker even if it exists
 #   --tickets N   corpus size (default 10000; a different size regenerates)
 #   --seed N      corpus seed (default 42)
 #   --runs N      timed runs per command (default 15)
 #   --warmup N    untimed runs before them (default 2)
+#   --stress [N]  instead of timing: the crash test with N kills at random
+#                 instants (default 2000; `cargo test` runs 100)
 #
 # Read-only commands run on bench-data/tracker. Commands that write (`new`,
 # `reply`) run on bench-data/work, a fresh copy made at each run of this
@@ -34,7 +37,13 @@ while [ $# -gt 0 ]; do
         --seed) seed="$2"; shift ;;
         --runs) runs="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --stress)
+            rounds=2000
+            if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then rounds="$2"; shift; fi
+            echo "==> crash test with $rounds kills" >&2
+            TKT_KILL_ROUNDS="$rounds" exec cargo test --release --test cli \
+                crash_safety::a_hundred_kills -- --nocapture ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift

@@ -31,8 +31,9 @@ fn committed_equals_disk(desk: &Desk) {
 }
 
 /// What a user checks after a crash: the next command settles things, and
-/// then git and tkt agree that nothing is half done.
-fn consistent(desk: &Desk, context: &str) {
+/// then git and tkt agree that nothing is half done. Returns what the
+/// recovery said, if it had anything to do.
+fn consistent(desk: &Desk, context: &str) -> Option<String> {
     let check = desk.run(&["check"]);
     assert!(
         check.status.success(),
@@ -50,6 +51,10 @@ fn consistent(desk: &Desk, context: &str) {
         !desk.path(".git/tkt/journal.json").exists(),
         "{context}: journal left"
     );
+    String::from_utf8_lossy(&check.stderr)
+        .lines()
+        .find(|l| l.starts_with("note: "))
+        .map(String::from)
 }
 
 /// A small deterministic generator, so a failing run can be repeated from
@@ -109,7 +114,13 @@ fn a_hundred_kills_at_random_instants_lose_nothing_and_leave_nothing() {
     eprintln!("kill test seed {seed}");
     let mut rng = Lcg(seed);
     let mut killed = 0;
-    for round in 0..100 {
+    let (mut completed, mut undone) = (0, 0);
+    // scripts/bench.sh --stress runs many more rounds.
+    let rounds: u32 = std::env::var("TKT_KILL_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    for round in 0..rounds {
         let which = rng.below(commands.len() as u64) as usize;
         let delay = Duration::from_micros(rng.below(durations[which] + 1));
         let mut child = desk.std_cmd().args(&commands[which]).spawn().unwrap();
@@ -119,17 +130,29 @@ fn a_hundred_kills_at_random_instants_lose_nothing_and_leave_nothing() {
         }
         let _ = child.kill();
         child.wait().unwrap();
-        consistent(
+        let recovered = consistent(
             &desk,
             &format!("round {round} ({:?}, seed {seed})", commands[which]),
         );
+        match recovered.as_deref() {
+            Some(n) if n.contains("finished an interrupted action") => completed += 1,
+            Some(n) if n.contains("undid an interrupted action") => undone += 1,
+            _ => {}
+        }
         committed_equals_disk(&desk);
     }
-    eprintln!("{killed} of 100 runs were killed before they finished");
+    eprintln!(
+        "{killed} of {rounds} runs were killed before they finished; the next command \
+         completed {completed} and undid {undone} interrupted actions"
+    );
+    assert!(
+        completed + undone > 0,
+        "no kill landed between the journal and the end of a commit"
+    );
     // Most runs must really be cut short, or the test proves little.
     assert!(
-        killed >= 40,
-        "only {killed} of 100 runs were still running when killed"
+        killed >= rounds * 2 / 5,
+        "only {killed} of {rounds} runs were still running when killed"
     );
     let fsck = std::process::Command::new("git")
         .args(["fsck", "--strict", "--no-dangling"])
