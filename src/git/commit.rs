@@ -179,6 +179,7 @@ impl Git {
         let mut planned = Vec::with_capacity(changes.len());
         for change in changes {
             let rel = self.relative(&change.path)?;
+            worktree::ensure_no_links(&self.workdir, &rel)?;
             let after = change
                 .content
                 .as_deref()

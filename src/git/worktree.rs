@@ -63,6 +63,26 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a path whose folders below `top` include a symbolic link: a
+/// write there would land wherever the link points, outside the tracker.
+pub fn ensure_no_links(top: &Path, rel: &str) -> Result<()> {
+    let mut dir = top.to_path_buf();
+    let folders: Vec<&str> = rel.split('/').collect();
+    for name in &folders[..folders.len().saturating_sub(1)] {
+        dir.push(name);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+                "{} is a symbolic link; tkt does not write through links (see `tkt check`); nothing was written",
+                dir.strip_prefix(top).unwrap_or(&dir).display()
+            ),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        }
+    }
+    Ok(())
+}
+
 /// Removes temporary files a killed run left in the folders of `paths`.
 pub fn sweep_temporary_files(paths: &[PathBuf]) {
     let mut dirs: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
@@ -94,5 +114,36 @@ pub fn blob_id(path: &Path) -> Result<Option<git2::Oid>, ()> {
                 .map_err(|_| ())
         }
         _ => Err(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_never_go_through_a_linked_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(top.join("tickets")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, top.join("faq")).unwrap();
+        assert!(ensure_no_links(&top, "tickets/TKT001/ticket.md").is_ok());
+        assert!(ensure_no_links(&top, "helpdesk.yaml").is_ok());
+        let err = ensure_no_links(&top, "faq/new.md").unwrap_err().to_string();
+        assert!(err.starts_with("faq is a symbolic link"), "{err}");
+    }
+
+    #[test]
+    fn removing_the_last_file_removes_the_folders_it_leaves_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        let file = top.join("tickets/TKT001/replies/a.md");
+        put(top, &file, Some(b"x")).unwrap();
+        std::fs::write(top.join("tickets/keep.md"), "k").unwrap();
+        put(top, &file, None).unwrap();
+        assert!(!top.join("tickets/TKT001").exists());
+        assert!(top.join("tickets/keep.md").exists());
     }
 }

@@ -194,3 +194,19 @@ fn nothing_is_written_through_a_linked_folder() {
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
     assert_eq!(desk.commit_count(), commits);
 }
+
+#[test]
+fn a_new_ticket_is_never_written_through_a_linked_tickets_folder() {
+    let desk = Desk::new();
+    let outside = desk.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::remove_dir_all(desk.path("tickets")).unwrap();
+    symlink(&outside, desk.path("tickets")).unwrap();
+    desk.git(&["add", "-A"]);
+    desk.git(&["commit", "-qm", "tickets elsewhere"]);
+    let commits = desk.commit_count();
+    let stderr = desk.fails(&["new", "-s", "x", "-c", "other", "-m", "y"], 1);
+    contains(&stderr, "is a symbolic link");
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(desk.commit_count(), commits);
+}
