@@ -70,15 +70,18 @@ impl Git {
         verify: bool,
     ) -> Result<Oid> {
         self.refuse_busy_index()?;
-        let parent = self.head_commit()?;
-        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
-        let mut planned = self.plan(changes)?;
-        let new_paths = planned.iter().map(|p| (p.rel.clone(), p.after)).collect();
-        let (tree, previous) = self.updated_tree(base.as_ref(), &new_paths)?;
-        for p in &mut planned {
-            p.before = previous.get(&p.rel).copied();
-        }
-        self.ensure_untouched(&planned)?;
+        let index_path = self.index_path();
+        // git's index (megabytes on a big tracker) is read and verified on
+        // the other core while the blobs and trees are written.
+        let (snapshot, prepared) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| index::Snapshot::read(&index_path));
+            let prepared = self.prepare(changes);
+            let snapshot = reading.join().expect("reading the index does not panic");
+            (snapshot, prepared)
+        });
+        let (parent, planned, tree) = prepared?;
+        let snapshot = snapshot?;
+        self.ensure_untouched(&planned, &snapshot)?;
         let hooks = Hooks::of(&self.repo, &self.workdir);
         let message = if verify && hooks.has_verifying_hooks() {
             self.verify_with_hooks(&hooks, tree, message)?
@@ -101,12 +104,11 @@ impl Git {
         .write(self.repo.path())?;
         crash_point("journal");
 
-        let index_path = self.index_path();
         let workdir = self.workdir.clone();
         let outcome = std::thread::scope(|scope| {
             // The files and the new index are written on the other core
             // while the commit object is made (and maybe signed).
-            let writing = scope.spawn(|| materialise(&workdir, &index_path, &planned));
+            let writing = scope.spawn(|| materialise(&workdir, snapshot, &planned));
             let commit = self.create_commit(tree, parent.as_ref(), &message, who);
             let written = writing.join().expect("writing files does not panic");
             match (commit, written) {
@@ -173,6 +175,23 @@ impl Git {
         }
     }
 
+    /// HEAD, the changes with their blobs before and after, and the new
+    /// tree (written, not yet referenced by anything).
+    fn prepare(
+        &self,
+        changes: Vec<Change>,
+    ) -> Result<(Option<git2::Commit<'_>>, Vec<Planned>, Oid)> {
+        let parent = self.head_commit()?;
+        let base = parent.as_ref().map(|c| c.tree()).transpose()?;
+        let mut planned = self.plan(changes)?;
+        let new_paths = planned.iter().map(|p| (p.rel.clone(), p.after)).collect();
+        let (tree, previous) = self.updated_tree(base.as_ref(), &new_paths)?;
+        for p in &mut planned {
+            p.before = previous.get(&p.rel).copied();
+        }
+        Ok((parent, planned, tree))
+    }
+
     /// The changes with their repository paths and new blobs; `before` is
     /// filled in from the tree update, which reads those trees anyway.
     fn plan(&self, changes: Vec<Change>) -> Result<Vec<Planned>> {
@@ -199,9 +218,12 @@ impl Git {
     }
 
     /// Refuses to overwrite what the user changed and has not committed.
-    fn ensure_untouched(&self, planned: &[Planned]) -> Result<()> {
+    fn ensure_untouched(&self, planned: &[Planned], index: &index::Snapshot) -> Result<()> {
         let paths: Vec<&str> = planned.iter().map(|p| p.rel.as_str()).collect();
-        let staged = self.index_entries(&paths)?;
+        let staged = match index.lookup(&paths) {
+            Ok(entries) => entries,
+            Err(_) => program::lookup(&self.workdir, &paths)?,
+        };
         for (p, entry) in planned.iter().zip(staged) {
             let on_disk = worktree::blob_id(&p.abs).map_err(|()| {
                 anyhow::anyhow!("{} is not a regular file; tkt will not replace it", p.rel)
@@ -363,12 +385,12 @@ impl Git {
 
 /// Writes the files and prepares the new index in `index.lock`. Runs on
 /// its own thread, so it touches no libgit2 object.
-fn materialise(workdir: &Path, index_path: &Path, planned: &[Planned]) -> Result<IndexUpdate> {
+fn materialise(workdir: &Path, index: index::Snapshot, planned: &[Planned]) -> Result<IndexUpdate> {
     for p in planned {
         worktree::put(workdir, &p.abs, p.content.as_deref())?;
     }
     prepare_index(
-        index_path,
+        index,
         planned.iter().map(|p| (p.rel.as_str(), &p.abs, p.after)),
     )
 }
@@ -376,7 +398,7 @@ fn materialise(workdir: &Path, index_path: &Path, planned: &[Planned]) -> Result
 /// The index update for written files, prepared in `index.lock` when the
 /// fast path understands the index.
 pub(super) fn prepare_index<'a>(
-    index_path: &Path,
+    index: index::Snapshot,
     files: impl Iterator<Item = (&'a str, &'a PathBuf, Option<Oid>)>,
 ) -> Result<IndexUpdate> {
     let files: Vec<_> = files.collect();
@@ -394,7 +416,7 @@ pub(super) fn prepare_index<'a>(
                 .map(|(oid, meta)| (oid_bytes(oid), meta)),
         })
         .collect();
-    Ok(match index::Staging::begin(index_path, &updates)? {
+    Ok(match index.stage(&updates)? {
         index::Staging::Ready(ready) => IndexUpdate::Prepared(ready),
         index::Staging::Unsupported(why) => IndexUpdate::General(why),
     })

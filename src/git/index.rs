@@ -51,25 +51,126 @@ pub struct Ready {
 struct Mapped(memmap2::Mmap);
 
 impl Mapped {
-    fn open(path: &Path) -> std::io::Result<Mapped> {
-        let file = File::open(path)?;
+    fn of(file: &File) -> std::io::Result<Mapped> {
         // SAFETY: git replaces the index by renaming a new file over it and
-        // never writes it in place; we hold index.lock, so no cooperating
-        // writer replaces it while it is mapped either.
-        Ok(Mapped(unsafe { memmap2::Mmap::map(&file)? }))
+        // never writes it in place, so the mapped file never changes; a
+        // replacement is noticed by `Snapshot::stage`.
+        Ok(Mapped(unsafe { memmap2::Mmap::map(file)? }))
     }
 }
 
+#[cfg(test)]
 impl Staging {
-    /// Locks the index (before reading it, as git does, so no concurrent
-    /// git command's change can be lost), reads and verifies it, and writes
-    /// the updated index into `index.lock`. Nothing changes for git until
+    /// Reads the index and writes the updated one into `index.lock` (see
+    /// [`Snapshot::stage`]). Nothing changes for git until
     /// [`Ready::finish`] renames it into place.
     pub fn begin(index_path: &Path, updates: &[Update]) -> std::io::Result<Staging> {
-        if !index_path.exists() {
+        Snapshot::read(index_path)?.stage(updates)
+    }
+}
+
+/// The index as read before a commit: mapped, verified and scanned once,
+/// then used both for the preflight (what it holds for a few paths) and to
+/// write the update. Reading it needs no lock; [`Snapshot::stage`] takes
+/// `index.lock` and reads again if the file changed meanwhile, so no
+/// concurrent git command's change can be lost.
+pub struct Snapshot {
+    index_path: PathBuf,
+    /// `None`: there is no index file yet.
+    read: Option<ReadIndex>,
+}
+
+struct ReadIndex {
+    old: Mapped,
+    scan: Result<Scanned, &'static str>,
+    identity: FileIdentity,
+}
+
+/// What tells that the index file was replaced: git always writes a new
+/// file and renames it over the old one.
+#[derive(PartialEq, Eq)]
+struct FileIdentity {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl FileIdentity {
+    fn of(meta: &Metadata) -> FileIdentity {
+        FileIdentity {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: std::os::unix::fs::MetadataExt::ino(meta),
+        }
+    }
+}
+
+impl Snapshot {
+    pub fn read(index_path: &Path) -> std::io::Result<Snapshot> {
+        let file = match File::open(index_path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Snapshot {
+                    index_path: index_path.to_path_buf(),
+                    read: None,
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        let identity = FileIdentity::of(&file.metadata()?);
+        let old = Mapped::of(&file)?;
+        let scan = verified_body(&old.0).and_then(|(body, version)| {
+            let scanned = scan_entries(body, version, be32(&old.0, 8) as usize)?;
+            check_extensions(&body[scanned.extensions_at..])?;
+            Ok(scanned)
+        });
+        Ok(Snapshot {
+            index_path: index_path.to_path_buf(),
+            read: Some(ReadIndex {
+                old,
+                scan,
+                identity,
+            }),
+        })
+    }
+
+    /// What the index holds for `paths` (repository-relative,
+    /// `/`-separated); `Err` names an index this module does not read.
+    pub fn lookup(&self, paths: &[&str]) -> Result<Vec<Entry>, &'static str> {
+        let Some(read) = &self.read else {
+            return Ok(vec![Entry::Absent; paths.len()]);
+        };
+        let scan = read.scan.as_ref().map_err(|e| *e)?;
+        let data = &read.old.0[..];
+        Ok(paths
+            .iter()
+            .map(|path| {
+                let path = path.as_bytes();
+                let from = scan
+                    .entries
+                    .partition_point(|e| &data[e.path.clone()] < path);
+                let mut found = scan.entries[from..]
+                    .iter()
+                    .take_while(|e| &data[e.path.clone()] == path);
+                match (found.next(), found.next()) {
+                    (None, _) => Entry::Absent,
+                    (Some(e), None) if stage(data, e) == 0 => {
+                        Entry::Staged(data[e.start + 40..e.start + 60].try_into().unwrap())
+                    }
+                    _ => Entry::Conflicted,
+                }
+            })
+            .collect())
+    }
+
+    /// Locks the index and writes the updated index into `index.lock`.
+    pub fn stage(self, updates: &[Update]) -> std::io::Result<Staging> {
+        if self.read.is_none() {
             return Ok(Staging::Unsupported("no index yet"));
         }
-        let lock_path = index_path.with_extension("lock");
+        let lock_path = self.index_path.with_extension("lock");
         let lock = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -85,16 +186,31 @@ impl Staging {
             })?;
         // From here on, dropping `ready` removes the lock file.
         let ready = Ready {
-            index_path: index_path.to_path_buf(),
+            index_path: self.index_path.clone(),
             lock_path,
             done: false,
         };
-        let old = Mapped::open(index_path)?;
-        let plan = match Plan::new(&old.0, updates) {
+        let current = std::fs::metadata(&self.index_path).map(|m| FileIdentity::of(&m));
+        let snapshot = match (&self.read, current) {
+            (Some(read), Ok(now)) if read.identity == now => self,
+            // Replaced since it was read: read it again, under the lock.
+            _ => Snapshot::read(&self.index_path)?,
+        };
+        let Some(read) = &snapshot.read else {
+            return Ok(Staging::Unsupported("no index yet"));
+        };
+        let plan = match read.scan.as_ref() {
+            Ok(scan) => Plan::new(&read.old.0, scan, updates),
+            Err(reason) => Err(*reason),
+        };
+        let plan = match plan {
             Ok(plan) => plan,
             Err(reason) => return Ok(Staging::Unsupported(reason)),
         };
-        plan.write_to(&old.0, std::io::BufWriter::with_capacity(1 << 20, lock))?;
+        plan.write_to(
+            &read.old.0,
+            std::io::BufWriter::with_capacity(1 << 20, lock),
+        )?;
         Ok(Staging::Ready(ready))
     }
 }
@@ -125,50 +241,17 @@ pub enum Entry {
     Conflicted,
 }
 
-/// The index's entries for `paths` (repository-relative, `/`-separated),
-/// read without taking the lock: a preflight before a commit, not a basis
-/// for writing. `Err` names an index this module does not understand.
+/// The index's entries for `paths`, read without taking the lock (see
+/// [`Snapshot::lookup`]).
 pub fn lookup(
     index_path: &Path,
     paths: &[&str],
 ) -> std::io::Result<Result<Vec<Entry>, &'static str>> {
-    let old = match Mapped::open(index_path) {
-        Ok(old) => old,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Ok(vec![Entry::Absent; paths.len()]))
-        }
-        Err(e) => return Err(e),
-    };
-    Ok(lookup_in(&old.0, paths))
+    Ok(Snapshot::read(index_path)?.lookup(paths))
 }
 
-fn lookup_in(data: &[u8], paths: &[&str]) -> Result<Vec<Entry>, &'static str> {
-    // The checksum is verified by `Staging::begin` before anything is
-    // written; a preflight read skips it (it costs milliseconds on a big
-    // tracker's index).
-    let (body, version) = header(data)?;
-    let (entries, extensions_at) = scan_entries(body, version, be32(data, 8) as usize)?;
-    check_extensions(&body[extensions_at..])?;
-    Ok(paths
-        .iter()
-        .map(|path| {
-            let from = entries.partition_point(|e| e.path < path.as_bytes());
-            let mut found = entries[from..]
-                .iter()
-                .take_while(|e| e.path == path.as_bytes());
-            match (found.next(), found.next()) {
-                (None, _) => Entry::Absent,
-                (Some(e), None) if stage(body, e) == 0 => {
-                    Entry::Staged(body[e.start + 40..e.start + 60].try_into().unwrap())
-                }
-                _ => Entry::Conflicted,
-            }
-        })
-        .collect())
-}
-
-fn stage(body: &[u8], entry: &RawEntry) -> u16 {
-    let flags = u16::from_be_bytes(body[entry.start + 60..entry.start + 62].try_into().unwrap());
+fn stage(data: &[u8], entry: &Span) -> u16 {
+    let flags = u16::from_be_bytes(data[entry.start + 60..entry.start + 62].try_into().unwrap());
     (flags >> 12) & 3
 }
 
@@ -213,7 +296,9 @@ fn check_extensions(mut data: &[u8]) -> Result<(), &'static str> {
 /// The new index file's bytes, or why this module cannot produce them.
 #[cfg(test)]
 pub fn rewrite(data: &[u8], updates: &[Update]) -> Result<Vec<u8>, &'static str> {
-    let plan = Plan::new(data, updates)?;
+    let (body, version) = verified_body(data)?;
+    let scan = scan_entries(body, version, be32(data, 8) as usize)?;
+    let plan = Plan::new(data, &scan, updates)?;
     let mut out = Vec::with_capacity(data.len());
     plan.write_to(data, &mut out)
         .expect("writing to memory cannot fail");
@@ -236,25 +321,27 @@ enum Piece {
 }
 
 impl Plan {
-    fn new(data: &[u8], updates: &[Update]) -> Result<Plan, &'static str> {
-        let (body, version) = verified_body(data)?;
-        let (entries, extensions_at) = scan_entries(body, version, be32(data, 8) as usize)?;
+    /// `scan` is of `data`, whose checksum was verified.
+    fn new(data: &[u8], scan: &Scanned, updates: &[Update]) -> Result<Plan, &'static str> {
+        let body = &data[..data.len() - HASH];
+        let entries = &scan.entries;
+        let path = |e: &Span| &data[e.path.clone()];
         let mut sorted: Vec<&Update> = updates.iter().collect();
         sorted.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
         sorted.dedup_by(|a, b| a.path == b.path);
         let mut plan = Plan::default();
         let mut pending = sorted.iter().copied().peekable();
         for (i, entry) in entries.iter().enumerate() {
-            while let Some(update) = pending.next_if(|u| u.path.as_bytes() < entry.path) {
+            while let Some(update) = pending.next_if(|u| u.path.as_bytes() < path(entry)) {
                 plan.insert(update);
             }
             match pending.peek() {
-                Some(update) if update.path.as_bytes() == entry.path => {
+                Some(update) if update.path.as_bytes() == path(entry) => {
                     // Replaced or removed: every stage of this path goes,
                     // and the update is written once, after the last one.
                     if entries
                         .get(i + 1)
-                        .is_none_or(|next| next.path != entry.path)
+                        .is_none_or(|next| path(next) != path(entry))
                     {
                         plan.insert(update);
                         pending.next();
@@ -266,7 +353,7 @@ impl Plan {
         for update in pending {
             plan.insert(update);
         }
-        copy_extensions(&mut plan.extensions, &body[extensions_at..], &sorted)?;
+        copy_extensions(&mut plan.extensions, &body[scan.extensions_at..], &sorted)?;
         Ok(plan)
     }
 
@@ -322,29 +409,24 @@ impl Plan {
 /// asks libgit2 instead).
 pub fn path_ranges(data: &[u8]) -> Result<Vec<Range<usize>>, &'static str> {
     let (body, version) = header(data)?;
-    let (entries, _) = scan_entries(body, version, be32(data, 8) as usize)?;
-    let base = body.as_ptr() as usize;
-    Ok(entries
-        .iter()
-        .map(|e| {
-            let start = e.path.as_ptr() as usize - base;
-            start..start + e.path.len()
-        })
-        .collect())
+    let scan = scan_entries(body, version, be32(data, 8) as usize)?;
+    Ok(scan.entries.into_iter().map(|e| e.path).collect())
 }
 
-/// Where an entry lies in the old index, and its path.
-struct RawEntry<'a> {
+/// Where an entry lies in the index file, and where its path lies.
+struct Span {
     start: usize,
     end: usize,
-    path: &'a [u8],
+    path: Range<usize>,
 }
 
-fn scan_entries(
-    body: &[u8],
-    version: u32,
-    count: usize,
-) -> Result<(Vec<RawEntry<'_>>, usize), &'static str> {
+/// The entries of an index file, and where its extensions begin.
+struct Scanned {
+    entries: Vec<Span>,
+    extensions_at: usize,
+}
+
+fn scan_entries(body: &[u8], version: u32, count: usize) -> Result<Scanned, &'static str> {
     let mut entries = Vec::with_capacity(count);
     let mut at = HEADER;
     for _ in 0..count {
@@ -376,14 +458,17 @@ fn scan_entries(
         if end > body.len() {
             return Err("truncated entry");
         }
-        entries.push(RawEntry {
+        entries.push(Span {
             start: at,
             end,
-            path: &rest[..len],
+            path: path_at..path_at + len,
         });
         at = end;
     }
-    Ok((entries, at))
+    Ok(Scanned {
+        entries,
+        extensions_at: at,
+    })
 }
 
 /// The bytes of a stage-0 entry.
@@ -674,6 +759,34 @@ mod tests {
         drop(staging);
         assert!(!index_path.with_extension("lock").exists());
         assert_eq!(std::fs::read(&index_path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_change_made_between_reading_and_staging_is_kept() {
+        let (dir, repo) = repo_with_files(&["a.txt"]);
+        let index_path = repo.path().join("index");
+        let snapshot = Snapshot::read(&index_path).unwrap();
+        // Another git command adds a file after tkt read the index.
+        write(dir.path(), "other.txt", "other");
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("other.txt")).unwrap();
+        index.write().unwrap();
+        write(dir.path(), "b.txt", "b");
+        let meta = std::fs::metadata(dir.path().join("b.txt")).unwrap();
+        let oid = repo.blob(b"b").unwrap();
+        let updates = [Update {
+            path: "b.txt",
+            blob: Some((oid.as_bytes().try_into().unwrap(), &meta)),
+        }];
+        match snapshot.stage(&updates).unwrap() {
+            Staging::Ready(ready) => ready.finish().unwrap(),
+            Staging::Unsupported(reason) => panic!("{reason}"),
+        }
+        let paths: Vec<String> = listing(&Index::open(&index_path).unwrap())
+            .into_iter()
+            .map(|(p, _, _)| p)
+            .collect();
+        assert_eq!(paths, ["a.txt", "b.txt", "other.txt"]);
     }
 
     #[test]

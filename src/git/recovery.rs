@@ -87,7 +87,8 @@ impl Git {
             .zip(&absolute)
             .zip(&targets)
             .map(|((rel, abs), oid)| (*rel, abs, *oid));
-        match prepare_index(&self.index_path(), files)? {
+        let index = super::index::Snapshot::read(&self.index_path())?;
+        match prepare_index(index, files)? {
             IndexUpdate::Prepared(ready) => ready.finish()?,
             IndexUpdate::General(_) => {
                 let updates: Vec<(&str, Option<Oid>)> =
