@@ -82,7 +82,7 @@ impl Git {
         let (parent, planned, tree) = prepared?;
         let snapshot = snapshot?;
         self.ensure_untouched(&planned, &snapshot)?;
-        let hooks = Hooks::of(&self.repo, &self.workdir);
+        let hooks = Hooks::of(self.config(), &self.repo, &self.workdir);
         let message = if verify && hooks.has_verifying_hooks() {
             self.verify_with_hooks(&hooks, tree, message)?
         } else {
@@ -304,13 +304,16 @@ impl Git {
         let author = super::signature(who)?;
         let committer = self.committer(who)?;
         let parents: Vec<&git2::Commit> = parent.into_iter().collect();
-        let config = self.repo.config()?.snapshot()?;
         let ident = format!(
             "{} <{}>",
             committer.name().unwrap_or(""),
             committer.email().unwrap_or("")
         );
-        let Some(signer) = Signer::configured(&config, &ident)? else {
+        let signer = match self.config() {
+            Some(config) => Signer::configured(config, &ident)?,
+            None => None,
+        };
+        let Some(signer) = signer else {
             return self
                 .repo
                 .commit(None, &author, &committer, message, &tree, &parents)

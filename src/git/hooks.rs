@@ -16,11 +16,8 @@ pub struct Hooks {
 impl Hooks {
     /// `core.hooksPath` (relative to the work tree, `~/` expanded) or the
     /// repository's `hooks/` folder.
-    pub fn of(repo: &git2::Repository, workdir: &Path) -> Hooks {
-        let configured = repo
-            .config()
-            .and_then(|c| c.get_path("core.hooksPath"))
-            .ok();
+    pub fn of(config: Option<&git2::Config>, repo: &git2::Repository, workdir: &Path) -> Hooks {
+        let configured = config.and_then(|c| c.get_path("core.hooksPath").ok());
         let dir = match configured {
             Some(path) if path.is_absolute() => path,
             Some(path) => workdir.join(path),

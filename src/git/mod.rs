@@ -38,6 +38,8 @@ pub struct Identity {
 pub struct Git {
     repo: Repository,
     workdir: PathBuf,
+    /// git's configuration, read once (identity, hooks, signing).
+    config: std::cell::OnceCell<Option<git2::Config>>,
 }
 
 /// One commit of a ticket's audit trail.
@@ -70,7 +72,11 @@ impl Git {
             .workdir()
             .context("the repository is bare; tkt needs a working tree")?
             .canonicalize()?;
-        Ok(Git { repo, workdir })
+        Ok(Git {
+            repo,
+            workdir,
+            config: std::cell::OnceCell::new(),
+        })
     }
 
     /// `.git/tkt/`: where tkt keeps caches that only cost speed if lost.
@@ -119,9 +125,15 @@ impl Git {
 
     /// The `user.name` and `user.email` git would commit with, if set.
     pub fn configured_user(&self) -> (Option<String>, Option<String>) {
-        let config = self.repo.config().and_then(|mut c| c.snapshot());
-        let get = |key: &str| config.as_ref().ok().and_then(|c| c.get_string(key).ok());
+        let get = |key: &str| self.config().and_then(|c| c.get_string(key).ok());
         (get("user.name"), get("user.email"))
+    }
+
+    /// A snapshot of git's configuration, read on first use.
+    fn config(&self) -> Option<&git2::Config> {
+        self.config
+            .get_or_init(|| self.repo.config().and_then(|mut c| c.snapshot()).ok())
+            .as_ref()
     }
 
     fn relative(&self, path: &Path) -> Result<String> {

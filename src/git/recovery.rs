@@ -34,18 +34,44 @@ impl std::fmt::Display for Recovered {
     }
 }
 
+/// The git folder of the repository holding `path`, found as git finds it
+/// but without opening the repository: the nearest `.git` folder above, or
+/// the folder a `.git` file names (linked worktrees, submodules).
+fn git_dir_above(path: &Path) -> Option<PathBuf> {
+    if std::env::var_os("GIT_DIR").is_some() {
+        return None;
+    }
+    for dir in path.ancestors() {
+        let dot_git = dir.join(".git");
+        match std::fs::metadata(&dot_git) {
+            Ok(meta) if meta.is_dir() => return Some(dot_git),
+            Ok(_) => {
+                let text = std::fs::read_to_string(&dot_git).ok()?;
+                let named = text.strip_prefix("gitdir:")?.trim();
+                return Some(dir.join(named));
+            }
+            Err(_) => continue,
+        }
+    }
+    None
+}
+
 impl Git {
     /// If the repository holding `path` has a journal, takes the tkt lock
     /// and finishes it, saying so on stderr (this happens before whatever
     /// command was asked for). Cheap when there is none: one `stat`.
     pub fn finish_interrupted_at(path: &Path) -> Result<Option<Recovered>> {
-        let Ok(repo) = Repository::discover(path) else {
-            return Ok(None);
+        let git_dir = match git_dir_above(path) {
+            Some(dir) => dir,
+            // GIT_DIR and other set-ups: ask libgit2.
+            None => match Repository::discover(path) {
+                Ok(repo) => repo.path().to_path_buf(),
+                Err(_) => return Ok(None),
+            },
         };
-        if !Journal::location(repo.path()).exists() {
+        if !Journal::location(&git_dir).exists() {
             return Ok(None);
         }
-        drop(repo);
         let git = Git::open(path)?;
         let _lock = git.lock()?;
         let recovered = git.finish_interrupted()?;

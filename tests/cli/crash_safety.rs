@@ -263,3 +263,43 @@ fn a_split_index_is_updated_through_git() {
     committed_equals_disk(&desk);
     assert_eq!(desk.entries(&folio).len(), 2);
 }
+
+#[test]
+fn an_interrupted_action_in_a_linked_worktree_is_finished_there() {
+    let desk = Desk::new();
+    let folio = desk.ticket("Scanner", &[]);
+    let linked = desk.tmp.path().join("linked");
+    desk.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "other",
+        linked.to_str().unwrap(),
+    ]);
+    let run = |args: &[&str], crash: Option<&str>| {
+        let mut cmd = desk.std_cmd();
+        cmd.current_dir(&linked).args(args);
+        if let Some(point) = crash {
+            cmd.env("TKT_CRASH_AT", point);
+        }
+        cmd.output().unwrap()
+    };
+    assert!(
+        !run(&["reply", &folio, "-m", "in the worktree"], Some("head"))
+            .status
+            .success()
+    );
+    let shown = run(&["show", &folio], None);
+    assert!(shown.status.success());
+    contains(
+        &String::from_utf8_lossy(&shown.stderr),
+        "finished an interrupted action",
+    );
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&linked)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+}
