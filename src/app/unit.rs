@@ -55,6 +55,8 @@ impl UnitOfWork {
         let git = Git::open(&found.root)?;
         git.ensure_ready()?;
         let lock = git.lock()?;
+        // A run may have died between `open_tracker` and taking the lock.
+        git.finish_interrupted()?;
         git.refuse_busy_index()?;
         let tracker = Tracker::open(Some(&found.root))?;
         tracker.ensure_writable_config()?;

@@ -74,15 +74,11 @@ impl Git {
         }
         let git = Git::open(path)?;
         let _lock = git.lock()?;
-        let recovered = git.finish_interrupted()?;
-        if let Some(recovered) = &recovered {
-            eprintln!("note: {recovered}");
-        }
-        Ok(recovered)
+        git.finish_interrupted()
     }
 
-    /// Makes the journal's paths match HEAD, then removes the journal.
-    /// The caller holds the tkt lock.
+    /// Makes the journal's paths match HEAD, then removes the journal,
+    /// saying what it did on stderr. The caller holds the tkt lock.
     pub fn finish_interrupted(&self) -> Result<Option<Recovered>> {
         let git_dir = self.repo.path().to_path_buf();
         let Some(journal) = Journal::read(&git_dir)? else {
@@ -124,11 +120,13 @@ impl Git {
         }
         Journal::remove(&git_dir)?;
         let landed = head.map(|c| c.id().to_string()) != journal.head;
-        Ok(Some(if landed {
+        let recovered = if landed {
             Recovered::Completed(journal.subject)
         } else {
             Recovered::RolledBack(journal.subject)
-        }))
+        };
+        eprintln!("note: {recovered}");
+        Ok(Some(recovered))
     }
 
     /// An `index.lock` at least as new as the journal was left by the run
