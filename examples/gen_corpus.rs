@@ -37,7 +37,7 @@ use tkt::domain::model::{
     Category, Change, Config, EntryKind, FieldSpec, FieldType, Folio, Person, Priority, Role,
     Status, Ticket, View,
 };
-use tkt::domain::trailers::{commit_message, describe_changes, one_line, post_summary};
+use tkt::domain::trailers::{commit_message, describe_changes, one_line, post_summary, TicketRef};
 use tkt::domain::workflow;
 use tkt::store::{add_person, render_entry, render_ticket, CONFIG_HEADER, GITATTRIBUTES};
 
@@ -1090,7 +1090,11 @@ impl Sim {
         } else {
             "new ticket"
         };
-        let message = commit_message(Some(&folio), "new", &actor, &format!("{verb}: {subject}"));
+        let about = TicketRef {
+            folio: &folio,
+            uid: &ticket.uid,
+        };
+        let message = commit_message(Some(about), "new", &actor, &format!("{verb}: {subject}"));
         let author = self.person(&actor);
         self.git.commit(&author, now.timestamp(), &message, &files);
         self.tickets[idx].ticket = ticket;
@@ -1143,14 +1147,19 @@ impl Sim {
         }
         let text = render_ticket(ticket).unwrap();
         let status = ticket.status;
+        let uid = ticket.uid.clone();
         let name = entry_file_name(&mut self.rng, stamp, &outcome.author);
         files.push((
             format!("{rel}/replies/{name}"),
             render_entry(&entry).unwrap().into_bytes(),
         ));
         files.push((format!("{rel}/ticket.md"), text.into_bytes()));
+        let about = TicketRef {
+            folio: &folio,
+            uid: &uid,
+        };
         let message = commit_message(
-            Some(&folio),
+            Some(about),
             outcome.action,
             &outcome.author,
             &outcome.summary,

@@ -166,7 +166,12 @@ pub fn add_faq(scope: &Scope, req: NewFaq) -> Result<Done<String>> {
         );
     }
     let summary = format!("FAQ entry {slug} added by {}", unit.actor.key);
-    unit.commit(tx, source.as_ref().map(|(f, _)| f), "faq-add", &summary)?;
+    unit.commit(
+        tx,
+        source.as_ref().map(|(f, t)| (f, t)),
+        "faq-add",
+        &summary,
+    )?;
     Ok(Done {
         summary,
         events: vec![Event::FaqPublished {

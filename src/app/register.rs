@@ -157,7 +157,7 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
         "new ticket"
     };
     let summary = format!("{verb}: {subject}");
-    unit.commit(tx, Some(&folio), "new", &summary)?;
+    unit.commit(tx, Some((&folio, &ticket)), "new", &summary)?;
     Ok(Done {
         summary,
         events,

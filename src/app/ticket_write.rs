@@ -90,7 +90,12 @@ pub(super) fn write(
     let events = event::of_entry(folio.as_str(), &file, &entry);
     tx.create(rel.join("replies").join(&file), render_entry(&entry)?);
     tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
-    unit.commit(tx, Some(&folio), outcome.action, &outcome.summary)?;
+    unit.commit(
+        tx,
+        Some((&folio, &ticket)),
+        outcome.action,
+        &outcome.summary,
+    )?;
     Ok(Done {
         summary: outcome.summary,
         events,

@@ -5,6 +5,7 @@
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
+use crate::domain::trailers::TicketRef;
 use crate::git::{Git, Identity, Lock};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
@@ -95,12 +96,13 @@ impl UnitOfWork {
     pub fn commit(
         &self,
         tx: Transaction,
-        folio: Option<&Folio>,
+        ticket: Option<(&Folio, &Ticket)>,
         action: &str,
         summary: &str,
     ) -> Result<()> {
+        let ticket = ticket.map(|(folio, t)| TicketRef { folio, uid: &t.uid });
         let message =
-            crate::domain::trailers::commit_message(folio, action, &self.actor.key, summary);
+            crate::domain::trailers::commit_message(ticket, action, &self.actor.key, summary);
         let who = Identity {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),

@@ -5,12 +5,29 @@
 
 use crate::domain::model::{Change, Folio};
 
-/// `TKT042: <what happened>` plus `Ticket:`, `Action:` and `Actor:`
-/// trailers, so `git log --grep` and `git log -- tickets/TKT042` both work.
-pub fn commit_message(folio: Option<&Folio>, action: &str, actor: &str, summary: &str) -> String {
+/// The ticket a commit is about: its folio, which people use, and its
+/// `uid`, which never changes (a folio can be renumbered when two clones
+/// registered the same one).
+#[derive(Debug, Clone, Copy)]
+pub struct TicketRef<'a> {
+    pub folio: &'a Folio,
+    pub uid: &'a str,
+}
+
+/// `TKT042: <what happened>` plus `Ticket:`, `Ticket-Uid:`, `Action:` and
+/// `Actor:` trailers, so `git log --grep` and `git log -- tickets/TKT042`
+/// both work, and a ticket's history can be followed across a renumbering.
+pub fn commit_message(
+    ticket: Option<TicketRef>,
+    action: &str,
+    actor: &str,
+    summary: &str,
+) -> String {
     let summary = one_line(summary, 72);
-    let mut message = match folio {
-        Some(folio) => format!("{folio}: {summary}\n\nTicket: {folio}\n"),
+    let mut message = match ticket {
+        Some(TicketRef { folio, uid }) => {
+            format!("{folio}: {summary}\n\nTicket: {folio}\nTicket-Uid: {uid}\n")
+        }
         None => format!("tkt: {summary}\n\n"),
     };
     message.push_str(&format!("Action: {action}\nActor: {actor}\n"));
@@ -60,10 +77,14 @@ mod tests {
     #[test]
     fn commit_messages_carry_trailers() {
         let folio = crate::domain::model::FolioFormat::default().folio(42);
-        let m = commit_message(Some(&folio), "reply", "ana", "reply by ana");
+        let ticket = TicketRef {
+            folio: &folio,
+            uid: "01JABC",
+        };
+        let m = commit_message(Some(ticket), "reply", "ana", "reply by ana");
         assert_eq!(
             m,
-            "TKT042: reply by ana\n\nTicket: TKT042\nAction: reply\nActor: ana\n"
+            "TKT042: reply by ana\n\nTicket: TKT042\nTicket-Uid: 01JABC\nAction: reply\nActor: ana\n"
         );
         let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
         assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));

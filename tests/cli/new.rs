@@ -48,7 +48,10 @@ fn new_writes_the_ticket_and_one_commit() {
     let uid = text.lines().find_map(|l| l.strip_prefix("uid: ")).unwrap();
     assert_eq!(uid.len(), 26, "a ULID: {uid}");
     let log = desk.git(&["log", "-1", "--format=%an <%ae>%n%B"]);
-    assert_eq!(log.trim_end(), "Ana Alves <ana@example.org>\nTKT001: new ticket: Scanner jams on A3\n\nTicket: TKT001\nAction: new\nActor: ana");
+    assert_eq!(
+        log.trim_end(),
+        format!("Ana Alves <ana@example.org>\nTKT001: new ticket: Scanner jams on A3\n\nTicket: TKT001\nTicket-Uid: {uid}\nAction: new\nActor: ana")
+    );
 }
 
 #[test]

@@ -72,7 +72,8 @@ fn a_ticket_from_registration_to_closing() {
     assert_eq!(json["timeline"].as_array().unwrap().len(), 13);
     assert_eq!(desk.entries(&folio).len(), 13);
     let log = desk.git(&["log", "-1", "--format=%an%n%B"]);
-    contains(&log, "Ana Alves\nTKT001: status: in-progress → waiting-on-requester\n\nTicket: TKT001\nAction: status\nActor: ana");
+    contains(&log, "Ana Alves\nTKT001: status: in-progress → waiting-on-requester\n\nTicket: TKT001\nTicket-Uid: ");
+    contains(&log, "\nAction: status\nActor: ana");
     let shown = desk.ok(&["show", &folio]);
     contains(&shown, "solution recorded\n      Replaced the roller.");
     let take = desk.git(&["log", "--grep", "Action: take", "--format=%an <%ae>"]);
