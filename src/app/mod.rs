@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod people;
 pub mod reader;
 pub mod register;
+pub mod sync;
 mod ticket_write;
 pub mod unit;
 pub mod update;

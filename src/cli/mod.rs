@@ -21,6 +21,7 @@ mod session;
 mod show;
 mod site;
 mod sla;
+mod sync;
 mod update;
 
 use clap::{Args, Parser, Subcommand};
@@ -179,6 +180,10 @@ pub enum Command {
     #[command(after_help = report::EXAMPLES)]
     Report(report::ReportArgs),
 
+    /// Share this clone's work: fetch, replay unpushed actions on top, push.
+    #[command(after_help = sync::EXAMPLES)]
+    Sync(sync::SyncArgs),
+
     /// Build the static site: dashboard, ticket pages, FAQ, reports.
     #[command(after_help = site::BUILD_EXAMPLES)]
     Build(site::BuildArgs),
@@ -228,6 +233,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Escalate(args) => update::escalate(&global, args),
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
+        Command::Sync(args) => sync::run(&global, args),
         Command::Canned(cmd) => canned::run(&global, cmd),
         Command::Faq(cmd) => faq::run(&global, cmd),
         Command::Kb(cmd) => kb::run(&global, cmd),

@@ -10,6 +10,7 @@ mod program;
 mod recovery;
 mod signing;
 mod status;
+mod sync;
 mod tree;
 mod worktree;
 
@@ -17,6 +18,7 @@ pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;
 pub use status::Tracked;
+pub use sync::{Clash, Synced};
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

@@ -17,4 +17,5 @@ mod shell;
 mod site;
 mod sla;
 mod symlinks;
+mod sync;
 mod workflow;

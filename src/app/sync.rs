@@ -1,0 +1,81 @@
+//! Syncing a clone with its remote (`tkt sync`): fetch, integrate, push,
+//! under the clone's lock, so no tkt action interleaves with it.
+
+use super::unit::Scope;
+use crate::git::{Git, Synced};
+use anyhow::{bail, Result};
+
+/// How many times a push rejected because the remote moved on meanwhile
+/// is retried (each time after fetching and integrating again).
+const ATTEMPTS: usize = 3;
+
+/// Fetches `remote` (default: the branch's upstream, else `origin`),
+/// replays the clone's unpushed commits on top of what arrived, moves the
+/// work tree, and pushes. Never force-pushes.
+pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
+    let tracker = scope.open_tracker()?;
+    let git = Git::open(&tracker.root)?;
+    git.ensure_ready()?;
+    let _lock = git.lock()?;
+    git.finish_interrupted()?;
+    git.refuse_busy_index()?;
+    let (remote, local_ref, branch) = git.sync_target(remote)?;
+    let mut done = Synced {
+        remote: remote.clone(),
+        branch: branch.clone(),
+        ..Default::default()
+    };
+    for _ in 0..ATTEMPTS {
+        let theirs = git.fetch(&remote, &branch)?;
+        let Some(ours) = git.head_oid()? else {
+            bail!(
+                "this clone has no commits yet; get the remote's with `git pull {remote} {branch}`"
+            );
+        };
+        let tip = match theirs {
+            None => ours,
+            Some(theirs) if theirs == ours => return Ok(done),
+            Some(theirs) => {
+                let base = git.merge_base(ours, theirs)?;
+                if base == ours {
+                    done.received += git.count_between(Some(ours), theirs)?;
+                    git.move_to(theirs)?;
+                    return Ok(done);
+                }
+                if base == theirs {
+                    ours
+                } else {
+                    let (tip, replayed) = match git.replay_onto(ours, theirs)? {
+                        Ok(replayed) => replayed,
+                        Err(clashes) => {
+                            let list: Vec<String> = clashes
+                                .iter()
+                                .map(|c| {
+                                    format!("  {} (in your commit {})", c.path, &c.commit[..7])
+                                })
+                                .collect();
+                            bail!(
+                                "these files were changed both here and on {remote}/{branch}; nothing was changed:\n{}\n\
+                                 Integrate them with git (`git pull --rebase {remote} {branch}`), then run `tkt sync` again",
+                                list.join("\n")
+                            );
+                        }
+                    };
+                    done.received += git.count_between(Some(base), theirs)?;
+                    done.replayed += replayed;
+                    git.move_to(tip)?;
+                    tip
+                }
+            }
+        };
+        let ahead = git.count_between(theirs, tip)?;
+        if ahead == 0 {
+            return Ok(done);
+        }
+        if git.push(&remote, &local_ref, &branch)? {
+            done.pushed += ahead;
+            return Ok(done);
+        }
+    }
+    bail!("{remote}/{branch} kept moving while tkt tried to push; run `tkt sync` again")
+}

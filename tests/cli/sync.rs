@@ -1,0 +1,185 @@
+//! `tkt sync` between clones of one bare remote, over the `git` program.
+
+use crate::common::{contains, Desk};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A second clone of the desk's remote, with Ben's identity.
+struct Team {
+    desk: Desk,
+    other: PathBuf,
+}
+
+fn git_in(desk: &Desk, dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", desk.tmp.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+impl Team {
+    fn new() -> Team {
+        let desk = Desk::new();
+        desk.ticket("Scanner jams", &[]);
+        desk.ticket("Printer offline", &[]);
+        let remote = desk.tmp.path().join("remote.git");
+        git_in(
+            &desk,
+            desk.tmp.path(),
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "-b",
+                "main",
+                remote.to_str().unwrap(),
+            ],
+        );
+        desk.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+        desk.git(&["push", "-q", "-u", "origin", "main"]);
+        let other = desk.tmp.path().join("other");
+        git_in(
+            &desk,
+            desk.tmp.path(),
+            &[
+                "clone",
+                "-q",
+                remote.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        git_in(&desk, &other, &["config", "user.name", "Ben Okafor"]);
+        git_in(&desk, &other, &["config", "user.email", "ben@example.org"]);
+        Team { desk, other }
+    }
+
+    /// tkt in the second clone.
+    fn other(&self, args: &[&str]) -> Output {
+        self.desk
+            .std_cmd()
+            .current_dir(&self.other)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn other_ok(&self, args: &[&str]) -> String {
+        let out = self.other(args);
+        assert!(
+            out.status.success(),
+            "tkt {args:?} in the other clone: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn tree(&self, dir: &Path) -> String {
+        git_in(&self.desk, dir, &["rev-parse", "HEAD^{tree}"])
+    }
+}
+
+#[test]
+fn work_on_two_clones_meets_at_the_remote_one_commit_per_action() {
+    let team = Team::new();
+    let desk = &team.desk;
+    assert_eq!(
+        desk.ok(&["sync"]).trim(),
+        "Already in sync with origin/main."
+    );
+    desk.ok(&["reply", "1", "-m", "Which tray?"]);
+    team.other_ok(&["note", "2", "-m", "Cable checked"]);
+    let before = git_in(
+        desk,
+        &team.other,
+        &["log", "-1", "--format=%an <%ae> %ad%n%B"],
+    );
+
+    contains(
+        &desk.ok(&["sync"]),
+        "0 received, 0 replayed on top, 1 pushed",
+    );
+    contains(
+        &team.other_ok(&["sync"]),
+        "1 received, 1 replayed on top, 1 pushed",
+    );
+    contains(&desk.ok(&["sync"]), "1 received");
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+    // The replayed commit keeps its author, date, message and trailers.
+    let after = git_in(
+        desk,
+        &team.other,
+        &["log", "-1", "--format=%an <%ae> %ad%n%B"],
+    );
+    assert_eq!(after, before);
+    contains(&after, "Ticket: TKT002\nTicket-Uid: ");
+    // History stays linear: one commit per action, no merge commits.
+    assert_eq!(
+        desk.git(&["rev-list", "--merges", "--count", "HEAD"])
+            .trim(),
+        "0"
+    );
+    assert_eq!(desk.git(&["status", "--porcelain"]), "");
+    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    assert_eq!(desk.ok(&["check"]), "");
+}
+
+#[test]
+fn a_file_changed_on_both_sides_stops_the_sync_and_changes_nothing() {
+    let team = Team::new();
+    let desk = &team.desk;
+    desk.write("notes.md", "ours\n");
+    desk.git(&["add", "notes.md"]);
+    desk.git(&["commit", "-qm", "notes"]);
+    desk.ok(&["sync"]);
+    std::fs::write(team.other.join("notes.md"), "theirs\n").unwrap();
+    git_in(desk, &team.other, &["add", "notes.md"]);
+    git_in(desk, &team.other, &["commit", "-qm", "other notes"]);
+    let head = git_in(desk, &team.other, &["rev-parse", "HEAD"]);
+    let out = team.other(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    contains(&err, "changed both here and on origin/main");
+    contains(&err, "notes.md");
+    assert_eq!(git_in(desk, &team.other, &["rev-parse", "HEAD"]), head);
+    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    assert_eq!(
+        std::fs::read_to_string(team.other.join("notes.md")).unwrap(),
+        "theirs\n"
+    );
+}
+
+#[test]
+fn a_rewritten_remote_history_is_refused() {
+    let team = Team::new();
+    let desk = &team.desk;
+    desk.ok(&["reply", "1", "-m", "first"]);
+    desk.ok(&["sync"]);
+    team.other_ok(&["sync"]);
+    // Someone rewrites the published history.
+    desk.git(&["commit", "-q", "--amend", "-m", "rewritten"]);
+    desk.git(&["push", "-q", "--force", "origin", "main"]);
+    team.other_ok(&["note", "1", "-m", "mine"]);
+    let head = git_in(desk, &team.other, &["rev-parse", "HEAD"]);
+    let out = team.other(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    contains(&String::from_utf8_lossy(&out.stderr), "was rewritten");
+    assert_eq!(git_in(desk, &team.other, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn sync_needs_a_remote_and_a_branch() {
+    let desk = Desk::new();
+    let err = desk.fails(&["sync"], 1);
+    contains(&err, "there is no remote `origin`");
+    desk.git(&["checkout", "-q", "--detach"]);
+    contains(&desk.fails(&["sync"], 1), "HEAD is detached");
+}
