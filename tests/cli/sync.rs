@@ -183,3 +183,66 @@ fn sync_needs_a_remote_and_a_branch() {
     desk.git(&["checkout", "-q", "--detach"]);
     contains(&desk.fails(&["sync"], 1), "HEAD is detached");
 }
+
+/// `git daemon` on 127.0.0.1, serving the folder that holds the remote,
+/// pushes allowed: a real network protocol between the clones.
+struct Daemon(std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn git_daemon(base: &Path) -> (Daemon, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new("git")
+        .args([
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+            &format!("--port={port}"),
+            &format!("--base-path={}", base.display()),
+        ])
+        .arg(base)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("git daemon (part of git) runs");
+    let daemon = Daemon(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (daemon, port);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("git daemon did not start on port {port}");
+}
+
+#[test]
+fn clones_sync_over_the_git_protocol() {
+    let team = Team::new();
+    let desk = &team.desk;
+    let (_daemon, port) = git_daemon(desk.tmp.path());
+    let url = format!("git://127.0.0.1:{port}/remote.git");
+    desk.git(&["remote", "set-url", "origin", &url]);
+    git_in(desk, &team.other, &["remote", "set-url", "origin", &url]);
+    desk.ok(&["reply", "1", "-m", "over the network"]);
+    team.other_ok(&["status", "2", "in-progress"]);
+    contains(&desk.ok(&["sync"]), "1 pushed");
+    contains(
+        &team.other_ok(&["sync"]),
+        "1 received, 1 replayed on top, 1 pushed",
+    );
+    contains(&desk.ok(&["sync"]), "1 received");
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+    contains(&desk.ok(&["show", "1"]), "over the network");
+    contains(&team.other_ok(&["show", "1"]), "over the network");
+}
