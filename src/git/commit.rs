@@ -300,10 +300,23 @@ impl Git {
         message: &str,
         who: &Identity,
     ) -> Result<Oid> {
-        let tree = self.repo.find_tree(tree)?;
         let author = super::signature(who)?;
         let committer = self.committer(who)?;
         let parents: Vec<&git2::Commit> = parent.into_iter().collect();
+        self.write_commit_object(tree, &parents, &author, &committer, message)
+    }
+
+    /// Writes a commit object (referenced by nothing yet), signed when
+    /// `commit.gpgsign` asks for it.
+    pub(super) fn write_commit_object(
+        &self,
+        tree: Oid,
+        parents: &[&git2::Commit],
+        author: &git2::Signature,
+        committer: &git2::Signature,
+        message: &str,
+    ) -> Result<Oid> {
+        let tree = self.repo.find_tree(tree)?;
         let ident = format!(
             "{} <{}>",
             committer.name().unwrap_or(""),
@@ -316,12 +329,12 @@ impl Git {
         let Some(signer) = signer else {
             return self
                 .repo
-                .commit(None, &author, &committer, message, &tree, &parents)
+                .commit(None, author, committer, message, &tree, parents)
                 .context("cannot commit");
         };
         let buffer = self
             .repo
-            .commit_create_buffer(&author, &committer, message, &tree, &parents)?;
+            .commit_create_buffer(author, committer, message, &tree, parents)?;
         let payload = buffer.as_str().context("the commit is not UTF-8")?;
         let signature = signer.sign(payload, &self.cache_dir())?;
         Ok(self.repo.commit_signed(payload, &signature, None)?)

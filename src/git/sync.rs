@@ -141,17 +141,17 @@ impl Git {
             }
             let tip_tree = self.repo.find_commit(tip)?.tree()?;
             let (tree, _) = self.updated_tree(Some(&tip_tree), &changes)?;
-            let tree = self.repo.find_tree(tree)?;
             let parent = self.repo.find_commit(tip)?;
             let message = commit.message_raw().unwrap_or("");
-            tip = self.repo.commit(
-                None,
-                &commit.author(),
-                &commit.committer(),
-                message,
-                &tree,
-                &[&parent],
-            )?;
+            // As `git rebase`: the author stays, the one who syncs commits
+            // (and signs, when the repository asks for signatures).
+            let author = commit.author();
+            let committer = self.committer(&super::Identity {
+                name: author.name().unwrap_or("").to_string(),
+                email: author.email().unwrap_or("").to_string(),
+                when: crate::clock::now()?,
+            })?;
+            tip = self.write_commit_object(tree, &[&parent], &author, &committer, message)?;
         }
         if !clashes.is_empty() {
             return Ok(Err(clashes));
