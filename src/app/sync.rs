@@ -39,7 +39,7 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
                 let base = git.merge_base(ours, theirs)?;
                 if base == ours {
                     done.received += git.count_between(Some(ours), theirs)?;
-                    git.move_to(theirs)?;
+                    git.move_branch_to(theirs, &format!("fast-forward to {remote}/{branch}"))?;
                     return Ok(done);
                 }
                 if base == theirs {
@@ -63,7 +63,10 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
                     };
                     done.received += git.count_between(Some(base), theirs)?;
                     done.replayed += replayed;
-                    git.move_to(tip)?;
+                    git.move_branch_to(
+                        tip,
+                        &format!("replayed {replayed} commits on {remote}/{branch}"),
+                    )?;
                     tip
                 }
             }

@@ -92,14 +92,7 @@ impl Git {
         Journal {
             head: parent.as_ref().map(|c| c.id().to_string()),
             subject: subject.clone(),
-            paths: planned
-                .iter()
-                .map(|p| JournalPath {
-                    path: p.rel.clone(),
-                    before: p.before.map(|o| o.to_string()),
-                    after: p.after.map(|o| o.to_string()),
-                })
-                .collect(),
+            paths: journal_paths(&planned),
         }
         .write(self.repo.path())?;
         crash_point("journal");
@@ -132,21 +125,95 @@ impl Git {
         // After the commit point the action stands; a failure from here on
         // is finished by the next tkt run, which finds the journal.
         crash_point("head");
+        self.finish_index(update, &planned, commit)?;
+        hooks.post_commit();
+        Ok(commit)
+    }
+
+    /// Puts the prepared index in place and removes the journal; if the
+    /// index cannot be written, the next tkt run finishes it.
+    fn finish_index(&self, update: IndexUpdate, planned: &[Planned], commit: Oid) -> Result<()> {
         let staged = match update {
             IndexUpdate::Prepared(ready) => ready.finish().map_err(anyhow::Error::from),
             IndexUpdate::General(why) => self
-                .stage_general(&planned)
+                .stage_general(planned)
                 .with_context(|| format!("the index needs git ({why})")),
         };
         match staged {
-            Ok(()) => Journal::remove(self.repo.path())?,
-            Err(e) => eprintln!(
-                "warning: committed {commit}, but could not update the git index ({e:#}); \
-                 the next tkt command will finish it"
-            ),
+            Ok(()) => Journal::remove(self.repo.path()),
+            Err(e) => {
+                eprintln!(
+                    "warning: moved to {commit}, but could not update the git index ({e:#}); \
+                     the next tkt command will finish it"
+                );
+                Ok(())
+            }
         }
-        hooks.post_commit();
-        Ok(commit)
+    }
+
+    /// Moves HEAD's branch to `target` (a descendant, e.g. what `tkt sync`
+    /// integrated), bringing the work tree and the index along under the
+    /// same journal as a commit: a sync killed half-way is finished or
+    /// undone by the next tkt run. Refuses, changing nothing, when a file
+    /// it must change has uncommitted changes.
+    pub fn move_branch_to(&self, target: Oid, reason: &str) -> Result<()> {
+        self.refuse_busy_index()?;
+        let head = self
+            .head_commit()?
+            .context("this clone has no commit yet")?;
+        let old_tree = head.tree()?;
+        let new_tree = self.repo.find_commit(target)?.tree()?;
+        let diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), None)?;
+        let mut planned = Vec::new();
+        for delta in diff.deltas() {
+            let rel = delta
+                .new_file()
+                .path()
+                .or_else(|| delta.old_file().path())
+                .context("a change without a path")?
+                .to_string_lossy()
+                .into_owned();
+            let id = |f: git2::DiffFile| (!f.id().is_zero()).then(|| f.id());
+            let (before, after) = (id(delta.old_file()), id(delta.new_file()));
+            let content = after
+                .map(|o| self.repo.find_blob(o).map(|b| b.content().to_vec()))
+                .transpose()?;
+            worktree::ensure_no_links(&self.workdir, &rel)?;
+            planned.push(Planned {
+                abs: self.workdir.join(&rel),
+                rel,
+                content,
+                before,
+                after,
+                must_be_new: false,
+            });
+        }
+        let snapshot = index::Snapshot::read(&self.index_path())?;
+        self.ensure_untouched(&planned, &snapshot)?;
+        Journal {
+            head: Some(head.id().to_string()),
+            subject: reason.to_string(),
+            paths: journal_paths(&planned),
+        }
+        .write(self.repo.path())?;
+        let moved = materialise(&self.workdir, snapshot, &planned).and_then(|update| {
+            crash_point("files");
+            self.move_head_ref(Some(head.id()), target, &format!("tkt sync: {reason}"))?;
+            Ok(update)
+        });
+        match moved {
+            Ok(update) => {
+                crash_point("head");
+                self.finish_index(update, &planned, target)
+            }
+            Err(e) => {
+                self.restore(&planned)?;
+                Journal::remove(self.repo.path())?;
+                Err(e)
+            }
+        }
     }
 
     pub(super) fn index_path(&self) -> PathBuf {
@@ -343,21 +410,25 @@ impl Git {
     /// Moves HEAD's branch from `parent` to `commit`, failing if anything
     /// else moved it meanwhile.
     fn advance_head(&self, parent: Option<Oid>, commit: Oid, subject: &str) -> Result<()> {
+        let log = match parent {
+            Some(_) => format!("commit: {subject}"),
+            None => format!("commit (initial): {subject}"),
+        };
+        self.move_head_ref(parent, commit, &log)
+    }
+
+    /// Moves HEAD's branch with a compare-and-swap, logging `log`.
+    fn move_head_ref(&self, parent: Option<Oid>, commit: Oid, log: &str) -> Result<()> {
         let head = self.repo.find_reference("HEAD")?;
         let branch = head
             .symbolic_target()
             .context("HEAD is detached; check out a branch first")?
             .to_string();
         let result = match parent {
-            Some(old) => {
-                let log = format!("commit: {subject}");
-                self.repo
-                    .reference_matching(&branch, commit, true, old, &log)
-            }
-            None => {
-                let log = format!("commit (initial): {subject}");
-                self.repo.reference(&branch, commit, false, &log)
-            }
+            Some(old) => self
+                .repo
+                .reference_matching(&branch, commit, true, old, log),
+            None => self.repo.reference(&branch, commit, false, log),
         };
         result.map(|_| ()).with_context(|| {
             format!("{branch} moved while tkt was committing (another git command?); nothing was written")
@@ -436,6 +507,17 @@ pub(super) fn prepare_index<'a>(
         index::Staging::Ready(ready) => IndexUpdate::Prepared(ready),
         index::Staging::Unsupported(why) => IndexUpdate::General(why),
     })
+}
+
+fn journal_paths(planned: &[Planned]) -> Vec<JournalPath> {
+    planned
+        .iter()
+        .map(|p| JournalPath {
+            path: p.rel.clone(),
+            before: p.before.map(|o| o.to_string()),
+            after: p.after.map(|o| o.to_string()),
+        })
+        .collect()
 }
 
 /// Dies on the spot when `TKT_CRASH_AT` names this point: the tests use

@@ -6,9 +6,10 @@
 //! in the object store: local commits that the remote does not have are
 //! replayed on top of it one by one, keeping each commit's author, author
 //! date, message and trailers (one commit per action stays true for
-//! auditors, and history stays linear), then the branch and the work tree
-//! move with `git reset --keep`, which refuses rather than overwrite a
-//! local change. Nothing is ever force-pushed.
+//! auditors, and history stays linear), then the branch, the work tree and
+//! the index move under tkt's journal (`Git::move_branch_to`), which
+//! refuses rather than overwrite a local change and is finished by the next
+//! run if killed. Nothing is ever force-pushed.
 
 use super::Git;
 use anyhow::{bail, Context, Result};
@@ -157,23 +158,6 @@ impl Git {
             return Ok(Err(clashes));
         }
         Ok(Ok((tip, commits.len())))
-    }
-
-    /// Moves the branch and the work tree to `target` with `git reset
-    /// --keep`, which refuses if a file it must change has local changes.
-    pub fn move_to(&self, target: Oid) -> Result<()> {
-        let out = self
-            .program(&["reset", "--quiet", "--keep", &target.to_string()])
-            .output()
-            .context("cannot run `git reset`")?;
-        if !out.status.success() {
-            bail!(
-                "cannot bring the work tree up to date without touching your uncommitted changes \
-                 (commit or stash them, then run `tkt sync` again); nothing was changed:\n{}",
-                String::from_utf8_lossy(&out.stderr).trim_end()
-            );
-        }
-        Ok(())
     }
 
     /// Pushes the branch without forcing; `false` when the remote moved on

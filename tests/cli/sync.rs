@@ -1,6 +1,7 @@
 //! `tkt sync` between clones of one bare remote, over the `git` program.
 
 use crate::common::{contains, Desk};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -245,4 +246,78 @@ fn clones_sync_over_the_git_protocol() {
     assert_eq!(team.tree(&desk.root), team.tree(&team.other));
     contains(&desk.ok(&["show", "1"]), "over the network");
     contains(&team.other_ok(&["show", "1"]), "over the network");
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_completes_when_run_again() {
+    let team = Team::new();
+    let desk = &team.desk;
+    // Over the network, so the server's side is not killed with the client.
+    let (_daemon, port) = git_daemon(desk.tmp.path());
+    let url = format!("git://127.0.0.1:{port}/remote.git");
+    desk.git(&["remote", "set-url", "origin", &url]);
+    git_in(desk, &team.other, &["remote", "set-url", "origin", &url]);
+    let mut seed: u64 = 0x5eed;
+    for round in 0..10 {
+        desk.ok(&["reply", "1", "-m", &format!("ours {round}")]);
+        desk.ok(&["sync"]);
+        team.other_ok(&["note", "2", "-m", &format!("theirs {round}")]);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_millis((seed >> 33) % 120);
+        // Killed with the git processes it started, as a closed terminal or
+        // a machine going down would.
+        let mut child = desk
+            .std_cmd()
+            .current_dir(&team.other)
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        child.wait().unwrap();
+        team.other_ok(&["sync"]);
+        desk.ok(&["sync"]);
+        assert_eq!(
+            team.tree(&desk.root),
+            team.tree(&team.other),
+            "round {round}"
+        );
+        contains(&desk.ok(&["show", "2"]), &format!("theirs {round}"));
+        assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    }
+}
+
+#[test]
+fn a_sync_dying_while_it_moves_the_work_tree_is_settled_by_the_next_command() {
+    let team = Team::new();
+    let desk = &team.desk;
+    desk.ok(&["reply", "1", "-m", "from the first clone"]);
+    desk.ok(&["sync"]);
+    team.other_ok(&["note", "2", "-m", "from the second clone"]);
+    for point in ["files", "head"] {
+        let out = desk
+            .std_cmd()
+            .current_dir(&team.other)
+            .arg("sync")
+            .env("TKT_CRASH_AT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "crashed at {point}");
+        let shown = team.other(&["show", "1"]);
+        contains(
+            &String::from_utf8_lossy(&shown.stderr),
+            "interrupted action",
+        );
+        assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    }
+    team.other_ok(&["sync"]);
+    desk.ok(&["sync"]);
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+    contains(&desk.ok(&["show", "2"]), "from the second clone");
+    contains(&team.other_ok(&["show", "1"]), "from the first clone");
 }
