@@ -45,7 +45,7 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
                 if base == theirs {
                     ours
                 } else {
-                    let (tip, replayed) = match git.replay_onto(ours, theirs)? {
+                    let (tip, replayed) = match git.replay_onto(ours, theirs, &|_| None)? {
                         Ok(replayed) => replayed,
                         Err(clashes) => {
                             let list: Vec<String> = clashes

@@ -18,7 +18,7 @@ pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;
 pub use status::Tracked;
-pub use sync::{Clash, Synced};
+pub use sync::{BothChanged, Clash, Synced};
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

@@ -38,6 +38,19 @@ pub struct Clash {
     pub commit: String,
 }
 
+/// A file a replayed commit changed that the remote changed too: its
+/// content before the commit, in the commit, and on the remote side
+/// (`None`: absent). A resolver may combine them.
+pub struct BothChanged<'a> {
+    pub path: &'a str,
+    pub base: Option<&'a [u8]>,
+    pub ours: Option<&'a [u8]>,
+    pub theirs: Option<&'a [u8]>,
+}
+
+/// Combines a file changed on both sides, or `None` to stop the sync.
+pub type Resolver<'r> = dyn Fn(&BothChanged) -> Option<Vec<u8>> + 'r;
+
 impl Git {
     /// The remote and branch to sync with: `remote` or the branch's
     /// upstream, else `origin`; the remote branch of the same name unless
@@ -103,6 +116,7 @@ impl Git {
         &self,
         local: Oid,
         remote: Oid,
+        resolve: &Resolver,
     ) -> Result<std::result::Result<(Oid, usize), Vec<Clash>>> {
         let base = self.repo.merge_base(local, remote)?;
         let mut walk = self.repo.revwalk()?;
@@ -110,9 +124,6 @@ impl Git {
         walk.hide(base)?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
         let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
-        let base_tree = self.repo.find_commit(base)?.tree()?;
-        let remote_tree = self.repo.find_commit(remote)?.tree()?;
-        let theirs = changed_paths(&self.repo, &base_tree, &remote_tree)?;
         let mut tip = remote;
         let mut clashes = Vec::new();
         for oid in &commits {
@@ -125,22 +136,28 @@ impl Git {
             }
             let parent_tree = commit.parent(0)?.tree()?;
             let ours = changed_paths(&self.repo, &parent_tree, &commit.tree()?)?;
+            let tip_tree = self.repo.find_commit(tip)?.tree()?;
             let mut changes = std::collections::BTreeMap::new();
             for (path, blob) in ours {
-                match theirs.get(&path) {
-                    Some(other) if *other != blob => clashes.push(Clash {
+                let before = blob_at(&parent_tree, &path);
+                let there = blob_at(&tip_tree, &path);
+                if there == before || there == blob {
+                    changes.insert(path, blob);
+                    continue;
+                }
+                match self.resolve_both(&path, before, blob, there, resolve)? {
+                    Some(merged) => {
+                        changes.insert(path, Some(merged));
+                    }
+                    None => clashes.push(Clash {
                         path: path.clone(),
                         commit: oid.to_string(),
                     }),
-                    _ => {
-                        changes.insert(path, blob);
-                    }
                 }
             }
             if !clashes.is_empty() {
                 continue;
             }
-            let tip_tree = self.repo.find_commit(tip)?.tree()?;
             let (tree, _) = self.updated_tree(Some(&tip_tree), &changes)?;
             let parent = self.repo.find_commit(tip)?;
             let message = commit.message_raw().unwrap_or("");
@@ -196,6 +213,31 @@ impl Git {
         Ok(self.head_commit()?.map(|c| c.id()))
     }
 
+    /// Asks `resolve` to combine a file changed on both sides; the result
+    /// is stored as a blob.
+    fn resolve_both(
+        &self,
+        path: &str,
+        base: Option<Oid>,
+        ours: Option<Oid>,
+        theirs: Option<Oid>,
+        resolve: &Resolver,
+    ) -> Result<Option<Oid>> {
+        let read = |oid: Option<Oid>| -> Result<Option<Vec<u8>>> {
+            Ok(oid
+                .map(|o| self.repo.find_blob(o).map(|b| b.content().to_vec()))
+                .transpose()?)
+        };
+        let (base, ours, theirs) = (read(base)?, read(ours)?, read(theirs)?);
+        let merged = resolve(&BothChanged {
+            path,
+            base: base.as_deref(),
+            ours: ours.as_deref(),
+            theirs: theirs.as_deref(),
+        });
+        Ok(merged.map(|bytes| self.repo.blob(&bytes)).transpose()?)
+    }
+
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid> {
         Ok(self.repo.merge_base(a, b)?)
     }
@@ -209,6 +251,10 @@ impl Git {
             .env("GIT_TERMINAL_PROMPT", "0");
         command
     }
+}
+
+fn blob_at(tree: &git2::Tree, path: &str) -> Option<Oid> {
+    tree.get_path(Path::new(path)).ok().map(|e| e.id())
 }
 
 /// Every file path whose blob differs between two trees, with the new blob
