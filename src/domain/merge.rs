@@ -422,24 +422,24 @@ impl Merger<'_> {
     /// other, it is removed; changed on both, it is done if either side
     /// did it, else the later side's version is kept.
     fn actions(&mut self, base: Option<&Ticket>) -> Vec<Action> {
-        let keyed = |list: &[Action]| -> BTreeMap<(String, usize), Action> {
-            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-            list.iter()
-                .map(|a| {
-                    let n = seen.entry(&a.text).or_default();
-                    *n += 1;
-                    ((a.text.clone(), *n), a.clone())
-                })
+        let keyed = |list: &[Action]| -> BTreeMap<ActionKey, Action> {
+            action_keys(list)
+                .into_iter()
+                .zip(list.iter().cloned())
                 .collect()
         };
         let (o, t) = (&self.ours.ticket.actions, &self.theirs.ticket.actions);
         let b = keyed(base.map(|b| &b.actions[..]).unwrap_or_default());
         let (ko, kt) = (keyed(o), keyed(t));
-        let (first, second) = match self.first {
-            Which::Ours => (&ko, &kt),
-            Which::Theirs => (&kt, &ko),
-        };
-        let order: Vec<(String, usize)> = order_keys(self.ordered(o, t), first, second);
+        // The later side's order, then the other side's additions.
+        let (first, second) = self.ordered(o, t);
+        let mut order = action_keys(first);
+        let placed: BTreeSet<ActionKey> = order.iter().cloned().collect();
+        order.extend(
+            action_keys(second)
+                .into_iter()
+                .filter(|k| !placed.contains(k)),
+        );
         let mut out = Vec::new();
         for key in order {
             let merged = self.action(b.get(&key), ko.get(&key), kt.get(&key), &key.0);
@@ -504,35 +504,24 @@ impl Merger<'_> {
     }
 }
 
-/// The keys of both lists, the first list's order first, then the second's
-/// keys the first lacks.
-fn order_keys(
-    (first_list, second_list): (&[Action], &[Action]),
-    first: &BTreeMap<(String, usize), Action>,
-    second: &BTreeMap<(String, usize), Action>,
-) -> Vec<(String, usize)> {
-    let keys = |list: &[Action]| -> Vec<(String, usize)> {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        list.iter()
-            .map(|a| {
-                let n = seen.entry(&a.text).or_default();
-                *n += 1;
-                (a.text.clone(), *n)
-            })
-            .collect()
-    };
-    let mut out: Vec<(String, usize)> = keys(first_list);
-    debug_assert!(out.iter().all(|k| first.contains_key(k)));
-    out.extend(
-        keys(second_list)
-            .into_iter()
-            .filter(|k| !first.contains_key(k) && second.contains_key(k)),
-    );
-    out
-}
-
+/// Takes `&String` (not `&str`) to fit `scalar`'s `fn(&T)` for `T = String`.
+#[allow(clippy::ptr_arg)]
 fn text(v: &String) -> Option<String> {
     Some(v.clone())
+}
+
+/// An action's text and which occurrence of that text in its list it is.
+type ActionKey = (String, usize);
+
+fn action_keys(list: &[Action]) -> Vec<ActionKey> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    list.iter()
+        .map(|a| {
+            let n = seen.entry(&a.text).or_default();
+            *n += 1;
+            (a.text.clone(), *n)
+        })
+        .collect()
 }
 
 fn optional(v: &Option<String>) -> Option<String> {
