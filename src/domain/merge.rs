@@ -420,7 +420,7 @@ impl Merger<'_> {
     /// with a given text matches the n-th on the other side). An action
     /// added on a side is added; removed on one side and untouched on the
     /// other, it is removed; changed on both, it is done if either side
-    /// did it, else the later side's version is kept.
+    /// did it, else the later side's version (or removal) is kept.
     fn actions(&mut self, base: Option<&Ticket>) -> Vec<Action> {
         let keyed = |list: &[Action]| -> BTreeMap<ActionKey, Action> {
             action_keys(list)
@@ -455,33 +455,31 @@ impl Merger<'_> {
         theirs: Option<&Action>,
         text: &str,
     ) -> Option<Action> {
-        let field = format!("actions: {text}");
         match (ours, theirs) {
             (Some(o), Some(t)) if o.done != t.done && base != Some(o) && base != Some(t) => {
                 // Doing an action is never undone by a concurrent edit.
                 Some(if o.done { o.clone() } else { t.clone() })
             }
-            (Some(o), Some(t)) => {
-                let base = base.map(|b| Some(b.clone()));
-                self.scalar(
-                    &field,
-                    base.as_ref(),
-                    &Some(o.clone()),
-                    &Some(t.clone()),
-                    describe_action,
-                )
+            // Done on both sides: no conflict; the first to do it did it.
+            (Some(o), Some(t)) if o.done && t.done && o != t => {
+                let key = |a: &Action| (a.when, format!("{a:?}"));
+                Some(if key(o) <= key(t) {
+                    o.clone()
+                } else {
+                    t.clone()
+                })
             }
-            (Some(a), None) | (None, Some(a)) => {
-                let base = base.map(|b| Some(b.clone()));
-                let (o, t) = (ours.cloned(), theirs.cloned());
-                // Removed on one side: gone if the other left it alone;
-                // kept (and the removal reported) if it changed it.
-                match base {
-                    None => Some(a.clone()),
-                    Some(_) => self.scalar(&field, base.as_ref(), &o, &t, describe_action),
-                }
-            }
-            (None, None) => None,
+            // Added on one side only.
+            (Some(a), None) | (None, Some(a)) if base.is_none() => Some(a.clone()),
+            // Removed on one side: gone if the other left it alone; if the
+            // other changed it, the later of the two wins like any field.
+            _ => self.scalar(
+                &format!("actions: {text}"),
+                Some(&base.cloned()),
+                &ours.cloned(),
+                &theirs.cloned(),
+                describe_action,
+            ),
         }
     }
 

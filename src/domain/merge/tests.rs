@@ -245,6 +245,34 @@ fn an_action_removed_on_one_side_but_done_on_the_other_is_kept_and_reported() {
 }
 
 #[test]
+fn an_action_done_on_both_sides_is_no_conflict_and_keeps_the_first_doer() {
+    let ours = edited(10, |t| {
+        t.actions[0].done = true;
+        t.actions[0].when = Some(at(10));
+    });
+    let theirs = edited(20, |t| {
+        t.actions[0].done = true;
+        t.actions[0].who = Some("ben".into());
+        t.actions[0].when = Some(at(8));
+    });
+    let m = run(&ours, &theirs);
+    assert_eq!(m.ticket.actions[0].who.as_deref(), Some("ben"));
+    assert!(m.overridden.is_empty(), "{:?}", m.overridden);
+}
+
+#[test]
+fn an_action_removed_later_than_the_other_side_changed_it_is_removed() {
+    let ours = edited(10, |t| t.actions[0].who = Some("ben".into()));
+    let theirs = edited(20, |t| {
+        t.actions.remove(0);
+    });
+    let m = run(&ours, &theirs);
+    assert!(m.ticket.actions.iter().all(|a| a.text != "Order a roller"));
+    assert_eq!(m.overridden[0].kept, None);
+    assert_eq!(m.overridden[0].lost_side, Which::Ours);
+}
+
+#[test]
 fn the_description_changed_on_both_sides_takes_the_later() {
     let ours = edited(10, |t| t.description = "It jams on A3.".into());
     let theirs = edited(20, |t| t.description = "It jams on tray 2.".into());
