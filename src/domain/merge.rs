@@ -11,7 +11,7 @@
 //! in docs/FORMAT.md, "Merging concurrent edits".
 
 use super::frontmatter;
-use super::model::{Action, Entry, Problem, Ticket};
+use super::model::{Action, Entry, Problem, Status, Ticket};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -487,13 +487,13 @@ impl Merger<'_> {
     /// `solution` are checked together: a resolved status taken from one
     /// side needs a solution, which that side has.
     fn keep_solution_of_resolved(&self, m: &mut Ticket) {
-        if m.status == super::model::Status::Resolved && m.solution.is_none() {
+        if m.status == Status::Resolved && m.solution.is_none() {
             let (first, second) = self.ordered_sides();
-            m.solution = first
-                .ticket
-                .solution
-                .clone()
-                .or_else(|| second.ticket.solution.clone());
+            let sides = [first.ticket, second.ticket];
+            let resolved = sides.iter().find(|t| t.status == Status::Resolved);
+            m.solution = resolved
+                .and_then(|t| t.solution.clone())
+                .or_else(|| sides.iter().find_map(|t| t.solution.clone()));
         }
     }
 
