@@ -248,7 +248,10 @@ fn read(text: &str, side: &'static str) -> Result<Ticket, MergeError> {
     let (mut ticket, description): (Ticket, String) =
         frontmatter::parse(text).map_err(|e| MergeError::Unreadable {
             side,
-            message: e.to_string(),
+            message: match e.line {
+                Some(line) => format!("line {line}: {}", e.message),
+                None => e.message,
+            },
         })?;
     ticket.description = description;
     Ok(ticket)

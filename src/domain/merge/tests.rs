@@ -389,7 +389,11 @@ fn a_file_with_conflict_markers_is_refused_naming_the_side() {
         matches!(&err, MergeError::Unreadable { side: "their", .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("conflict marker"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cannot merge: their ticket.md is not a valid ticket: line 2: left-over git conflict marker"),
+        "{err}"
+    );
 }
 
 mod property {
