@@ -10,6 +10,7 @@ pub mod event;
 pub mod frontmatter;
 pub mod kb;
 pub mod lifeline;
+pub mod merge;
 pub mod model;
 pub mod query;
 pub mod refusal;
