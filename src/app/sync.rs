@@ -2,8 +2,12 @@
 //! under the clone's lock, so no tkt action interleaves with it.
 
 use super::unit::Scope;
-use crate::git::{Git, Synced};
+use crate::domain::frontmatter;
+use crate::domain::merge::{merge_files, Times};
+use crate::domain::model::Ticket;
+use crate::git::{BothChanged, Git, Synced};
 use anyhow::{bail, Result};
+use chrono::{DateTime, Utc};
 
 /// How many times a push rejected because the remote moved on meanwhile
 /// is retried (each time after fetching and integrating again).
@@ -20,6 +24,8 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
     git.finish_interrupted()?;
     git.refuse_busy_index()?;
     let (remote, local_ref, branch) = git.sync_target(remote)?;
+    let now = crate::clock::now()?;
+    let resolve = |both: &BothChanged| merge_ticket(both, now);
     let mut done = Synced {
         remote: remote.clone(),
         branch: branch.clone(),
@@ -45,7 +51,7 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
                 if base == theirs {
                     ours
                 } else {
-                    let (tip, replayed) = match git.replay_onto(ours, theirs, &|_| None)? {
+                    let (tip, replayed) = match git.replay_onto(ours, theirs, &resolve)? {
                         Ok(replayed) => replayed,
                         Err(clashes) => {
                             let list: Vec<String> = clashes
@@ -81,4 +87,39 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
         }
     }
     bail!("{remote}/{branch} kept moving while tkt tried to push; run `tkt sync` again")
+}
+
+/// A ticket changed on both sides, merged field by field: a field changed
+/// on one side takes that side, on both sides the later action (by the
+/// ticket's `updated` time) wins; both changes stay in the timeline, whose
+/// entries are separate files. Any other file changed on both sides, and
+/// two different tickets registered under one folio, stop the sync.
+fn text(bytes: Option<&[u8]>) -> Option<&str> {
+    bytes.and_then(|b| std::str::from_utf8(b).ok())
+}
+
+fn merge_ticket(both: &BothChanged, now: DateTime<Utc>) -> Option<Vec<u8>> {
+    let is_ticket = both
+        .path
+        .rsplit('/')
+        .collect::<Vec<_>>()
+        .get(..3)
+        .is_some_and(|parts| parts[0] == "ticket.md" && parts[2] == "tickets");
+    if !is_ticket {
+        return None;
+    }
+    let times = |text: &str| {
+        frontmatter::parse::<Ticket>(text)
+            .ok()
+            .map(|(ticket, _)| Times::at(ticket.updated))
+    };
+    let (ours, theirs) = (text(both.ours)?, text(both.theirs)?);
+    let merged = merge_files(
+        text(both.base),
+        (ours, &times(ours)?),
+        (theirs, &times(theirs)?),
+        now,
+    )
+    .ok()?;
+    Some(merged.text.into_bytes())
 }

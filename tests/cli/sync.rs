@@ -321,3 +321,56 @@ fn a_sync_dying_while_it_moves_the_work_tree_is_settled_by_the_next_command() {
     contains(&desk.ok(&["show", "2"]), "from the second clone");
     contains(&team.other_ok(&["show", "1"]), "from the first clone");
 }
+
+#[test]
+fn changes_to_one_ticket_on_two_clones_merge_field_by_field() {
+    let team = Team::new();
+    let desk = &team.desk;
+    // Different fields: both are kept.
+    desk.ok(&["priority", "1", "high"]);
+    team.other_ok(&["action", "add", "1", "Check the rollers"]);
+    desk.ok(&["sync"]);
+    contains(
+        &team.other_ok(&["sync"]),
+        "1 received, 1 replayed on top, 1 pushed",
+    );
+    desk.ok(&["sync"]);
+    let shown = desk.ok(&["show", "1", "--json"]);
+    contains(&shown, "\"priority\": \"high\"");
+    contains(&shown, "Check the rollers");
+    // The same field: the later action wins, and both stay in the timeline.
+    desk.ok(&["status", "1", "waiting-on-requester"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    team.other_ok(&["status", "1", "in-progress"]);
+    desk.ok(&["sync"]);
+    team.other_ok(&["sync"]);
+    desk.ok(&["sync"]);
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+    let shown = desk.ok(&["show", "1", "--json"]);
+    contains(&shown, "\"status\": \"in-progress\"");
+    let timeline = desk.ok(&["show", "1"]);
+    contains(&timeline, "waiting-on-requester");
+    assert_eq!(desk.ok(&["check"]), "");
+    assert!(!desk.read("tickets/TKT001/ticket.md").contains("<<<<<<<"));
+}
+
+#[test]
+fn the_same_folio_registered_on_two_clones_is_not_mixed_into_one_file() {
+    let team = Team::new();
+    let desk = &team.desk;
+    assert_eq!(desk.ticket("Ours", &[]), "TKT003");
+    assert_eq!(
+        team.other_ok(&["new", "-s", "Theirs", "-c", "technical", "-m", "x"])
+            .trim(),
+        "TKT003"
+    );
+    desk.ok(&["sync"]);
+    let out = team.other(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    contains(
+        &String::from_utf8_lossy(&out.stderr),
+        "tickets/TKT003/ticket.md",
+    );
+    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    contains(&team.other_ok(&["show", "3"]), "Theirs");
+}
