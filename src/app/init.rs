@@ -59,6 +59,7 @@ pub fn init(req: NewTracker) -> Result<(PathBuf, Person)> {
         &format!("initialise helpdesk \"{}\"", req.name),
     );
     tx.commit(&git, &message, &who, req.verify)?;
+    git.register_merge_driver("tkt")?;
     Ok((root, admin))
 }
 

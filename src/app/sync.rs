@@ -108,18 +108,32 @@ fn merge_ticket(both: &BothChanged, now: DateTime<Utc>) -> Option<Vec<u8>> {
     if !is_ticket {
         return None;
     }
-    let times = |text: &str| {
-        frontmatter::parse::<Ticket>(text)
-            .ok()
-            .map(|(ticket, _)| Times::at(ticket.updated))
-    };
     let (ours, theirs) = (text(both.ours)?, text(both.theirs)?);
-    let merged = merge_files(
-        text(both.base),
-        (ours, &times(ours)?),
-        (theirs, &times(theirs)?),
-        now,
-    )
-    .ok()?;
-    Some(merged.text.into_bytes())
+    merge_ticket_texts(text(both.base), ours, theirs, now)
+        .ok()
+        .map(String::into_bytes)
+}
+
+/// Registers the merge driver for ticket files in the clone's git config.
+pub fn setup(tracker: &crate::store::Tracker) -> Result<()> {
+    Git::open(&tracker.root)?.register_merge_driver("tkt")
+}
+
+/// Merges three versions of a `ticket.md` (no base: both sides added it)
+/// field by field, the later action (the ticket's `updated`) winning a
+/// field both changed. Refuses two different tickets under one folio.
+/// Used by `tkt sync` and by the merge driver plain `git pull` runs.
+pub fn merge_ticket_texts(
+    base: Option<&str>,
+    ours: &str,
+    theirs: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let times = |text: &str| -> Result<Times> {
+        let (ticket, _) = frontmatter::parse::<Ticket>(text)
+            .map_err(|e| anyhow::anyhow!("cannot read the ticket: {e}"))?;
+        Ok(Times::at(ticket.updated))
+    };
+    let merged = merge_files(base, (ours, &times(ours)?), (theirs, &times(theirs)?), now)?;
+    Ok(merged.text)
 }

@@ -13,6 +13,7 @@ mod kb;
 mod list;
 mod log;
 mod manpage;
+mod merge_driver;
 mod new;
 mod output;
 mod person;
@@ -180,6 +181,14 @@ pub enum Command {
     #[command(after_help = report::EXAMPLES)]
     Report(report::ReportArgs),
 
+    /// Register tkt's merge driver for ticket files in this clone.
+    #[command(after_help = merge_driver::SETUP_EXAMPLES)]
+    Setup(merge_driver::SetupArgs),
+
+    /// Merge three versions of a ticket.md (run by git during a merge).
+    #[command(name = "merge-driver", after_help = merge_driver::DRIVER_EXAMPLES)]
+    MergeDriver(merge_driver::DriverArgs),
+
     /// Share this clone's work: fetch, replay unpushed actions on top, push.
     #[command(after_help = sync::EXAMPLES)]
     Sync(sync::SyncArgs),
@@ -234,6 +243,8 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Log(args) => log::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Sync(args) => sync::run(&global, args),
+        Command::Setup(args) => merge_driver::setup(&global, args),
+        Command::MergeDriver(args) => merge_driver::merge_driver(args),
         Command::Canned(cmd) => canned::run(&global, cmd),
         Command::Faq(cmd) => faq::run(&global, cmd),
         Command::Kb(cmd) => kb::run(&global, cmd),

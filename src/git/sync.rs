@@ -238,6 +238,22 @@ impl Git {
         Ok(merged.map(|bytes| self.repo.blob(&bytes)).transpose()?)
     }
 
+    /// Registers tkt's merge driver for ticket files in this clone's git
+    /// configuration (git does not take drivers from the repository, for
+    /// safety, so every clone registers it). `program` is the tkt to run.
+    pub fn register_merge_driver(&self, program: &str) -> Result<()> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str(
+            "merge.tkt-ticket.name",
+            "tkt: tickets merged field by field",
+        )?;
+        config.set_str(
+            "merge.tkt-ticket.driver",
+            &format!("{program} merge-driver %O %A %B %P"),
+        )?;
+        Ok(())
+    }
+
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid> {
         Ok(self.repo.merge_base(a, b)?)
     }

@@ -28,6 +28,9 @@ pub const GITATTRIBUTES: &str = "\
 *.md text eol=lf
 *.yaml text eol=lf
 tickets/*/attachments/** -text -diff
+# `tkt setup` registers this driver in a clone: plain `git pull` then
+# merges a ticket changed on two clones field by field.
+tickets/*/ticket.md merge=tkt-ticket
 ";
 
 /// What `tkt init` writes to `.gitignore` (when there is none): the

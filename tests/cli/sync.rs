@@ -374,3 +374,62 @@ fn the_same_folio_registered_on_two_clones_is_not_mixed_into_one_file() {
     assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
     contains(&team.other_ok(&["show", "3"]), "Theirs");
 }
+
+/// `git` with the tkt under test first on PATH, as the merge driver needs.
+fn git_with_tkt(desk: &Desk, dir: &Path, args: &[&str]) -> Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_tkt")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", desk.tmp.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn plain_git_pull_merges_tickets_through_the_merge_driver() {
+    let team = Team::new();
+    let desk = &team.desk;
+    team.other_ok(&["setup"]);
+    contains(
+        &git_in(desk, &team.other, &["config", "merge.tkt-ticket.driver"]),
+        "tkt merge-driver %O %A %B %P",
+    );
+    desk.ok(&["priority", "1", "high"]);
+    desk.git(&["push", "-q", "origin", "main"]);
+    team.other_ok(&["action", "add", "1", "Check the rollers"]);
+    let pulled = git_with_tkt(
+        desk,
+        &team.other,
+        &["pull", "-q", "--no-rebase", "--no-edit"],
+    );
+    assert!(
+        pulled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pulled.stderr)
+    );
+    let shown = team.other_ok(&["show", "1", "--json"]);
+    contains(&shown, "\"priority\": \"high\"");
+    contains(&shown, "Check the rollers");
+    assert_eq!(team.other_ok(&["check"]), "");
+
+    // Two different tickets under one folio are never mixed into one file.
+    desk.ticket("Ours", &[]);
+    desk.git(&["push", "-q", "origin", "main"]);
+    team.other_ok(&["new", "-s", "Theirs", "-c", "technical", "-m", "x"]);
+    let pulled = git_with_tkt(desk, &team.other, &["pull", "--no-rebase", "--no-edit"]);
+    assert!(!pulled.status.success());
+    let said = String::from_utf8_lossy(&pulled.stderr).to_string()
+        + &String::from_utf8_lossy(&pulled.stdout);
+    contains(&said, "tkt sync");
+    let file = std::fs::read_to_string(team.other.join("tickets/TKT003/ticket.md")).unwrap();
+    assert!(!file.contains("<<<<<<<"), "{file}");
+    contains(&file, "Theirs");
+}
