@@ -1,6 +1,7 @@
 //! Git as the audit trail: commit exactly the paths an action wrote, read
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
+mod audit;
 mod commit;
 mod history;
 mod hooks;
@@ -13,6 +14,7 @@ mod status;
 mod tree;
 mod worktree;
 
+pub use audit::AuditRange;
 pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;

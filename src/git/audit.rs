@@ -1,0 +1,273 @@
+//! The git side of `tkt audit`: walk the commits, read what each did to
+//! the tracker (tree diffs, added entries, `helpdesk.yaml`, signatures) and
+//! hand it to the pure rules in `domain::audit`. The report is cached in
+//! `.git/tkt/`, keyed by the last audited commit, so a second audit reads
+//! only the commits made since.
+
+use super::Git;
+use crate::domain::audit::{self, CommitFacts, FileChange, Kind, Report};
+use anyhow::{Context, Result};
+use chrono::{TimeZone, Utc};
+use git2::{Delta, DiffOptions, ErrorCode, Oid, Sort};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const CACHE_VERSION: u32 = 1;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheFile {
+    version: u32,
+    report: Report,
+}
+
+/// How to audit: from where, and whether to verify signatures.
+#[derive(Debug, Clone, Default)]
+pub struct AuditRange {
+    /// Audit only commits after this revision (exclusive).
+    pub since: Option<String>,
+    /// Verify every tkt commit's signature with `git verify-commit`.
+    pub verify_signatures: bool,
+}
+
+impl Git {
+    /// Whether the repository signs its commits (`commit.gpgsign`), so an
+    /// audit verifies signatures without being asked.
+    pub fn signs_commits(&self) -> bool {
+        self.config()
+            .and_then(|c| c.get_bool("commit.gpgsign").ok())
+            .unwrap_or(false)
+    }
+
+    /// Audits the history of the tracker at `tracker_root`: HEAD back to
+    /// the root commit, or to `range.since` (exclusive).
+    pub fn audit(&self, tracker_root: &Path, range: &AuditRange) -> Result<Report> {
+        let prefix = self.relative(tracker_root)?;
+        let since = match &range.since {
+            Some(rev) => Some(
+                self.repo
+                    .revparse_single(rev)
+                    .and_then(|o| o.peel_to_commit())
+                    .with_context(|| format!("--since `{rev}` names no commit of this repository"))?
+                    .id(),
+            ),
+            None => None,
+        };
+        let head = match self.repo.head() {
+            Ok(head) => head.peel_to_commit()?.id(),
+            Err(e) if e.code() == ErrorCode::UnbornBranch => return Ok(Report::default()),
+            Err(e) => return Err(e.into()),
+        };
+        let cache = self.cache_dir().join(format!(
+            "audit-{}.json",
+            if prefix.is_empty() { "_" } else { &prefix }.replace(['/', '\\'], "_")
+        ));
+        let mut report = match read_cache(&cache) {
+            Some(r)
+                if r.since == since.map(|s| s.to_string())
+                    && r.signatures == range.verify_signatures
+                    && self.extends(&r, head) =>
+            {
+                r
+            }
+            _ => Report {
+                since: since.map(|s| s.to_string()),
+                signatures: range.verify_signatures,
+                ..Report::default()
+            },
+        };
+        if report.head == Some(head.to_string()) {
+            return Ok(report);
+        }
+        let mut walk = self.repo.revwalk()?;
+        walk.push(head)?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        if let Some(since) = since {
+            walk.hide(since)?;
+        }
+        if let Some(old) = &report.head {
+            walk.hide(Oid::from_str(old)?)?;
+        }
+        let mut reader = Reading {
+            git: self,
+            prefix,
+            people: HashMap::new(),
+            verify: range.verify_signatures,
+        };
+        for oid in walk {
+            report.commits_checked += 1;
+            if let Some(facts) = reader.facts(oid?)? {
+                report.add(audit::judge(&facts));
+            }
+        }
+        report.head = Some(head.to_string());
+        // A cache that cannot be written only costs speed.
+        let _ = write_cache(&cache, &report);
+        Ok(report)
+    }
+
+    /// Whether a cached report can be extended to `head`: its head is
+    /// `head` or one of its ancestors (not a rewritten history).
+    fn extends(&self, report: &Report, head: Oid) -> bool {
+        let Some(old) = report.head.as_deref().and_then(|h| Oid::from_str(h).ok()) else {
+            return false;
+        };
+        old == head || self.repo.graph_descendant_of(head, old).unwrap_or(false)
+    }
+}
+
+/// One audit walk's reading state: the tracker's place in the repository
+/// and the people of each `helpdesk.yaml` version seen so far.
+struct Reading<'g> {
+    git: &'g Git,
+    prefix: String,
+    people: HashMap<Oid, Vec<crate::domain::model::Person>>,
+    verify: bool,
+}
+
+impl Reading<'_> {
+    /// What a commit did to the tracker, or `None` when it did not touch it.
+    fn facts(&mut self, oid: Oid) -> Result<Option<CommitFacts>> {
+        let repo = &self.git.repo;
+        let commit = repo.find_commit(oid)?;
+        let changes = self.changes(&commit)?;
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let message = commit.message().unwrap_or("").to_string();
+        let tkt = audit::trailer(&message, "Action").is_some();
+        let mut entry_authors = HashMap::new();
+        for change in &changes {
+            if change.kind == Kind::Added && audit::is_entry(&change.path) {
+                let blob = repo.find_blob(Oid::from_str(&change.blob)?)?;
+                let text = String::from_utf8_lossy(blob.content());
+                entry_authors.insert(change.path.clone(), audit::entry_author(&text));
+            }
+        }
+        let author = commit.author();
+        Ok(Some(CommitFacts {
+            hash: oid.to_string(),
+            author: author.name().unwrap_or("").to_string(),
+            email: author.email().unwrap_or("").to_string(),
+            date: Utc
+                .timestamp_opt(author.when().seconds(), 0)
+                .single()
+                .unwrap_or_default(),
+            message,
+            changes,
+            entry_authors,
+            people: self.people_at(&commit)?,
+            signature_ok: (self.verify && tkt)
+                .then(|| self.verifies(oid))
+                .transpose()?,
+        }))
+    }
+
+    /// Files under the tracker that differ from every parent (from the
+    /// empty tree for a root commit), tracker-relative.
+    fn changes(&self, commit: &git2::Commit) -> Result<Vec<FileChange>> {
+        let repo = &self.git.repo;
+        let tree = commit.tree()?;
+        let mut options = DiffOptions::new();
+        if !self.prefix.is_empty() {
+            options.pathspec(&self.prefix);
+        }
+        let parents: Vec<Option<git2::Tree>> = if commit.parent_count() == 0 {
+            vec![None]
+        } else {
+            commit
+                .parents()
+                .map(|p| p.tree().map(Some))
+                .collect::<Result<_, _>>()?
+        };
+        let mut per_parent = Vec::new();
+        for parent in &parents {
+            let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut options))?;
+            let mut found = Vec::new();
+            for delta in diff.deltas() {
+                let (kind, file) = match delta.status() {
+                    Delta::Added => (Kind::Added, delta.new_file()),
+                    Delta::Deleted => (Kind::Deleted, delta.old_file()),
+                    _ => (Kind::Modified, delta.new_file()),
+                };
+                let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                    continue;
+                };
+                let path = match self.prefix.as_str() {
+                    "" => path,
+                    prefix => path
+                        .strip_prefix(prefix)
+                        .and_then(|p| p.strip_prefix('/'))
+                        .unwrap_or(path),
+                };
+                found.push(FileChange {
+                    path: path.to_string(),
+                    kind,
+                    blob: file.id().to_string(),
+                });
+            }
+            per_parent.push(found);
+        }
+        // A merge changed only what differs from every parent.
+        let mut changes = per_parent.remove(0);
+        changes.retain(|c| {
+            per_parent
+                .iter()
+                .all(|other| other.iter().any(|o| o.path == c.path))
+        });
+        Ok(changes)
+    }
+
+    /// The people of `helpdesk.yaml` in this commit's tree.
+    fn people_at(&mut self, commit: &git2::Commit) -> Result<Vec<crate::domain::model::Person>> {
+        let path = match self.prefix.as_str() {
+            "" => "helpdesk.yaml".to_string(),
+            prefix => format!("{prefix}/helpdesk.yaml"),
+        };
+        let Ok(entry) = commit.tree()?.get_path(Path::new(&path)) else {
+            return Ok(vec![]);
+        };
+        if let Some(people) = self.people.get(&entry.id()) {
+            return Ok(people.clone());
+        }
+        let blob = self.git.repo.find_blob(entry.id())?;
+        let people = audit::people_of(&String::from_utf8_lossy(blob.content()));
+        self.people.insert(entry.id(), people.clone());
+        Ok(people)
+    }
+
+    /// Whether `git verify-commit` accepts the commit's signature: git's
+    /// own verification, with the user's `gpg.ssh.allowedSignersFile` or
+    /// keyring.
+    fn verifies(&self, oid: Oid) -> Result<bool> {
+        let status = Command::new("git")
+            .arg("verify-commit")
+            .arg(oid.to_string())
+            .current_dir(&self.git.workdir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .context("cannot run `git verify-commit`; verifying signatures needs git installed")?;
+        Ok(status.success())
+    }
+}
+
+fn read_cache(path: &Path) -> Option<Report> {
+    let bytes = std::fs::read(path).ok()?;
+    let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
+    (file.version == CACHE_VERSION).then_some(file.report)
+}
+
+fn write_cache(path: &Path, report: &Report) -> Result<()> {
+    let dir = path.parent().expect("the cache lives in .git/tkt");
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let file = CacheFile {
+        version: CACHE_VERSION,
+        report: report.clone(),
+    };
+    serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), &file)?;
+    tmp.persist(path)?;
+    Ok(())
+}
