@@ -18,6 +18,9 @@ const CACHE_VERSION: u32 = 1;
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheFile {
     version: u32,
+    /// What signatures were verified against (see `Git::signers`): a
+    /// changed allowed-signers file means checking them again.
+    signers: String,
     report: Report,
 }
 
@@ -62,7 +65,12 @@ impl Git {
             "audit-{}.json",
             if prefix.is_empty() { "_" } else { &prefix }.replace(['/', '\\'], "_")
         ));
-        let mut report = match read_cache(&cache) {
+        let signers = if range.verify_signatures {
+            self.signers()
+        } else {
+            String::new()
+        };
+        let mut report = match read_cache(&cache, &signers) {
             Some(r)
                 if r.since == since.map(|s| s.to_string())
                     && r.signatures == range.verify_signatures
@@ -102,8 +110,24 @@ impl Git {
         }
         report.head = Some(head.to_string());
         // A cache that cannot be written only costs speed.
-        let _ = write_cache(&cache, &report);
+        let _ = write_cache(&cache, &signers, &report);
         Ok(report)
+    }
+
+    /// A fingerprint of what signatures are verified against: the SSH
+    /// allowed-signers file's path and content. (A changed GnuPG keyring is
+    /// not noticed; delete `.git/tkt/audit-*.json` to verify afresh.)
+    fn signers(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let Some(file) = self
+            .config()
+            .and_then(|c| c.get_path("gpg.ssh.allowedSignersFile").ok())
+        else {
+            return "keyring".into();
+        };
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+        format!("{} {:016x}", file.display(), hasher.finish())
     }
 
     /// Whether a cached report can be extended to `head`: its head is
@@ -253,18 +277,19 @@ impl Reading<'_> {
     }
 }
 
-fn read_cache(path: &Path) -> Option<Report> {
+fn read_cache(path: &Path, signers: &str) -> Option<Report> {
     let bytes = std::fs::read(path).ok()?;
     let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
-    (file.version == CACHE_VERSION).then_some(file.report)
+    (file.version == CACHE_VERSION && file.signers == signers).then_some(file.report)
 }
 
-fn write_cache(path: &Path, report: &Report) -> Result<()> {
+fn write_cache(path: &Path, signers: &str, report: &Report) -> Result<()> {
     let dir = path.parent().expect("the cache lives in .git/tkt");
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     let file = CacheFile {
         version: CACHE_VERSION,
+        signers: signers.to_string(),
         report: report.clone(),
     };
     serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), &file)?;
