@@ -200,7 +200,7 @@ impl Reading<'_> {
         } else {
             commit
                 .parent_ids()
-                .map(|p| Ok(self.tracker_tree(self.git.repo.find_commit(p)?.tree_id())?))
+                .map(|p| self.tracker_tree(self.git.repo.find_commit(p)?.tree_id()))
                 .collect::<Result<_>>()?
         };
         let mut per_parent = Vec::new();
