@@ -98,23 +98,46 @@ impl Git {
         if let Some(old) = &report.head {
             walk.hide(Oid::from_str(old)?)?;
         }
-        let mut reader = Reading {
-            git: self,
-            prefix,
-            people: HashMap::new(),
-            verify: range.verify_signatures,
-            trees: Trees::new(self.repo.odb()?),
-        };
-        for oid in walk {
-            report.commits_checked += 1;
-            if let Some(facts) = reader.facts(oid?)? {
-                report.add(audit::judge(&facts));
-            }
+        let oids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+        report.commits_checked += oids.len();
+        for facts in self.read_commits(&oids, &prefix, range.verify_signatures)? {
+            report.add(audit::judge(&facts));
         }
         report.head = Some(head.to_string());
         // A cache that cannot be written only costs speed.
         let _ = write_cache(&cache, &signers, &report);
         Ok(report)
+    }
+
+    /// What each commit that touched the tracker did, in `oids`' order.
+    /// Reading trees is the cost, so the commits are read in one run per
+    /// core, each with its own handle on the repository (libgit2's are not
+    /// shared between threads).
+    fn read_commits(&self, oids: &[Oid], prefix: &str, verify: bool) -> Result<Vec<CommitFacts>> {
+        use rayon::prelude::*;
+        let chunk = oids.len().div_ceil(rayon::current_num_threads()).max(2000);
+        let git_dir = self.repo.path().to_path_buf();
+        let workdir = self.workdir.clone();
+        let parts: Vec<Vec<CommitFacts>> = oids
+            .par_chunks(chunk)
+            .map(|oids| -> Result<Vec<CommitFacts>> {
+                let repo = git2::Repository::open(&git_dir)?;
+                let mut reader = Reading {
+                    repo: &repo,
+                    workdir: &workdir,
+                    prefix: prefix.to_string(),
+                    people: HashMap::new(),
+                    verify,
+                    trees: Trees::new(repo.odb()?),
+                };
+                let mut out = Vec::new();
+                for oid in oids {
+                    out.extend(reader.facts(*oid)?);
+                }
+                Ok(out)
+            })
+            .collect::<Result<_>>()?;
+        Ok(parts.into_iter().flatten().collect())
     }
 
     /// A fingerprint of what signatures are verified against: the SSH
@@ -147,7 +170,8 @@ impl Git {
 /// and the people of each `helpdesk.yaml` version seen so far.
 struct Reading<'g> {
     trees: Trees<'g>,
-    git: &'g Git,
+    repo: &'g git2::Repository,
+    workdir: &'g Path,
     prefix: String,
     people: HashMap<Oid, Vec<crate::domain::model::Person>>,
     verify: bool,
@@ -156,7 +180,7 @@ struct Reading<'g> {
 impl Reading<'_> {
     /// What a commit did to the tracker, or `None` when it did not touch it.
     fn facts(&mut self, oid: Oid) -> Result<Option<CommitFacts>> {
-        let repo = &self.git.repo;
+        let repo = self.repo;
         let commit = repo.find_commit(oid)?;
         let changes = self.changes(&commit)?;
         if changes.is_empty() {
@@ -200,7 +224,7 @@ impl Reading<'_> {
         } else {
             commit
                 .parent_ids()
-                .map(|p| self.tracker_tree(self.git.repo.find_commit(p)?.tree_id()))
+                .map(|p| self.tracker_tree(self.repo.find_commit(p)?.tree_id()))
                 .collect::<Result<_>>()?
         };
         let mut per_parent = Vec::new();
@@ -245,7 +269,7 @@ impl Reading<'_> {
         if let Some(people) = self.people.get(&entry.id()) {
             return Ok(people.clone());
         }
-        let blob = self.git.repo.find_blob(entry.id())?;
+        let blob = self.repo.find_blob(entry.id())?;
         let people = audit::people_of(&String::from_utf8_lossy(blob.content()));
         self.people.insert(entry.id(), people.clone());
         Ok(people)
@@ -258,7 +282,7 @@ impl Reading<'_> {
         let status = Command::new("git")
             .arg("verify-commit")
             .arg(oid.to_string())
-            .current_dir(&self.git.workdir)
+            .current_dir(self.workdir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
