@@ -252,7 +252,7 @@ impl Reading<'_> {
             let data = self.trees.raw(tree)?;
             at = entries(&data)
                 .find(|e| e.name == part.as_bytes() && e.is_dir())
-                .map(|e| e.oid);
+                .map(|e| e.oid());
         }
         Ok(at)
     }
@@ -356,6 +356,14 @@ impl<'r> Trees<'r> {
             .flatten()
             .peekable();
         loop {
+            // Most entries are the same on both sides: one comparison.
+            if let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                if x.raw == y.raw {
+                    a.next();
+                    b.next();
+                    continue;
+                }
+            }
             let order = match (a.peek(), b.peek()) {
                 (None, None) => return Ok(()),
                 (Some(_), None) => Ordering::Less,
@@ -368,7 +376,7 @@ impl<'r> Trees<'r> {
                 Ordering::Equal => (a.next(), b.next()),
             };
             if let (Some(x), Some(y)) = (&x, &y) {
-                if x.oid == y.oid {
+                if x.id == y.id {
                     continue;
                 }
             }
@@ -379,8 +387,8 @@ impl<'r> Trees<'r> {
             } else {
                 format!("{base}/{name}")
             };
-            let dir = |e: &Option<Entry>| e.as_ref().filter(|e| e.is_dir()).map(|e| e.oid);
-            let file = |e: &Option<Entry>| e.as_ref().filter(|e| !e.is_dir()).map(|e| e.oid);
+            let dir = |e: &Option<Entry>| e.as_ref().filter(|e| e.is_dir()).map(Entry::oid);
+            let file = |e: &Option<Entry>| e.as_ref().filter(|e| !e.is_dir()).map(Entry::oid);
             if dir(&x).is_some() || dir(&y).is_some() {
                 self.diff(dir(&x), dir(&y), &path, out)?;
             }
@@ -403,12 +411,18 @@ impl<'r> Trees<'r> {
 
 /// One entry of a raw tree object.
 struct Entry<'a> {
+    /// The whole entry, to compare in one go.
+    raw: &'a [u8],
     mode: &'a [u8],
     name: &'a [u8],
-    oid: Oid,
+    id: &'a [u8],
 }
 
 impl Entry<'_> {
+    fn oid(&self) -> Oid {
+        Oid::from_bytes(self.id).expect("a tree entry's id is 20 bytes")
+    }
+
     fn is_dir(&self) -> bool {
         self.mode == b"40000"
     }
@@ -426,11 +440,11 @@ fn entries(mut data: &[u8]) -> impl Iterator<Item = Entry<'_>> {
     std::iter::from_fn(move || {
         let space = data.iter().position(|&b| b == b' ')?;
         let nul = space + data[space..].iter().position(|&b| b == 0)?;
-        let oid = Oid::from_bytes(data.get(nul + 1..nul + 21)?).ok()?;
         let entry = Entry {
+            raw: data.get(..nul + 21)?,
             mode: &data[..space],
             name: &data[space + 1..nul],
-            oid,
+            id: &data[nul + 1..nul + 21],
         };
         data = &data[nul + 21..];
         Some(entry)
