@@ -343,18 +343,8 @@ impl<'r> Trees<'r> {
         }
         let old_data = old.map(|o| self.raw(o)).transpose()?;
         let new_data = new.map(|o| self.raw(o)).transpose()?;
-        let mut a = old_data
-            .as_deref()
-            .map(entries)
-            .into_iter()
-            .flatten()
-            .peekable();
-        let mut b = new_data
-            .as_deref()
-            .map(entries)
-            .into_iter()
-            .flatten()
-            .peekable();
+        let mut a = entries(old_data.as_deref().unwrap_or(&[])).peekable();
+        let mut b = entries(new_data.as_deref().unwrap_or(&[])).peekable();
         loop {
             // Most entries are the same on both sides: one comparison.
             if let (Some(x), Some(y)) = (a.peek(), b.peek()) {

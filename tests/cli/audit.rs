@@ -199,3 +199,47 @@ fn signatures_are_verified_by_git_against_the_allowed_signers() {
     let stdout = audit_fails(&desk, &["--verify-signatures"]);
     contains(&stdout, "[signature]");
 }
+
+#[test]
+fn a_tracker_in_a_subfolder_is_audited_with_its_own_paths() {
+    let desk = Desk::bare_repo();
+    desk.write("README.md", "not the tracker\n");
+    desk.git(&["add", "README.md"]);
+    desk.git(&["commit", "-qm", "a project file"]);
+    desk.ok(&["init", "helpdesk"]);
+    let folio = desk.ok(&[
+        "--dir",
+        "helpdesk",
+        "new",
+        "-s",
+        "Scanner",
+        "-c",
+        "technical",
+        "-m",
+        "Jams.",
+    ]);
+    let folio = folio.trim();
+    desk.ok(&["--dir", "helpdesk", "reply", folio, "-m", "On it."]);
+    let dir = desk.root.join("helpdesk");
+    let stderr = desk.fails(&["--dir", "helpdesk", "audit"], 0);
+    contains(&stderr, "0 hand edits, no violations");
+
+    let entries: Vec<_> = std::fs::read_dir(dir.join(format!("tickets/{folio}/replies")))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    std::fs::write(&entries[0], "---\nauthor: ana\n---\nrewritten\n").unwrap();
+    desk.git(&["commit", "-qam", "rewrite"]);
+    let out = desk
+        .cmd()
+        .args(["--dir", "helpdesk", "audit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let name = entries[0].file_name().unwrap().to_string_lossy();
+    contains(
+        &stdout,
+        &format!("[append-only] tickets/{folio}/replies/{name}:"),
+    );
+}
