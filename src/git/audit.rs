@@ -343,8 +343,12 @@ impl<'r> Trees<'r> {
         }
         let old_data = old.map(|o| self.raw(o)).transpose()?;
         let new_data = new.map(|o| self.raw(o)).transpose()?;
-        let mut a = entries(old_data.as_deref().unwrap_or(&[])).peekable();
-        let mut b = entries(new_data.as_deref().unwrap_or(&[])).peekable();
+        let old_bytes = old_data.as_deref().unwrap_or(&[]);
+        let new_bytes = new_data.as_deref().unwrap_or(&[]);
+        // Skip the entries both trees start with (usually most of them).
+        let same = common_entries(old_bytes, new_bytes);
+        let mut a = entries(&old_bytes[same..]).peekable();
+        let mut b = entries(&new_bytes[same..]).peekable();
         loop {
             // Most entries are the same on both sides: one comparison.
             if let (Some(x), Some(y)) = (a.peek(), b.peek()) {
@@ -423,6 +427,28 @@ impl Entry<'_> {
         let slash: &[u8] = if self.is_dir() { b"/" } else { b"" };
         self.name.iter().chain(slash)
     }
+}
+
+/// The length of the entries two raw trees start with: the common bytes
+/// found by comparing blocks, cut back to the last whole entry.
+fn common_entries(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut same = 0;
+    while same + BLOCK <= n && a[same..same + BLOCK] == b[same..same + BLOCK] {
+        same += BLOCK;
+    }
+    while same < n && a[same] == b[same] {
+        same += 1;
+    }
+    let mut whole = 0;
+    for entry in entries(a) {
+        if whole + entry.raw.len() > same {
+            break;
+        }
+        whole += entry.raw.len();
+    }
+    whole
 }
 
 /// The entries of a raw tree object: `<mode> <name>\0<20-byte id>`.
