@@ -5,7 +5,7 @@
 //! only the commits made since.
 
 use super::Git;
-use crate::domain::audit::{self, CommitFacts, FileChange, Kind, Report};
+use crate::domain::audit::{self, CommitFacts, FileChange, Kind, Report, Verdict};
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
 use git2::{ErrorCode, Oid, Sort};
@@ -100,8 +100,8 @@ impl Git {
         }
         let oids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
         report.commits_checked += oids.len();
-        for facts in self.read_commits(&oids, &prefix, range.verify_signatures)? {
-            report.add(audit::judge(&facts));
+        for verdict in self.judge_commits(&oids, &prefix, range.verify_signatures)? {
+            report.add(verdict);
         }
         report.head = Some(head.to_string());
         // A cache that cannot be written only costs speed.
@@ -109,18 +109,18 @@ impl Git {
         Ok(report)
     }
 
-    /// What each commit that touched the tracker did, in `oids`' order.
+    /// The verdict on each commit that touched the tracker, in `oids`' order.
     /// Reading trees is the cost, so the commits are read in one run per
     /// core, each with its own handle on the repository (libgit2's are not
     /// shared between threads).
-    fn read_commits(&self, oids: &[Oid], prefix: &str, verify: bool) -> Result<Vec<CommitFacts>> {
+    fn judge_commits(&self, oids: &[Oid], prefix: &str, verify: bool) -> Result<Vec<Verdict>> {
         use rayon::prelude::*;
         let chunk = oids.len().div_ceil(rayon::current_num_threads()).max(2000);
         let git_dir = self.repo.path().to_path_buf();
         let workdir = self.workdir.clone();
-        let parts: Vec<Vec<CommitFacts>> = oids
+        let parts: Vec<Vec<Verdict>> = oids
             .par_chunks(chunk)
-            .map(|oids| -> Result<Vec<CommitFacts>> {
+            .map(|oids| -> Result<Vec<Verdict>> {
                 let repo = git2::Repository::open(&git_dir)?;
                 let mut reader = Reading {
                     repo: &repo,
@@ -132,7 +132,8 @@ impl Git {
                 };
                 let mut out = Vec::new();
                 for oid in oids {
-                    out.extend(reader.facts(*oid)?);
+                    // Judged at once: the facts (with their people) are dropped.
+                    out.extend(reader.facts(*oid)?.as_ref().map(audit::judge));
                 }
                 Ok(out)
             })
