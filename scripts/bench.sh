@@ -120,6 +120,8 @@ rm -rf "$site" && "$tkt" --dir "$tracker" build --out "$site" 2>/dev/null
     echo "tkt reply $reply_id (on the copy)${tab}-${tab}$tkt${tab}--dir${tab}$work${tab}--as${tab}$admin${tab}reply${tab}$reply_id${tab}-m${tab}A reply from scripts/bench.sh."
     echo "tkt log $show_id${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}log${tab}$show_id"
     echo "tkt check${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}check"
+    echo "tkt audit (no cache: every commit)${tab}rm -f $tracker/.git/tkt/audit-_.json${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}audit"
+    echo "tkt audit (nothing new since the last audit)${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}audit"
     echo "tkt kb search scanner rollers jam${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}kb${tab}search${tab}scanner${tab}rollers${tab}jam"
     echo "tkt report${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}report"
     echo "tkt report --by week --format csv${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}report${tab}--by${tab}week${tab}--format${tab}csv"

@@ -11,6 +11,7 @@
 //! the read model [`Desk`].
 
 pub mod articles;
+pub mod audit;
 pub mod canned;
 pub mod desk;
 pub mod escalation;

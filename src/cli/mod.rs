@@ -3,6 +3,7 @@
 //! talks to git directly.
 
 mod attach;
+mod audit;
 mod canned;
 mod check;
 mod completions;
@@ -159,6 +160,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  tkt log 42\n  tkt log 42 --json")]
     Log(log::LogArgs),
 
+    /// Audit the history: tkt trailers, append-only timelines, authors, signatures.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(audit::AuditArgs),
+
     /// Validate every file of the tracker; prints `path:line: problem`.
     #[command(
         after_help = "Exit status 1 when any problem is found.\n\nExamples:\n  tkt check\n  tkt check --dir example-repo"
@@ -241,6 +246,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Sla(cmd) => sla::run(&global, cmd),
         Command::Escalate(args) => update::escalate(&global, args),
         Command::Log(args) => log::run(&global, args),
+        Command::Audit(args) => audit::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Sync(args) => sync::run(&global, args),
         Command::Setup(args) => merge_driver::setup(&global, args),

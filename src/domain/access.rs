@@ -45,6 +45,9 @@ pub enum Act {
     /// Fill a canned answer in for a ticket.
     UseCanned,
     AddPerson,
+    /// Audit the history (`tkt audit`); there is no auditor role, so the
+    /// team (admins and operators) may.
+    Audit,
 }
 
 impl Act {
@@ -70,6 +73,7 @@ impl Act {
             Act::EditCanned => "write canned answers",
             Act::UseCanned => "use canned answers",
             Act::AddPerson => "register people",
+            Act::Audit => "audit the history",
         }
     }
 

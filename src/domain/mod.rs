@@ -3,6 +3,7 @@
 //! terminal or answers HTTP; `tests/architecture.rs` fails if it starts to.
 
 pub mod access;
+pub mod audit;
 pub mod business_hours;
 pub mod canned;
 pub mod escalation;

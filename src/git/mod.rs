@@ -1,6 +1,7 @@
 //! Git as the audit trail: commit exactly the paths an action wrote, read
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
+mod audit;
 mod commit;
 mod history;
 mod hooks;
@@ -14,6 +15,7 @@ mod sync;
 mod tree;
 mod worktree;
 
+pub use audit::AuditRange;
 pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;

@@ -3,6 +3,7 @@
 mod common;
 
 mod access;
+mod audit;
 mod canned;
 mod check;
 mod crash_safety;
