@@ -131,6 +131,10 @@ fn work_on_two_clones_meets_at_the_remote_one_commit_per_action() {
     assert_eq!(desk.git(&["status", "--porcelain"]), "");
     assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
     assert_eq!(desk.ok(&["check"]), "");
+    // Replayed commits keep what auditors check: trailers, entry authors
+    // and the authors' identities.
+    desk.ok(&["audit"]);
+    team.other_ok(&["audit"]);
 }
 
 #[test]
