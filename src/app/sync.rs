@@ -41,41 +41,11 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
         let tip = match theirs {
             None => ours,
             Some(theirs) if theirs == ours => return Ok(done),
-            Some(theirs) => {
-                let base = git.merge_base(ours, theirs)?;
-                if base == ours {
-                    done.received += git.count_between(Some(ours), theirs)?;
-                    git.move_branch_to(theirs, &format!("fast-forward to {remote}/{branch}"))?;
-                    return Ok(done);
-                }
-                if base == theirs {
-                    ours
-                } else {
-                    let (tip, replayed) = match git.replay_onto(ours, theirs, &resolve)? {
-                        Ok(replayed) => replayed,
-                        Err(clashes) => {
-                            let list: Vec<String> = clashes
-                                .iter()
-                                .map(|c| {
-                                    format!("  {} (in your commit {})", c.path, &c.commit[..7])
-                                })
-                                .collect();
-                            bail!(
-                                "these files were changed both here and on {remote}/{branch}; nothing was changed:\n{}\n\
-                                 Integrate them with git (`git pull --rebase {remote} {branch}`), then run `tkt sync` again",
-                                list.join("\n")
-                            );
-                        }
-                    };
-                    done.received += git.count_between(Some(base), theirs)?;
-                    done.replayed += replayed;
-                    git.move_branch_to(
-                        tip,
-                        &format!("replayed {replayed} commits on {remote}/{branch}"),
-                    )?;
-                    tip
-                }
-            }
+            Some(theirs) => match integrate(&git, &mut done, ours, theirs, &resolve)? {
+                Some(tip) => tip,
+                // A fast-forward: nothing of ours to push.
+                None => return Ok(done),
+            },
         };
         let ahead = git.count_between(theirs, tip)?;
         if ahead == 0 {
@@ -94,6 +64,47 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
 /// ticket's `updated` time) wins; both changes stay in the timeline, whose
 /// entries are separate files. Any other file changed on both sides, and
 /// two different tickets registered under one folio, stop the sync.
+/// Brings what the remote has into this clone: a fast-forward (`None`:
+/// nothing to push), or this clone's commits replayed on top of the
+/// remote's (`Some(new tip)`), or already ahead (`Some(ours)`).
+fn integrate(
+    git: &Git,
+    done: &mut Synced,
+    ours: git2::Oid,
+    theirs: git2::Oid,
+    resolve: &dyn Fn(&BothChanged) -> Option<Vec<u8>>,
+) -> Result<Option<git2::Oid>> {
+    let target = format!("{}/{}", done.remote, done.branch);
+    let base = git.merge_base(ours, theirs)?;
+    if base == ours {
+        done.received += git.count_between(Some(ours), theirs)?;
+        git.move_branch_to(theirs, &format!("fast-forward to {target}"))?;
+        return Ok(None);
+    }
+    if base == theirs {
+        return Ok(Some(ours));
+    }
+    let (tip, replayed) = match git.replay_onto(ours, theirs, resolve)? {
+        Ok(replayed) => replayed,
+        Err(clashes) => {
+            let list: Vec<String> = clashes
+                .iter()
+                .map(|c| format!("  {} (in your commit {})", c.path, &c.commit[..7]))
+                .collect();
+            bail!(
+                "these files were changed both here and on {target}; nothing was changed:\n{}\n\
+                 Integrate them with git (`git pull --rebase {}`), then run `tkt sync` again",
+                list.join("\n"),
+                target.replacen('/', " ", 1)
+            );
+        }
+    };
+    done.received += git.count_between(Some(base), theirs)?;
+    done.replayed += replayed;
+    git.move_branch_to(tip, &format!("replayed {replayed} commits on {target}"))?;
+    Ok(Some(tip))
+}
+
 fn text(bytes: Option<&[u8]>) -> Option<&str> {
     bytes.and_then(|b| std::str::from_utf8(b).ok())
 }
