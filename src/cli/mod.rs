@@ -41,6 +41,8 @@ Examples:
   tkt reply 42 -m \"Fixed, please try again.\" --status waiting-on-requester
   tkt resolve 42 --solution \"Replaced the pickup roller.\"
   tkt log 42                                 the audit trail: every commit on TKT042
+  tkt sync                                   share this clone's work through the team's remote
+  tkt audit                                  check from git that no reply was ever rewritten
   tkt serve                                  browse the helpdesk at http://127.0.0.1:8080/
 
 The tracker is found like git finds .git, or given with --dir / TKT_DIR.
