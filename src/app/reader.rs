@@ -6,6 +6,7 @@ use super::unit::{existing_ticket, resolve_actor, Scope};
 use crate::domain::access::{self, Viewer};
 use crate::domain::model::{Entry, Folio, Person, Ticket};
 use crate::domain::refusal::Refusal;
+use crate::domain::trailers;
 use crate::git::{CommitInfo, Git};
 use crate::store::{FileError, Tracker};
 use anyhow::Result;
@@ -121,11 +122,11 @@ impl Reader {
             .filter(|c| {
                 // tkt's own commits carry both trailers; others are hand-made.
                 let tkt_action =
-                    trailer(&c.message, "Actor: ").and(trailer(&c.message, "Action: "));
+                    trailers::value(&c.message, "Actor").and(trailers::value(&c.message, "Action"));
                 access::may_see_commit(&viewer, tkt_action)
             })
             .map(|mut c| {
-                let actor = trailer(&c.message, "Actor: ").unwrap_or_default();
+                let actor = trailers::value(&c.message, "Actor").unwrap_or_default();
                 if !access::may_see_email_of(&viewer, actor) {
                     c.email = String::new();
                 }
@@ -133,9 +134,4 @@ impl Reader {
             })
             .collect())
     }
-}
-
-/// The value of a trailer line (`Action: reply` → `reply`).
-fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
-    message.lines().find_map(|l| l.strip_prefix(key))
 }

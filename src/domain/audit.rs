@@ -20,6 +20,7 @@
 //!   verifies (git's own check).
 
 use crate::domain::model::Person;
+use crate::domain::trailers;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -112,15 +113,6 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
 }
 
-/// The value of a trailer line (`Actor: ana` → `ana`).
-pub fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
-    let prefix = format!("{key}: ");
-    message
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .map(str::trim)
-}
-
 /// Whether a tracker-relative path is a timeline entry file.
 pub fn is_entry(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
@@ -172,8 +164,8 @@ pub fn judge(c: &CommitFacts) -> Verdict {
             format!("timeline entry {did} after it was added (entries are append-only)"),
         );
     }
-    let action = trailer(&c.message, "Action");
-    let actor = trailer(&c.message, "Actor");
+    let action = trailers::value(&c.message, "Action");
+    let actor = trailers::value(&c.message, "Actor");
     let (action, actor) = match (action, actor) {
         (None, None) => {
             out.hand_edit = Some(hand_edit(c));
@@ -202,7 +194,7 @@ pub fn judge(c: &CommitFacts) -> Verdict {
         .changes
         .iter()
         .any(|f| f.path.starts_with("tickets/") && f.path.matches('/').count() >= 2);
-    if touches_tickets && trailer(&c.message, "Ticket").is_none() {
+    if touches_tickets && trailers::value(&c.message, "Ticket").is_none() {
         flag(
             None,
             "trailers",

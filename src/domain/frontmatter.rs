@@ -218,7 +218,7 @@ pub fn timestamp_problems(yaml: &str, first_line: usize) -> Vec<TextError> {
         let value = value.trim().trim_matches(['"', '\'']);
         if is_timestamp && !value.is_empty() && !is_utc_timestamp(value) {
             let hint = chrono::DateTime::parse_from_rfc3339(value)
-                .map(|t| format!(" (here: {})", t.to_utc().format("%Y-%m-%dT%H:%M:%SZ")))
+                .map(|t| format!(" (here: {})", crate::domain::text::iso_utc(t.to_utc())))
                 .unwrap_or_default();
             out.push(TextError::at(
                 first_line + i,

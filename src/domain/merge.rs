@@ -534,7 +534,7 @@ fn shown<T: fmt::Display>(v: &T) -> Option<String> {
 }
 
 fn time(v: &DateTime<Utc>) -> Option<String> {
-    Some(v.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    Some(crate::domain::text::iso_utc(*v))
 }
 
 fn describe_action(a: &Option<Action>) -> Option<String> {

@@ -37,6 +37,12 @@ pub fn truncate_bytes(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// A moment as it is written in the files (`2026-03-31T09:15:00Z`), for
+/// messages that name a value to fix.
+pub fn iso_utc(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// A moment as people read it everywhere in tkt: "2026-03-31 09:15 UTC".
 pub fn utc_stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()

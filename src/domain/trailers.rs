@@ -14,6 +14,15 @@ pub struct TicketRef<'a> {
     pub uid: &'a str,
 }
 
+/// The value of a trailer line in a commit message (`Actor: ana` → `ana`
+/// for key `Actor`), as tkt writes them.
+pub fn value<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(": "))
+        .map(str::trim)
+}
+
 /// `TKT042: <what happened>` plus `Ticket:`, `Ticket-Uid:`, `Action:` and
 /// `Actor:` trailers, so `git log --grep` and `git log -- tickets/TKT042`
 /// both work, and a ticket's history can be followed across a renumbering.
@@ -86,6 +95,10 @@ mod tests {
             m,
             "TKT042: reply by ana\n\nTicket: TKT042\nTicket-Uid: 01JABC\nAction: reply\nActor: ana\n"
         );
+        assert_eq!(value(&m, "Ticket"), Some("TKT042"));
+        assert_eq!(value(&m, "Ticket-Uid"), Some("01JABC"));
+        assert_eq!(value(&m, "Actor"), Some("ana"));
+        assert_eq!(value(&m, "Act"), None);
         let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
         assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));
     }

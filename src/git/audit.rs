@@ -7,7 +7,6 @@
 use super::Git;
 use crate::domain::audit::{self, CommitFacts, FileChange, Kind, Report, Verdict};
 use anyhow::{Context, Result};
-use chrono::{TimeZone, Utc};
 use git2::{ErrorCode, Oid, Sort};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -188,7 +187,7 @@ impl Reading<'_> {
             return Ok(None);
         }
         let message = commit.message().unwrap_or("").to_string();
-        let tkt = audit::trailer(&message, "Action").is_some();
+        let tkt = crate::domain::trailers::value(&message, "Action").is_some();
         let mut entry_authors = HashMap::new();
         for change in &changes {
             if change.kind == Kind::Added && audit::is_entry(&change.path) {
@@ -197,15 +196,12 @@ impl Reading<'_> {
                 entry_authors.insert(change.path.clone(), audit::entry_author(&text));
             }
         }
-        let author = commit.author();
+        let (author, email, date) = super::author_of(&commit);
         Ok(Some(CommitFacts {
             hash: oid.to_string(),
-            author: author.name().unwrap_or("").to_string(),
-            email: author.email().unwrap_or("").to_string(),
-            date: Utc
-                .timestamp_opt(author.when().seconds(), 0)
-                .single()
-                .unwrap_or_default(),
+            author,
+            email,
+            date,
             message,
             changes,
             entry_authors,

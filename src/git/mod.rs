@@ -242,19 +242,30 @@ impl Git {
 }
 
 fn commit_info(commit: &git2::Commit) -> CommitInfo {
-    let author = commit.author();
+    let (author, email, date) = author_of(commit);
     let hash = commit.id().to_string();
     CommitInfo {
         short: hash[..7].to_string(),
         hash,
-        author: author.name().unwrap_or("").to_string(),
-        email: author.email().unwrap_or("").to_string(),
-        date: Utc
-            .timestamp_opt(author.when().seconds(), 0)
-            .single()
-            .unwrap_or_default(),
+        author,
+        email,
+        date,
         message: commit.message().unwrap_or("").trim_end().to_string(),
     }
+}
+
+/// A commit's author: name, email and time (UTC, whole seconds).
+fn author_of(commit: &git2::Commit) -> (String, String, DateTime<Utc>) {
+    let author = commit.author();
+    let date = Utc
+        .timestamp_opt(author.when().seconds(), 0)
+        .single()
+        .unwrap_or_default();
+    (
+        author.name().unwrap_or("").to_string(),
+        author.email().unwrap_or("").to_string(),
+        date,
+    )
 }
 
 fn signature(who: &Identity) -> Result<Signature<'static>> {

@@ -495,8 +495,8 @@ fn file_name_problems(path: &Path, entry: &Entry) -> Vec<Problem> {
             "date:",
             format!(
                 "date {} differs from the time in the file name ({}); entries are written once and never redated",
-                entry.date.format("%Y-%m-%dT%H:%M:%SZ"),
-                at.format("%Y-%m-%dT%H:%M:%SZ")
+                crate::domain::text::iso_utc(entry.date),
+                crate::domain::text::iso_utc(at)
             ),
         ));
     }

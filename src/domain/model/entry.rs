@@ -121,8 +121,8 @@ impl Entry {
                 "date:",
                 format!(
                     "date {} is before the ticket was created ({})",
-                    self.date.format("%Y-%m-%dT%H:%M:%SZ"),
-                    created.format("%Y-%m-%dT%H:%M:%SZ")
+                    crate::domain::text::iso_utc(self.date),
+                    crate::domain::text::iso_utc(created)
                 ),
             ));
         }

@@ -80,8 +80,8 @@ pub fn future_problem(key: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Probl
         format!("{key}:"),
         format!(
             "{key} {} is in the future (now: {}; up to {} minutes ahead are allowed for clock skew)",
-            at.format("%Y-%m-%dT%H:%M:%SZ"),
-            now.format("%Y-%m-%dT%H:%M:%SZ"),
+            crate::domain::text::iso_utc(at),
+            crate::domain::text::iso_utc(now),
             CLOCK_SKEW.num_minutes()
         ),
     )
