@@ -156,33 +156,14 @@ fn requesters_may_not_audit() {
     contains(&err, "only operators and admins can audit the history");
 }
 
-fn ssh_key(desk: &Desk, name: &str) -> (std::path::PathBuf, String) {
-    let key = desk.tmp.path().join(name);
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen (Debian package openssh-client) is needed for this test");
-    assert!(made.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    (key, public)
-}
-
 #[test]
 fn signatures_are_verified_by_git_against_the_allowed_signers() {
     let (desk, folio) = worked_desk();
-    let (signing, signing_pub) = ssh_key(&desk, "signing_key");
-    let (_, other_pub) = ssh_key(&desk, "other_key");
+    let (signing, signing_pub) = desk.ssh_key("signing_key");
+    let (_, other_pub) = desk.ssh_key("other_key");
     let allowed = desk.tmp.path().join("allowed_signers");
     std::fs::write(&allowed, format!("ana@example.org {signing_pub}")).unwrap();
-    desk.git(&["config", "gpg.format", "ssh"]);
-    desk.git(&["config", "user.signingkey", signing.to_str().unwrap()]);
-    desk.git(&[
-        "config",
-        "gpg.ssh.allowedSignersFile",
-        allowed.to_str().unwrap(),
-    ]);
-    desk.git(&["config", "commit.gpgsign", "true"]);
+    desk.sign_commits_with(&signing, &allowed);
     desk.ok(&["reply", &folio, "-m", "signed"]);
 
     // commit.gpgsign turns verification on; the signed reply verifies.

@@ -163,9 +163,14 @@ impl Desk {
     }
 
     pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.root, args)
+    }
+
+    /// git in another folder (another clone), with this desk's environment.
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
         let out = std::process::Command::new("git")
             .args(args)
-            .current_dir(&self.root)
+            .current_dir(dir)
             .env("HOME", self.tmp.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
@@ -176,6 +181,33 @@ impl Desk {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// An SSH key pair made for the test: the private key's path and the
+    /// public key's line.
+    pub fn ssh_key(&self, name: &str) -> (PathBuf, String) {
+        let key = self.tmp.path().join(name);
+        let made = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+            .arg(&key)
+            .status()
+            .expect("ssh-keygen (Debian package openssh-client) is needed for this test");
+        assert!(made.success());
+        let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+        (key, public)
+    }
+
+    /// Signs every commit with the SSH key `key`; git verifies signatures
+    /// against `allowed` (an allowed-signers file the test writes).
+    pub fn sign_commits_with(&self, key: &Path, allowed: &Path) {
+        self.git(&["config", "gpg.format", "ssh"]);
+        self.git(&["config", "user.signingkey", key.to_str().unwrap()]);
+        self.git(&[
+            "config",
+            "gpg.ssh.allowedSignersFile",
+            allowed.to_str().unwrap(),
+        ]);
+        self.git(&["config", "commit.gpgsign", "true"]);
     }
 
     pub fn commit_count(&self) -> usize {

@@ -156,24 +156,10 @@ fn passing_hooks_see_the_commit_and_may_edit_the_message() {
 fn commits_are_signed_with_an_ssh_key_when_commit_gpgsign_is_set() {
     let desk = Desk::new();
     let folio = desk.ticket("Scanner", &[]);
-    let key = desk.tmp.path().join("signing_key");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "tkt-test", "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen (Debian package openssh-client) is needed for this test");
-    assert!(made.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let (key, public) = desk.ssh_key("signing_key");
     let allowed = desk.tmp.path().join("allowed_signers");
     std::fs::write(&allowed, format!("ana@example.org {public}")).unwrap();
-    desk.git(&["config", "gpg.format", "ssh"]);
-    desk.git(&["config", "user.signingkey", key.to_str().unwrap()]);
-    desk.git(&[
-        "config",
-        "gpg.ssh.allowedSignersFile",
-        allowed.to_str().unwrap(),
-    ]);
-    desk.git(&["config", "commit.gpgsign", "true"]);
+    desk.sign_commits_with(&key, &allowed);
 
     desk.ok(&["reply", &folio, "-m", "signed"]);
     let verify = std::process::Command::new("git")

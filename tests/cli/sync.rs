@@ -11,30 +11,13 @@ struct Team {
     other: PathBuf,
 }
 
-fn git_in(desk: &Desk, dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", desk.tmp.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 impl Team {
     fn new() -> Team {
         let desk = Desk::new();
         desk.ticket("Scanner jams", &[]);
         desk.ticket("Printer offline", &[]);
         let remote = desk.tmp.path().join("remote.git");
-        git_in(
-            &desk,
+        desk.git_in(
             desk.tmp.path(),
             &[
                 "init",
@@ -48,8 +31,7 @@ impl Team {
         desk.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
         desk.git(&["push", "-q", "-u", "origin", "main"]);
         let other = desk.tmp.path().join("other");
-        git_in(
-            &desk,
+        desk.git_in(
             desk.tmp.path(),
             &[
                 "clone",
@@ -58,8 +40,8 @@ impl Team {
                 other.to_str().unwrap(),
             ],
         );
-        git_in(&desk, &other, &["config", "user.name", "Ben Okafor"]);
-        git_in(&desk, &other, &["config", "user.email", "ben@example.org"]);
+        desk.git_in(&other, &["config", "user.name", "Ben Okafor"]);
+        desk.git_in(&other, &["config", "user.email", "ben@example.org"]);
         Team { desk, other }
     }
 
@@ -83,8 +65,19 @@ impl Team {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Both clones talk to the remote through `git daemon` on 127.0.0.1,
+    /// served as long as the returned handle lives.
+    fn over_git_daemon(&self) -> Daemon {
+        let (daemon, port) = git_daemon(self.desk.tmp.path());
+        let url = format!("git://127.0.0.1:{port}/remote.git");
+        self.desk.git(&["remote", "set-url", "origin", &url]);
+        self.desk
+            .git_in(&self.other, &["remote", "set-url", "origin", &url]);
+        daemon
+    }
+
     fn tree(&self, dir: &Path) -> String {
-        git_in(&self.desk, dir, &["rev-parse", "HEAD^{tree}"])
+        self.desk.git_in(dir, &["rev-parse", "HEAD^{tree}"])
     }
 }
 
@@ -98,11 +91,7 @@ fn work_on_two_clones_meets_at_the_remote_one_commit_per_action() {
     );
     desk.ok(&["reply", "1", "-m", "Which tray?"]);
     team.other_ok(&["note", "2", "-m", "Cable checked"]);
-    let before = git_in(
-        desk,
-        &team.other,
-        &["log", "-1", "--format=%an <%ae> %ad%n%B"],
-    );
+    let before = desk.git_in(&team.other, &["log", "-1", "--format=%an <%ae> %ad%n%B"]);
 
     contains(
         &desk.ok(&["sync"]),
@@ -115,11 +104,7 @@ fn work_on_two_clones_meets_at_the_remote_one_commit_per_action() {
     contains(&desk.ok(&["sync"]), "1 received");
     assert_eq!(team.tree(&desk.root), team.tree(&team.other));
     // The replayed commit keeps its author, date, message and trailers.
-    let after = git_in(
-        desk,
-        &team.other,
-        &["log", "-1", "--format=%an <%ae> %ad%n%B"],
-    );
+    let after = desk.git_in(&team.other, &["log", "-1", "--format=%an <%ae> %ad%n%B"]);
     assert_eq!(after, before);
     contains(&after, "Ticket: TKT002\nTicket-Uid: ");
     // History stays linear: one commit per action, no merge commits.
@@ -129,7 +114,7 @@ fn work_on_two_clones_meets_at_the_remote_one_commit_per_action() {
         "0"
     );
     assert_eq!(desk.git(&["status", "--porcelain"]), "");
-    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
     assert_eq!(desk.ok(&["check"]), "");
     // Replayed commits keep what auditors check: trailers, entry authors
     // and the authors' identities.
@@ -146,16 +131,16 @@ fn a_file_changed_on_both_sides_stops_the_sync_and_changes_nothing() {
     desk.git(&["commit", "-qm", "notes"]);
     desk.ok(&["sync"]);
     std::fs::write(team.other.join("notes.md"), "theirs\n").unwrap();
-    git_in(desk, &team.other, &["add", "notes.md"]);
-    git_in(desk, &team.other, &["commit", "-qm", "other notes"]);
-    let head = git_in(desk, &team.other, &["rev-parse", "HEAD"]);
+    desk.git_in(&team.other, &["add", "notes.md"]);
+    desk.git_in(&team.other, &["commit", "-qm", "other notes"]);
+    let head = desk.git_in(&team.other, &["rev-parse", "HEAD"]);
     let out = team.other(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     contains(&err, "changed both here and on origin/main");
     contains(&err, "notes.md");
-    assert_eq!(git_in(desk, &team.other, &["rev-parse", "HEAD"]), head);
-    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    assert_eq!(desk.git_in(&team.other, &["rev-parse", "HEAD"]), head);
+    assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
     assert_eq!(
         std::fs::read_to_string(team.other.join("notes.md")).unwrap(),
         "theirs\n"
@@ -173,11 +158,11 @@ fn a_rewritten_remote_history_is_refused() {
     desk.git(&["commit", "-q", "--amend", "-m", "rewritten"]);
     desk.git(&["push", "-q", "--force", "origin", "main"]);
     team.other_ok(&["note", "1", "-m", "mine"]);
-    let head = git_in(desk, &team.other, &["rev-parse", "HEAD"]);
+    let head = desk.git_in(&team.other, &["rev-parse", "HEAD"]);
     let out = team.other(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
     contains(&String::from_utf8_lossy(&out.stderr), "was rewritten");
-    assert_eq!(git_in(desk, &team.other, &["rev-parse", "HEAD"]), head);
+    assert_eq!(desk.git_in(&team.other, &["rev-parse", "HEAD"]), head);
 }
 
 #[test]
@@ -235,10 +220,7 @@ fn git_daemon(base: &Path) -> (Daemon, u16) {
 fn clones_sync_over_the_git_protocol() {
     let team = Team::new();
     let desk = &team.desk;
-    let (_daemon, port) = git_daemon(desk.tmp.path());
-    let url = format!("git://127.0.0.1:{port}/remote.git");
-    desk.git(&["remote", "set-url", "origin", &url]);
-    git_in(desk, &team.other, &["remote", "set-url", "origin", &url]);
+    let _daemon = team.over_git_daemon();
     desk.ok(&["reply", "1", "-m", "over the network"]);
     team.other_ok(&["status", "2", "in-progress"]);
     contains(&desk.ok(&["sync"]), "1 pushed");
@@ -257,10 +239,7 @@ fn a_sync_killed_at_any_moment_completes_when_run_again() {
     let team = Team::new();
     let desk = &team.desk;
     // Over the network, so the server's side is not killed with the client.
-    let (_daemon, port) = git_daemon(desk.tmp.path());
-    let url = format!("git://127.0.0.1:{port}/remote.git");
-    desk.git(&["remote", "set-url", "origin", &url]);
-    git_in(desk, &team.other, &["remote", "set-url", "origin", &url]);
+    let _daemon = team.over_git_daemon();
     let mut seed: u64 = 0x5eed;
     for round in 0..10 {
         desk.ok(&["reply", "1", "-m", &format!("ours {round}")]);
@@ -292,7 +271,7 @@ fn a_sync_killed_at_any_moment_completes_when_run_again() {
             "round {round}"
         );
         contains(&desk.ok(&["show", "2"]), &format!("theirs {round}"));
-        assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+        assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
     }
 }
 
@@ -317,7 +296,7 @@ fn a_sync_dying_while_it_moves_the_work_tree_is_settled_by_the_next_command() {
             &String::from_utf8_lossy(&shown.stderr),
             "interrupted action",
         );
-        assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+        assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
     }
     team.other_ok(&["sync"]);
     desk.ok(&["sync"]);
@@ -375,7 +354,7 @@ fn the_same_folio_registered_on_two_clones_is_not_mixed_into_one_file() {
         &String::from_utf8_lossy(&out.stderr),
         "tickets/TKT003/ticket.md",
     );
-    assert_eq!(git_in(desk, &team.other, &["status", "--porcelain"]), "");
+    assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
     contains(&team.other_ok(&["show", "3"]), "Theirs");
 }
 
@@ -403,7 +382,7 @@ fn plain_git_pull_merges_tickets_through_the_merge_driver() {
     let desk = &team.desk;
     team.other_ok(&["setup"]);
     contains(
-        &git_in(desk, &team.other, &["config", "merge.tkt-ticket.driver"]),
+        &desk.git_in(&team.other, &["config", "merge.tkt-ticket.driver"]),
         "tkt merge-driver %O %A %B %P",
     );
     desk.ok(&["priority", "1", "high"]);
