@@ -790,18 +790,7 @@ fn requesters_read_no_internal_notes_and_nothing_of_each_others_confidential_tic
     }
 
     let tickets = examples(&desk.root);
-    let config: serde_yaml::Value = serde_yaml::from_str(&desk.read("helpdesk.yaml")).unwrap();
-    let emails: Vec<(String, String)> = config["people"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["key"].as_str().unwrap().to_string(),
-                p["email"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let emails = desk.people_emails();
     let mut faq_slugs: Vec<String> = std::fs::read_dir(desk.path("faq"))
         .unwrap()
         .filter_map(|e| {

@@ -210,6 +210,22 @@ impl Desk {
         self.git(&["config", "commit.gpgsign", "true"]);
     }
 
+    /// Every person's key and email, as `helpdesk.yaml` lists them.
+    pub fn people_emails(&self) -> Vec<(String, String)> {
+        let config: serde_yaml::Value = serde_yaml::from_str(&self.read("helpdesk.yaml")).unwrap();
+        config["people"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["key"].as_str().unwrap().to_string(),
+                    p["email"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
     pub fn commit_count(&self) -> usize {
         self.git(&["rev-list", "--count", "HEAD"])
             .trim()
