@@ -6,8 +6,9 @@ use crate::domain::frontmatter;
 use crate::domain::merge::{merge_files, Times};
 use crate::domain::model::Ticket;
 use crate::git::{BothChanged, Git, Synced};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
+use std::path::Path;
 
 /// How many times a push rejected because the remote moved on meanwhile
 /// is retried (each time after fetching and integrating again).
@@ -128,6 +129,18 @@ fn merge_ticket(both: &BothChanged, now: DateTime<Utc>) -> Option<Vec<u8>> {
 /// Registers the merge driver for ticket files in the clone's git config.
 pub fn setup(tracker: &crate::store::Tracker) -> Result<()> {
     Git::open(&tracker.root)?.register_merge_driver("tkt")
+}
+
+/// What git's merge driver does (`%O %A %B`): merges the three versions
+/// and writes the result over ours. An empty base: both sides added it.
+pub fn merge_driver(base: &Path, ours: &Path, theirs: &Path) -> Result<()> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let base = read(base)?;
+    let base = (!base.is_empty()).then_some(base.as_str());
+    let merged = merge_ticket_texts(base, &read(ours)?, &read(theirs)?, crate::clock::now()?)?;
+    std::fs::write(ours, merged).with_context(|| format!("cannot write {}", ours.display()))
 }
 
 /// Merges three versions of a `ticket.md` (no base: both sides added it)

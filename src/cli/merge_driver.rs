@@ -44,16 +44,8 @@ pub fn setup(global: &Global, _args: SetupArgs) -> Result<i32> {
 }
 
 pub fn merge_driver(args: DriverArgs) -> Result<i32> {
-    let read = |path: &PathBuf| {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-    };
-    let base = read(&args.base)?;
-    let base = (!base.is_empty()).then_some(base.as_str());
-    let (ours, theirs) = (read(&args.ours)?, read(&args.theirs)?);
     let name = args.path.as_deref().unwrap_or("ticket.md");
-    let merged = crate::app::sync::merge_ticket_texts(base, &ours, &theirs, crate::clock::now()?)
+    crate::app::sync::merge_driver(&args.base, &args.ours, &args.theirs)
         .with_context(|| format!("tkt cannot merge {name}"))?;
-    std::fs::write(&args.ours, merged)
-        .with_context(|| format!("cannot write {}", args.ours.display()))?;
     Ok(0)
 }
