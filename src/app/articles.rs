@@ -4,7 +4,7 @@
 
 use super::reader::Reader;
 use super::ticket_write::Done;
-use super::unit::{Scope, UnitOfWork};
+use super::unit::{Committed, Scope, UnitOfWork};
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::event::Event;
 use crate::domain::model::knowledge::is_valid_slug;
@@ -166,7 +166,7 @@ pub fn add_faq(scope: &Scope, req: NewFaq) -> Result<Done<String>> {
         );
     }
     let summary = format!("FAQ entry {slug} added by {}", unit.actor.key);
-    unit.commit(
+    let committed = unit.commit(
         tx,
         source.as_ref().map(|(f, t)| (f, t)),
         "faq-add",
@@ -178,7 +178,7 @@ pub fn add_faq(scope: &Scope, req: NewFaq) -> Result<Done<String>> {
             slug: slug.clone(),
             source: faq.source,
         }],
-        notices: vec![],
+        notices: committed.notices,
         value: slug,
     })
 }
@@ -211,8 +211,8 @@ pub fn edit_faq(scope: &Scope, slug: &str, edit: FaqEdit) -> Result<Done<()>> {
         crate::domain::frontmatter::join(&faq, &body)?,
     );
     let summary = format!("FAQ entry {slug} edited by {}", unit.actor.key);
-    unit.commit(tx, None, "faq-edit", &summary)?;
-    Ok(done(summary))
+    let committed = unit.commit(tx, None, "faq-edit", &summary)?;
+    Ok(done(summary, committed))
 }
 
 /// A new canned answer.
@@ -262,8 +262,8 @@ pub fn add_canned(scope: &Scope, req: NewCanned) -> Result<Done<()>> {
     let mut tx = Transaction::new(&unit.tracker.root);
     tx.create(&rel, crate::domain::frontmatter::join(&canned, &req.body)?);
     let summary = format!("canned answer {} added by {}", req.slug, unit.actor.key);
-    unit.commit(tx, None, "canned-new", &summary)?;
-    Ok(done(summary))
+    let committed = unit.commit(tx, None, "canned-new", &summary)?;
+    Ok(done(summary, committed))
 }
 
 /// Changes to a canned answer; `None` keeps what is there.
@@ -296,8 +296,8 @@ pub fn edit_canned(scope: &Scope, name: &str, edit: CannedEdit) -> Result<Done<(
         crate::domain::frontmatter::join(&canned, &body)?,
     );
     let summary = format!("canned answer {name} edited by {}", unit.actor.key);
-    unit.commit(tx, None, "canned-edit", &summary)?;
-    Ok(done(summary))
+    let committed = unit.commit(tx, None, "canned-edit", &summary)?;
+    Ok(done(summary, committed))
 }
 
 /// Removes an FAQ entry or canned answer; git history keeps it.
@@ -316,8 +316,8 @@ pub fn remove(scope: &Scope, kind: ArticleKind, slug: &str) -> Result<Done<()>> 
         ArticleKind::Faq => "faq-rm",
         ArticleKind::Canned => "canned-rm",
     };
-    unit.commit(tx, None, action, &summary)?;
-    Ok(done(summary))
+    let committed = unit.commit(tx, None, action, &summary)?;
+    Ok(done(summary, committed))
 }
 
 /// Reads `faq/<slug>.md`.
@@ -341,11 +341,11 @@ pub fn faq_for(viewer: &Viewer, mut faq: Faq) -> Faq {
     faq
 }
 
-fn done(summary: String) -> Done<()> {
+fn done(summary: String, committed: Committed) -> Done<()> {
     Done {
         summary,
         events: vec![],
-        notices: vec![],
+        notices: committed.notices,
         value: (),
     }
 }

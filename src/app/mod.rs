@@ -20,6 +20,7 @@ pub mod knowledge;
 pub mod people;
 pub mod reader;
 pub mod register;
+mod renumber;
 pub mod sync;
 mod ticket_write;
 pub mod unit;

@@ -74,14 +74,14 @@ pub fn add(scope: &Scope, person: Person) -> Result<Done<Person>> {
         person.name,
         person.role.as_str()
     );
-    unit.commit(tx, None, "person-add", &summary)?;
+    let committed = unit.commit(tx, None, "person-add", &summary)?;
     Ok(Done {
         summary,
         events: vec![Event::PersonAdded {
             key: person.key.clone(),
             role: person.role.as_str().to_string(),
         }],
-        notices: vec![],
+        notices: committed.notices,
         value: person,
     })
 }

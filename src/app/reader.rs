@@ -6,8 +6,9 @@ use super::unit::{existing_ticket, resolve_actor, Scope};
 use crate::domain::access::{self, Viewer};
 use crate::domain::model::{Entry, Folio, Person, Ticket};
 use crate::domain::refusal::Refusal;
+use crate::domain::renumber::Renumbered;
 use crate::domain::trailers;
-use crate::git::{CommitInfo, Git};
+use crate::git::{CommitInfo, Git, RenumberLog};
 use crate::store::{FileError, Tracker};
 use anyhow::Result;
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ pub struct TicketView {
     pub errors: Vec<FileError>,
     /// The ticket's folder.
     pub dir: PathBuf,
+    /// A ticket of this clone that had the folio asked for until a sync
+    /// renumbered it (the folio had been taken on the remote).
+    pub renumbered: Option<Renumbered>,
 }
 
 impl Reader {
@@ -75,8 +79,16 @@ impl Reader {
     }
 
     /// The ticket `input` names with its visible timeline, or not found.
+    /// A folio this clone gave to a ticket that a sync then renumbered
+    /// says so; if nothing else has that folio, the renumbered ticket is
+    /// shown.
     pub fn ticket(&self, input: &str) -> Result<TicketView> {
-        let (folio, ticket) = self.visible(input)?;
+        let renumbered = self.renumbered_from(input);
+        let (folio, ticket) = match (self.visible(input), &renumbered) {
+            (Ok(found), _) => found,
+            (Err(_), Some(moved)) => self.visible(&moved.new)?,
+            (Err(e), None) => return Err(e),
+        };
         let loaded = self.tracker.read_timeline(&folio);
         let viewer = self.viewer();
         let timeline = loaded
@@ -96,7 +108,17 @@ impl Reader {
             timeline,
             errors,
             dir,
+            renumbered,
         })
+    }
+
+    /// This clone's latest renumbering away from the folio `input`, if the
+    /// viewer may see the ticket it moved to.
+    fn renumbered_from(&self, input: &str) -> Option<Renumbered> {
+        let folio = self.tracker.folio(input).ok()?;
+        let git = Git::open(&self.tracker.root).ok()?;
+        let moved = RenumberLog::of(&git).from(folio.as_str())?;
+        self.visible(&moved.new).ok().map(|_| moved)
     }
 
     /// The ticket `input` names, if the viewer may know of it.

@@ -130,7 +130,7 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
     };
     let mut tx = Transaction::new(&unit.tracker.root);
     ticket.attachments = uploads::stage(&mut tx, &ticket_rel, attachments);
-    let mut events = vec![created(&ticket)];
+    let mut resolved = None;
     if let Some(solution) = &req.resolve {
         let changes = workflow::resolve(&mut ticket, solution)?;
         let entry = workflow::record(
@@ -143,12 +143,11 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
             vec![],
         );
         let name = entry_file_name(unit.stamp, &unit.actor.key);
-        events.extend(crate::domain::event::of_entry(
-            folio.as_str(),
-            &name,
-            &entry,
-        ));
-        tx.create(ticket_rel.join("replies").join(name), render_entry(&entry)?);
+        tx.create(
+            ticket_rel.join("replies").join(&name),
+            render_entry(&entry)?,
+        );
+        resolved = Some((name, entry));
     }
     tx.create(ticket_rel.join("ticket.md"), render_ticket(&ticket)?);
     let verb = if req.resolve.is_some() {
@@ -157,11 +156,27 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
         "new ticket"
     };
     let summary = format!("{verb}: {subject}");
-    unit.commit(tx, Some((&folio, &ticket)), "new", &summary)?;
+    let committed = unit.commit(tx, Some((&folio, &ticket)), "new", &summary)?;
+    let mut notices = committed.notices;
+    // A sync after the commit may have had to renumber it.
+    if let Some(moved) = committed.renumbered.iter().find(|r| r.uid == ticket.uid) {
+        ticket.id = moved.new.clone();
+    }
+    if !committed.pushed && unit.has_remote() {
+        notices.push(format!(
+            "{id} is provisional until `tkt sync` pushes it: if another clone registers \
+             {id} first, this ticket gets the next free folio then",
+            id = ticket.id
+        ));
+    }
+    let mut events = vec![created(&ticket)];
+    if let Some((name, entry)) = &resolved {
+        events.extend(crate::domain::event::of_entry(&ticket.id, name, entry));
+    }
     Ok(Done {
         summary,
         events,
-        notices: vec![],
+        notices,
         value: ticket,
     })
 }

@@ -1,14 +1,17 @@
 //! Syncing a clone with its remote (`tkt sync`): fetch, integrate, push,
 //! under the clone's lock, so no tkt action interleaves with it.
 
-use super::unit::Scope;
+use super::renumber;
+use super::unit::{resolve_actor, Scope};
 use crate::domain::frontmatter;
 use crate::domain::merge::{merge_files, Times};
 use crate::domain::model::Ticket;
-use crate::git::{BothChanged, Git, Synced};
+use crate::git::{BothChanged, Git, RenumberLog, Rewrite, Synced};
+use crate::store::Tracker;
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use std::path::Path;
+use std::time::Duration;
 
 /// How many times a push rejected because the remote moved on meanwhile
 /// is retried (each time after fetching and integrating again).
@@ -24,57 +27,130 @@ pub fn sync(scope: &Scope, remote: Option<&str>) -> Result<Synced> {
     let _lock = git.lock()?;
     git.finish_interrupted()?;
     git.refuse_busy_index()?;
-    let (remote, local_ref, branch) = git.sync_target(remote)?;
-    let now = crate::clock::now()?;
-    let resolve = |both: &BothChanged| merge_ticket(both, now);
-    let mut done = Synced {
-        remote: remote.clone(),
-        branch: branch.clone(),
-        ..Default::default()
-    };
-    for _ in 0..ATTEMPTS {
-        let theirs = git.fetch(&remote, &branch)?;
+    let clone = Clone::new(&tracker, &git, scope.actor.as_deref(), remote, None)?;
+    let mut done = clone.synced();
+    clone.sync(&mut done)?;
+    Ok(done)
+}
+
+/// The clone being synced (its lock held by the caller), with whom it
+/// syncs, and who syncs it when.
+pub(super) struct Clone<'a> {
+    tracker: &'a Tracker,
+    /// Who syncs, when declared (`--as`); else git's `user.email` says.
+    actor: Option<&'a str>,
+    git: &'a Git,
+    remote: String,
+    local_ref: String,
+    branch: String,
+    /// When the sync started, to the millisecond (timeline file names).
+    stamp: DateTime<Utc>,
+    /// The longest one fetch or push may take (none: as long as git takes).
+    limit: Option<Duration>,
+}
+
+impl<'a> Clone<'a> {
+    pub(super) fn new(
+        tracker: &'a Tracker,
+        git: &'a Git,
+        actor: Option<&'a str>,
+        remote: Option<&str>,
+        limit: Option<Duration>,
+    ) -> Result<Clone<'a>> {
+        let (remote, local_ref, branch) = git.sync_target(remote)?;
+        Ok(Clone {
+            tracker,
+            actor,
+            git,
+            remote,
+            local_ref,
+            branch,
+            stamp: crate::clock::precise_now()?,
+            limit,
+        })
+    }
+
+    /// An empty account of a sync with this clone's remote.
+    pub(super) fn synced(&self) -> Synced {
+        Synced {
+            remote: self.remote.clone(),
+            branch: self.branch.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// Brings the remote's work in and pushes this clone's, again when
+    /// the push is rejected because the remote moved on meanwhile.
+    pub(super) fn sync(&self, done: &mut Synced) -> Result<()> {
+        for _ in 0..ATTEMPTS {
+            let ahead = self.pull(done)?;
+            if ahead == 0 || self.push(done, ahead)? {
+                return Ok(());
+            }
+        }
+        bail!(
+            "{}/{} kept moving while tkt tried to push; run `tkt sync` again",
+            self.remote,
+            self.branch
+        )
+    }
+
+    /// Fetches and integrates the remote's work; returns how many commits
+    /// this clone then has that the remote lacks.
+    pub(super) fn pull(&self, done: &mut Synced) -> Result<usize> {
+        let git = self.git;
+        let theirs = git.fetch(&self.remote, &self.branch, self.limit)?;
         let Some(ours) = git.head_oid()? else {
             bail!(
-                "this clone has no commits yet; get the remote's with `git pull {remote} {branch}`"
+                "this clone has no commits yet; get the remote's with `git pull {} {}`",
+                self.remote,
+                self.branch
             );
         };
         let tip = match theirs {
             None => ours,
-            Some(theirs) if theirs == ours => return Ok(done),
-            Some(theirs) => match integrate(&git, &mut done, ours, theirs, &resolve)? {
+            Some(theirs) if theirs == ours => return Ok(0),
+            Some(theirs) => match integrate(self, done, ours, theirs)? {
                 Some(tip) => tip,
                 // A fast-forward: nothing of ours to push.
-                None => return Ok(done),
+                None => return Ok(0),
             },
         };
-        let ahead = git.count_between(theirs, tip)?;
-        if ahead == 0 {
-            return Ok(done);
-        }
-        if git.push(&remote, &local_ref, &branch)? {
-            done.pushed += ahead;
-            return Ok(done);
-        }
+        git.count_between(theirs, tip)
     }
-    bail!("{remote}/{branch} kept moving while tkt tried to push; run `tkt sync` again")
+
+    /// Pushes `ahead` commits; `false` when the remote moved on meanwhile.
+    pub(super) fn push(&self, done: &mut Synced, ahead: usize) -> Result<bool> {
+        let pushed = self
+            .git
+            .push(&self.remote, &self.local_ref, &self.branch, self.limit)?;
+        if pushed {
+            done.pushed += ahead;
+        }
+        Ok(pushed)
+    }
 }
 
-/// A ticket changed on both sides, merged field by field: a field changed
-/// on one side takes that side, on both sides the later action (by the
-/// ticket's `updated` time) wins; both changes stay in the timeline, whose
-/// entries are separate files. Any other file changed on both sides, and
-/// two different tickets registered under one folio, stop the sync.
 /// Brings what the remote has into this clone: a fast-forward (`None`:
 /// nothing to push), or this clone's commits replayed on top of the
 /// remote's (`Some(new tip)`), or already ahead (`Some(ours)`).
+///
+/// While replaying, tickets registered here under a folio the remote gave
+/// to another ticket move to the next free folio (`app::renumber`). A
+/// ticket changed on both sides is merged field by field: a field changed
+/// on one side takes that side, on both sides the later action (by the
+/// ticket's `updated` time) wins; both changes stay in the timeline, whose
+/// entries are separate files. Any other file changed on both sides stops
+/// the sync.
 fn integrate(
-    git: &Git,
+    clone: &Clone,
     done: &mut Synced,
     ours: git2::Oid,
     theirs: git2::Oid,
-    resolve: &dyn Fn(&BothChanged) -> Option<Vec<u8>>,
 ) -> Result<Option<git2::Oid>> {
+    let git = clone.git;
+    let now = chrono::SubsecRound::trunc_subsecs(clone.stamp, 0);
+    let resolve = |both: &BothChanged| merge_ticket(both, now);
     let target = format!("{}/{}", done.remote, done.branch);
     let base = git.merge_base(ours, theirs)?;
     if base == ours {
@@ -85,7 +161,13 @@ fn integrate(
     if base == theirs {
         return Ok(Some(ours));
     }
-    let (tip, replayed) = match git.replay_onto(ours, theirs, resolve)? {
+    let plan = renumber::plan(clone.tracker, git, base, ours, theirs)?;
+    // Who records the renumberings, known before anything is written.
+    let actor = (!plan.moves.is_empty())
+        .then(|| resolve_actor(clone.tracker, git, clone.actor))
+        .transpose()?;
+    let rewrite = (!plan.moves.is_empty()).then_some(&plan.renumbering as &dyn Rewrite);
+    let (tip, replayed) = match git.replay_onto(ours, theirs, &resolve, rewrite)? {
         Ok(replayed) => replayed,
         Err(clashes) => {
             let list: Vec<String> = clashes
@@ -100,9 +182,23 @@ fn integrate(
             );
         }
     };
+    let (tip, renumbered) = match &actor {
+        Some(actor) => renumber::record(
+            clone.tracker,
+            git,
+            tip,
+            &plan.moves,
+            actor,
+            &target,
+            clone.stamp,
+        )?,
+        None => (tip, vec![]),
+    };
     done.received += git.count_between(Some(base), theirs)?;
     done.replayed += replayed;
     git.move_branch_to(tip, &format!("replayed {replayed} commits on {target}"))?;
+    RenumberLog::of(git).append(&renumbered)?;
+    done.renumbered.extend(renumbered);
     Ok(Some(tip))
 }
 

@@ -90,16 +90,18 @@ pub(super) fn write(
     let events = event::of_entry(folio.as_str(), &file, &entry);
     tx.create(rel.join("replies").join(&file), render_entry(&entry)?);
     tx.replace(rel.join("ticket.md"), render_ticket(&ticket)?);
-    unit.commit(
+    let committed = unit.commit(
         tx,
         Some((&folio, &ticket)),
         outcome.action,
         &outcome.summary,
     )?;
+    let mut notices = outcome.notices;
+    notices.extend(committed.notices);
     Ok(Done {
         summary: outcome.summary,
         events,
-        notices: outcome.notices,
+        notices,
         value: folio,
     })
 }

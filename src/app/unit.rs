@@ -2,15 +2,18 @@
 //! under the lock, establish who acts, let the use case check access and
 //! stage its files, then write and commit them as one action.
 
+use super::sync;
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
+use crate::domain::renumber::Renumbered;
 use crate::domain::trailers::TicketRef;
 use crate::git::{Git, Identity, Lock};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Where and as whom a front end asks: the tracker folder (`None`: look
 /// upwards from the current directory, as git does) and the declared actor
@@ -45,7 +48,28 @@ pub struct UnitOfWork {
     /// `now` with milliseconds, for naming timeline files.
     pub stamp: DateTime<Utc>,
     verify: bool,
+    /// Auto-sync (`sync: auto`), when the clone has a remote to sync with.
+    auto_sync: Option<AutoSync>,
+    /// What the sync before the change had to say.
+    pulled: Vec<String>,
     _lock: Lock,
+}
+
+/// With whom a unit of work syncs on its own.
+struct AutoSync {
+    remote: Option<String>,
+    limit: Duration,
+}
+
+/// What committing a change did besides the commit.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// For the person: e.g. that the change was not pushed.
+    pub notices: Vec<String>,
+    /// Tickets that moved to another folio while syncing.
+    pub renumbered: Vec<Renumbered>,
+    /// Whether the change reached the remote.
+    pub pushed: bool,
 }
 
 impl UnitOfWork {
@@ -59,9 +83,17 @@ impl UnitOfWork {
         // A run may have died between `open_tracker` and taking the lock.
         git.finish_interrupted()?;
         git.refuse_busy_index()?;
+        let actor = resolve_actor(&found, &git, scope.actor.as_deref())?;
+        let auto_sync = AutoSync::configured(&found, &git);
+        // The remote's work comes in before a folio is allocated, so the
+        // folio is the next free one on the remote, not only here.
+        let pulled = match &auto_sync {
+            Some(auto) => auto.pull(&found, &git, &actor),
+            None => vec![],
+        };
         let tracker = Tracker::open(Some(&found.root))?;
         tracker.ensure_writable_config()?;
-        let actor = resolve_actor(&tracker, &git, scope.actor.as_deref())?;
+        let actor = resolve_actor(&tracker, &git, Some(&actor.key))?;
         let stamp = crate::clock::precise_now()?;
         Ok(UnitOfWork {
             tracker,
@@ -70,6 +102,8 @@ impl UnitOfWork {
             now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
             stamp,
             verify: !scope.no_verify,
+            auto_sync,
+            pulled,
             _lock: lock,
         })
     }
@@ -99,7 +133,7 @@ impl UnitOfWork {
         ticket: Option<(&Folio, &Ticket)>,
         action: &str,
         summary: &str,
-    ) -> Result<()> {
+    ) -> Result<Committed> {
         let ticket = ticket.map(|(folio, t)| TicketRef { folio, uid: &t.uid });
         let message =
             crate::domain::trailers::commit_message(ticket, action, &self.actor.key, summary);
@@ -109,8 +143,96 @@ impl UnitOfWork {
             when: self.now,
         };
         tx.commit(&self.git, &message, &who, self.verify)?;
-        Ok(())
+        let mut committed = match &self.auto_sync {
+            Some(auto) => auto.push(&self.tracker, &self.git, &self.actor),
+            None => Committed::default(),
+        };
+        committed.notices.splice(0..0, self.pulled.iter().cloned());
+        Ok(committed)
     }
+
+    /// Whether this clone syncs with a remote at all (then a folio is
+    /// provisional until pushed).
+    pub fn has_remote(&self) -> bool {
+        self.git.sync_target(None).is_ok()
+    }
+}
+
+impl AutoSync {
+    fn configured(tracker: &Tracker, git: &Git) -> Option<AutoSync> {
+        let settings = &tracker.config.sync;
+        let remote = settings.remote.clone();
+        (settings.auto && git.sync_target(remote.as_deref()).is_ok()).then(|| AutoSync {
+            remote,
+            limit: Duration::from_secs(settings.timeout_seconds),
+        })
+    }
+
+    fn clone<'a>(
+        &self,
+        tracker: &'a Tracker,
+        git: &'a Git,
+        actor: &'a Person,
+    ) -> Result<sync::Clone<'a>> {
+        sync::Clone::new(
+            tracker,
+            git,
+            Some(&actor.key),
+            self.remote.as_deref(),
+            Some(self.limit),
+        )
+    }
+
+    /// Fetches and integrates the remote's work; offline, says so and
+    /// goes on locally.
+    fn pull(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Vec<String> {
+        let pulled = self.clone(tracker, git, actor).and_then(|clone| {
+            let mut done = clone.synced();
+            clone.pull(&mut done)?;
+            Ok(done)
+        });
+        match pulled {
+            Ok(done) => renumber_notices(&done.renumbered),
+            Err(e) => vec![format!(
+                "could not get the remote's changes first ({e:#}); working on this clone only"
+            )],
+        }
+    }
+
+    /// Pushes the change just committed (integrating again if the remote
+    /// moved on); offline or refused, the change stays committed here.
+    fn push(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Committed {
+        let synced = self.clone(tracker, git, actor).and_then(|clone| {
+            let mut done = clone.synced();
+            clone.sync(&mut done)?;
+            Ok(done)
+        });
+        match synced {
+            Ok(done) => Committed {
+                notices: renumber_notices(&done.renumbered),
+                renumbered: done.renumbered,
+                pushed: true,
+            },
+            Err(e) => Committed {
+                notices: vec![format!(
+                    "committed on this clone but not pushed ({e:#}); `tkt sync` pushes it later"
+                )],
+                ..Committed::default()
+            },
+        }
+    }
+}
+
+fn renumber_notices(renumbered: &[Renumbered]) -> Vec<String> {
+    renumbered
+        .iter()
+        .map(|r| {
+            format!(
+                "{} is now {}: {} had given {} to another ticket",
+                r.old, r.new, r.taken_on, r.old
+            )
+        })
+        .collect()
 }
 
 /// The folio typed by a user and its ticket, if `viewer` may know it

@@ -138,7 +138,8 @@ fn new(
         tags,
         body,
     };
-    crate::app::articles::add_canned(global, request)?;
+    let done = crate::app::articles::add_canned(global, request)?;
+    super::output::print_notices(&done.notices);
     eprintln!("Added canned answer {slug}.");
     Ok(0)
 }
@@ -160,13 +161,15 @@ fn edit(global: &Global, name: &str, title: Option<String>, text: &TextArgs) -> 
     if body.as_deref().is_some_and(|b| b.trim().is_empty()) {
         bail!("the canned answer would be empty; to remove it use `tkt canned rm {name}`");
     }
-    crate::app::articles::edit_canned(global, name, CannedEdit { title, body })?;
+    let done = crate::app::articles::edit_canned(global, name, CannedEdit { title, body })?;
+    super::output::print_notices(&done.notices);
     eprintln!("Updated canned answer {name}.");
     Ok(0)
 }
 
 fn rm(global: &Global, name: &str) -> Result<i32> {
-    crate::app::articles::remove(global, ArticleKind::Canned, name)?;
+    let done = crate::app::articles::remove(global, ArticleKind::Canned, name)?;
+    super::output::print_notices(&done.notices);
     eprintln!("Removed canned answer {name} (git history keeps it).");
     Ok(0)
 }

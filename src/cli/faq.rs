@@ -96,7 +96,8 @@ pub fn run(global: &Global, command: FaqCommand) -> Result<i32> {
             text,
         } => edit(global, &slug, title, category, &text),
         FaqCommand::Rm { slug } => {
-            crate::app::articles::remove(global, ArticleKind::Faq, &slug)?;
+            let done = crate::app::articles::remove(global, ArticleKind::Faq, &slug)?;
+            super::output::print_notices(&done.notices);
             eprintln!("Removed FAQ entry {slug} (git history keeps it).");
             Ok(0)
         }
@@ -153,6 +154,7 @@ fn add(global: &Global, from: Option<(&str, bool)>, args: EntryArgs) -> Result<i
         force: from.is_some_and(|(_, force)| force),
     };
     let done = crate::app::articles::add_faq(global, request)?;
+    super::output::print_notices(&done.notices);
     let slug = done.value;
     eprintln!("Added FAQ entry {slug} (faq/{slug}.md).");
     println!("{slug}");
@@ -220,7 +222,8 @@ fn edit(
         category,
         body,
     };
-    crate::app::articles::edit_faq(global, slug, edit)?;
+    let done = crate::app::articles::edit_faq(global, slug, edit)?;
+    super::output::print_notices(&done.notices);
     eprintln!("Updated FAQ entry {slug}.");
     Ok(0)
 }

@@ -108,6 +108,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         "Registered {} ({}, {}), assigned to {assigned}.",
         ticket.id, ticket.category, ticket.priority
     );
+    super::output::print_notices(&done.notices);
     Ok(0)
 }
 

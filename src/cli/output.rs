@@ -164,3 +164,11 @@ mod tests {
         );
     }
 }
+
+/// A change's notices (things the person may want to know, not errors),
+/// on stderr: e.g. that an auto-sync could not push.
+pub fn print_notices(notices: &[String]) {
+    for notice in notices {
+        eprintln!("note: {notice}");
+    }
+}

@@ -54,6 +54,7 @@ pub fn run(global: &Global, command: PersonCommand) -> Result<i32> {
 
 fn add(global: &Global, person: Person) -> Result<i32> {
     let done = crate::app::people::add(global, person)?;
+    super::output::print_notices(&done.notices);
     let person = done.value;
     eprintln!(
         "Registered {} <{}> as {}.",

@@ -41,6 +41,18 @@ pub fn run(global: &Global, args: ShowArgs) -> Result<i32> {
             )
         );
     }
+    if let Some(moved) = &view.renumbered {
+        eprintln!(
+            "note: the ticket registered on this clone as {old} ({subject}) is now {new}: \
+             {taken_on} had given {old} to another ticket, so it was renumbered when synced \
+             ({when}). See `tkt show {new}`.",
+            old = moved.old,
+            new = moved.new,
+            subject = clean_line(&moved.subject),
+            taken_on = moved.taken_on,
+            when = stamp(moved.when),
+        );
+    }
     for error in &view.errors {
         eprintln!("error: {error}");
     }

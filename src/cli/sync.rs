@@ -29,5 +29,11 @@ pub fn run(global: &Global, args: SyncArgs) -> Result<i32> {
             done.received, done.replayed, done.pushed
         );
     }
+    for moved in &done.renumbered {
+        println!(
+            "Renumbered {} → {}: {} ({} was already taken on {target}).",
+            moved.old, moved.new, moved.subject, moved.old
+        );
+    }
     Ok(0)
 }

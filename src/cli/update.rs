@@ -168,9 +168,7 @@ fn apply(global: &Global, id: &str, change: TicketChange) -> Result<i32> {
 
 /// Prints what a change did: its notices, then `TKT042: <summary>`.
 pub fn report(done: Done<Folio>) -> Result<i32> {
-    for notice in &done.notices {
-        eprintln!("note: {notice}");
-    }
+    super::output::print_notices(&done.notices);
     eprintln!("{}: {}", done.value, done.summary);
     Ok(0)
 }

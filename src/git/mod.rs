@@ -9,6 +9,7 @@ mod index;
 mod journal;
 mod program;
 mod recovery;
+mod renumber_log;
 mod signing;
 mod status;
 mod sync;
@@ -19,8 +20,9 @@ pub use audit::AuditRange;
 pub use commit::Change;
 pub use history::Histories;
 pub use recovery::Recovered;
+pub use renumber_log::RenumberLog;
 pub use status::Tracked;
-pub use sync::{BothChanged, Clash, Synced};
+pub use sync::{BothChanged, Clash, Rewrite, Synced};
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
@@ -145,7 +147,8 @@ impl Git {
             .as_ref()
     }
 
-    fn relative(&self, path: &Path) -> Result<String> {
+    /// `path` relative to the repository root, with `/` separators.
+    pub fn relative(&self, path: &Path) -> Result<String> {
         let absolute = match path.parent() {
             Some(parent) if parent.exists() => parent
                 .canonicalize()?

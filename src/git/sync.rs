@@ -15,8 +15,10 @@ use super::Git;
 use anyhow::{bail, Context, Result};
 use git2::{Oid, Sort};
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -29,6 +31,9 @@ pub struct Synced {
     pub replayed: usize,
     /// Commits pushed.
     pub pushed: usize,
+    /// This clone's tickets that moved to another folio because the
+    /// remote had given theirs to another ticket.
+    pub renumbered: Vec<crate::domain::renumber::Renumbered>,
 }
 
 /// A path both sides changed in a way the replay cannot combine.
@@ -50,6 +55,26 @@ pub struct BothChanged<'a> {
 
 /// Combines a file changed on both sides, or `None` to stop the sync.
 pub type Resolver<'r> = dyn Fn(&BothChanged) -> Option<Vec<u8>> + 'r;
+
+/// How replayed commits are rewritten on the way (renumbered tickets):
+/// git does the mechanics, the caller decides what changes.
+pub trait Rewrite {
+    /// The path a changed file moves to, if it moves.
+    fn path(&self, path: &str) -> Option<String>;
+    /// A changed file's new content, if it changes; `base` is the file at
+    /// `path` as both sides last shared it.
+    fn content(&self, path: &str, base: Option<&[u8]>, bytes: &[u8]) -> Option<Vec<u8>>;
+    /// A replayed commit's message.
+    fn message(&self, message: &str) -> Option<String>;
+}
+
+/// A file a replayed commit changes: its (maybe moved) path, its blob
+/// before the commit and in it (`None`: absent).
+struct Replayed {
+    path: String,
+    before: Option<Oid>,
+    after: Option<Oid>,
+}
 
 impl Git {
     /// The remote and branch to sync with: `remote` or the branch's
@@ -80,14 +105,16 @@ impl Git {
     /// Fetches the remote branch into its remote-tracking ref and returns
     /// the remote's commit (none: the branch does not exist there yet).
     /// Refuses when the remote's history was rewritten since last seen.
-    pub fn fetch(&self, remote: &str, branch: &str) -> Result<Option<Oid>> {
+    pub fn fetch(
+        &self,
+        remote: &str,
+        branch: &str,
+        limit: Option<Duration>,
+    ) -> Result<Option<Oid>> {
         let tracking = format!("refs/remotes/{remote}/{branch}");
         let before = self.repo.refname_to_id(&tracking).ok();
         let refspec = format!("+refs/heads/{branch}:{tracking}");
-        let out = self
-            .program(&["fetch", "--quiet", "--no-tags", remote, &refspec])
-            .output()
-            .context("cannot run `git fetch`")?;
+        let out = self.run_program(&["fetch", "--quiet", "--no-tags", remote, &refspec], limit)?;
         if !out.status.success() {
             let said = String::from_utf8_lossy(&out.stderr);
             if said.contains("couldn't find remote ref") {
@@ -117,8 +144,10 @@ impl Git {
         local: Oid,
         remote: Oid,
         resolve: &Resolver,
+        rewrite: Option<&dyn Rewrite>,
     ) -> Result<std::result::Result<(Oid, usize), Vec<Clash>>> {
         let base = self.repo.merge_base(local, remote)?;
+        let base_tree = self.repo.find_commit(base)?.tree()?;
         let mut walk = self.repo.revwalk()?;
         walk.push(local)?;
         walk.hide(base)?;
@@ -140,6 +169,18 @@ impl Git {
             let mut changes = std::collections::BTreeMap::new();
             for (path, blob) in ours {
                 let before = blob_at(&parent_tree, &path);
+                let Replayed {
+                    path,
+                    before,
+                    after: blob,
+                } = match rewrite {
+                    Some(rewrite) => self.rewritten(rewrite, &base_tree, path, before, blob)?,
+                    None => Replayed {
+                        path,
+                        before,
+                        after: blob,
+                    },
+                };
                 let there = blob_at(&tip_tree, &path);
                 if there == before || there == blob {
                     changes.insert(path, blob);
@@ -161,6 +202,9 @@ impl Git {
             let (tree, _) = self.updated_tree(Some(&tip_tree), &changes)?;
             let parent = self.repo.find_commit(tip)?;
             let message = commit.message_raw().unwrap_or("");
+            let message = rewrite
+                .and_then(|r| r.message(message))
+                .unwrap_or_else(|| message.to_string());
             // As `git rebase`: the author stays, the one who syncs commits
             // (and signs, when the repository asks for signatures).
             let author = commit.author();
@@ -169,7 +213,7 @@ impl Git {
                 email: author.email().unwrap_or("").to_string(),
                 when: crate::clock::now()?,
             })?;
-            tip = self.write_commit_object(tree, &[&parent], &author, &committer, message)?;
+            tip = self.write_commit_object(tree, &[&parent], &author, &committer, &message)?;
         }
         if !clashes.is_empty() {
             return Ok(Err(clashes));
@@ -177,14 +221,100 @@ impl Git {
         Ok(Ok((tip, commits.len())))
     }
 
+    /// A changed file of a replayed commit, moved and rewritten as
+    /// `rewrite` says; rewritten blobs are stored.
+    fn rewritten(
+        &self,
+        rewrite: &dyn Rewrite,
+        base_tree: &git2::Tree,
+        path: String,
+        before: Option<Oid>,
+        after: Option<Oid>,
+    ) -> Result<Replayed> {
+        let base = blob_at(base_tree, &path)
+            .map(|oid| self.repo.find_blob(oid))
+            .transpose()?;
+        let base = base.as_ref().map(|b| b.content());
+        let content = |oid: Option<Oid>| -> Result<Option<Oid>> {
+            let Some(oid) = oid else { return Ok(None) };
+            let blob = self.repo.find_blob(oid)?;
+            Ok(Some(match rewrite.content(&path, base, blob.content()) {
+                Some(bytes) => self.repo.blob(&bytes)?,
+                None => oid,
+            }))
+        };
+        Ok(Replayed {
+            before: content(before)?,
+            after: content(after)?,
+            path: rewrite.path(&path).unwrap_or(path),
+        })
+    }
+
+    /// Entries of the folder `dir` (repository-relative) in `commit`'s
+    /// tree: each name with the blob of `name/file` in it, if any.
+    pub fn folder_files(
+        &self,
+        commit: Oid,
+        dir: &str,
+        file: &str,
+    ) -> Result<Vec<(String, Option<Oid>)>> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let folder = match tree.get_path(Path::new(dir)) {
+            Ok(entry) => self.repo.find_tree(entry.id())?,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::with_capacity(folder.len());
+        for entry in folder.iter() {
+            let name = String::from_utf8_lossy(entry.name_bytes()).to_string();
+            let blob = match entry.kind() {
+                Some(git2::ObjectType::Tree) => self
+                    .repo
+                    .find_tree(entry.id())?
+                    .get_name(file)
+                    .map(|e| e.id()),
+                _ => None,
+            };
+            out.push((name, blob));
+        }
+        Ok(out)
+    }
+
+    pub fn read_blob(&self, oid: Oid) -> Result<Vec<u8>> {
+        Ok(self.repo.find_blob(oid)?.content().to_vec())
+    }
+
+    /// A commit on top of `parent` that writes `files`, made in the object
+    /// store only (the branch moves later, with the rest of a sync).
+    pub fn commit_on(
+        &self,
+        parent: Oid,
+        files: &[(String, Vec<u8>)],
+        message: &str,
+        who: &super::Identity,
+    ) -> Result<Oid> {
+        let parent = self.repo.find_commit(parent)?;
+        let mut changes = std::collections::BTreeMap::new();
+        for (path, bytes) in files {
+            changes.insert(path.clone(), Some(self.repo.blob(bytes)?));
+        }
+        let (tree, _) = self.updated_tree(Some(&parent.tree()?), &changes)?;
+        let author = super::signature(who)?;
+        let committer = self.committer(who)?;
+        self.write_commit_object(tree, &[&parent], &author, &committer, message)
+    }
+
     /// Pushes the branch without forcing; `false` when the remote moved on
     /// meanwhile (fetch and integrate again).
-    pub fn push(&self, remote: &str, local: &str, branch: &str) -> Result<bool> {
+    pub fn push(
+        &self,
+        remote: &str,
+        local: &str,
+        branch: &str,
+        limit: Option<Duration>,
+    ) -> Result<bool> {
         let refspec = format!("{local}:refs/heads/{branch}");
-        let out = self
-            .program(&["push", "--quiet", "--porcelain", remote, &refspec])
-            .output()
-            .context("cannot run `git push`")?;
+        let out = self.run_program(&["push", "--quiet", "--porcelain", remote, &refspec], limit)?;
         if out.status.success() {
             return Ok(true);
         }
@@ -258,15 +388,82 @@ impl Git {
         Ok(self.repo.merge_base(a, b)?)
     }
 
-    fn program(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("git");
-        command
+    /// Runs `git ARGS` (never prompting), killing it after `limit`: a
+    /// command that syncs on its own must not hang on a dead network.
+    fn run_program(&self, args: &[&str], limit: Option<Duration>) -> Result<Output> {
+        let what = format!("git {}", args[0]);
+        let mut child = Command::new("git")
             .current_dir(&self.workdir)
             .args(args)
             .stdin(Stdio::null())
-            .env("GIT_TERMINAL_PROMPT", "0");
-        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .spawn()
+            .with_context(|| format!("cannot run `{what}`"))?;
+        let Some(limit) = limit else {
+            return Ok(child.wait_with_output()?);
+        };
+        let deadline = Instant::now() + limit;
+        // The pipes are drained while waiting, so a chatty git never blocks.
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                stop(&mut child);
+                bail!(
+                    "`{what}` took longer than {} s; stopped it",
+                    limit.as_secs_f32()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        Ok(Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        })
     }
+}
+
+/// Asks git to stop (SIGTERM: it removes its lock files, as on Ctrl-C),
+/// then kills it if it has not within a second.
+fn stop(child: &mut std::process::Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: signalling our own child, which has not been reaped yet.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let until = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < until {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn blob_at(tree: &git2::Tree, path: &str) -> Option<Oid> {

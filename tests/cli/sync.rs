@@ -338,24 +338,89 @@ fn changes_to_one_ticket_on_two_clones_merge_field_by_field() {
 }
 
 #[test]
-fn the_same_folio_registered_on_two_clones_is_not_mixed_into_one_file() {
+fn a_folio_taken_on_the_remote_meanwhile_is_renumbered_with_everything_that_names_it() {
     let team = Team::new();
     let desk = &team.desk;
     assert_eq!(desk.ticket("Ours", &[]), "TKT003");
-    assert_eq!(
-        team.other_ok(&["new", "-s", "Theirs", "-c", "technical", "-m", "x"])
-            .trim(),
-        "TKT003"
-    );
     desk.ok(&["sync"]);
-    let out = team.other(&["sync"]);
-    assert_eq!(out.status.code(), Some(1));
+    let theirs = ["new", "-s", "Theirs", "-c", "technical", "-m", "x"];
+    assert_eq!(team.other_ok(&theirs).trim(), "TKT003");
+    team.other_ok(&["reply", "3", "-m", "Working on TKT003 now"]);
+    team.other_ok(&["note", "1", "-m", "Same cause as TKT003, see TKT0031 too"]);
+    let synced = team.other_ok(&["sync"]);
+    contains(&synced, "Renumbered TKT003 → TKT004: Theirs");
+
+    // The ticket, its entries and the mentions in the work done here moved.
+    let moved = team.other_ok(&["show", "4", "--json"]);
+    contains(&moved, "\"subject\": \"Theirs\"");
+    contains(&moved, "Working on TKT004 now");
+    contains(&moved, "\"from\": \"TKT003\"");
+    contains(
+        &team.other_ok(&["show", "4"]),
+        "renumbered from TKT003 to TKT004",
+    );
+    contains(
+        &team.other_ok(&["show", "1"]),
+        "Same cause as TKT004, see TKT0031 too",
+    );
+    contains(
+        &team.other_ok(&["show", "3", "--json"]),
+        "\"subject\": \"Ours\"",
+    );
+    // The commits as pushed name the new folio in subject and trailers.
+    let log = desk.git_in(
+        &team.other,
+        &[
+            "log",
+            "--format=%s|%(trailers:key=Ticket,valueonly,separator=)",
+            "-4",
+        ],
+    );
+    let log: Vec<&str> = log.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        log,
+        [
+            "TKT004: renumbered from TKT003 (TKT003 was taken on origin/main)|TKT004",
+            "TKT001: note by ben|TKT001",
+            "TKT004: reply by ben|TKT004",
+            "TKT004: new ticket: Theirs|TKT004",
+        ]
+    );
+
+    // This clone still knows the old folio.
+    let out = team.other(&["show", "3"]);
     contains(
         &String::from_utf8_lossy(&out.stderr),
-        "tickets/TKT003/ticket.md",
+        "registered on this clone as TKT003 (Theirs) is now TKT004",
     );
-    assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
-    contains(&team.other_ok(&["show", "3"]), "Theirs");
+    contains(&String::from_utf8_lossy(&out.stdout), "Ours");
+
+    desk.ok(&["sync"]);
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+    for dir in [&desk.root, &team.other] {
+        let check = desk
+            .std_cmd()
+            .current_dir(dir)
+            .arg("check")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let audit = desk
+            .std_cmd()
+            .current_dir(dir)
+            .arg("audit")
+            .output()
+            .unwrap();
+        assert!(
+            audit.status.success(),
+            "{}",
+            String::from_utf8_lossy(&audit.stdout)
+        );
+    }
 }
 
 /// `git` with the tkt under test first on PATH, as the merge driver needs.

@@ -56,6 +56,7 @@ impl Change {
             "solution" => "solution recorded".to_string(),
             "escalated" => "escalated".to_string(),
             "sla-rule" => format!("escalation rule applied: {}", show(&self.to)),
+            "folio" => format!("renumbered from {} to {}", show(&self.from), show(&self.to)),
             field => format!("{field}: {} → {}", show(&self.from), show(&self.to)),
         }
     }
@@ -147,6 +148,7 @@ impl Change {
         "action-done",
         "escalated",
         "sla-rule",
+        "folio",
     ];
 
     /// An unknown field, or a status or priority change to or from a

@@ -32,6 +32,41 @@ pub struct Config {
     pub escalation: Escalation,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// Whether every change syncs with the remote on its own.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sync: SyncSettings,
+}
+
+/// Auto-sync (`sync:`): every command that writes integrates the remote's
+/// work before it allocates a folio and pushes after it commits, so a
+/// folio shown online is final at once. Offline, it commits locally and
+/// says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    #[serde(default)]
+    pub auto: bool,
+    /// The remote to sync with; default: the branch's upstream, else
+    /// `origin` (as `tkt sync`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+    /// The longest one fetch or push may take, in seconds (1 to 300).
+    #[serde(default = "default_sync_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_sync_timeout() -> u64 {
+    10
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            auto: false,
+            remote: None,
+            timeout_seconds: default_sync_timeout(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -96,6 +131,7 @@ impl Config {
             },
             escalation: Escalation::default(),
             views: vec![],
+            sync: SyncSettings::default(),
         }
     }
 }

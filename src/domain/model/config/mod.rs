@@ -14,6 +14,6 @@ mod validation;
 mod views;
 
 pub use categories::{Category, FieldSpec, FieldType};
-pub use document::{Assignment, AttachmentPolicy, Config};
+pub use document::{Assignment, AttachmentPolicy, Config, SyncSettings};
 pub use people::{Person, Role};
 pub use views::View;

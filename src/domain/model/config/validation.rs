@@ -36,6 +36,15 @@ impl Config {
         if let Err(e) = self.folio.validate() {
             report("folio:", e);
         }
+        if !(1..=300).contains(&self.sync.timeout_seconds) {
+            report(
+                "timeout_seconds:",
+                format!(
+                    "sync timeout_seconds must be 1 to 300, not {}",
+                    self.sync.timeout_seconds
+                ),
+            );
+        }
         let mut seen = HashSet::new();
         for p in &self.people {
             if !is_valid_key(&p.key) {
