@@ -144,6 +144,14 @@ pub fn table(style: &Style, headers: &[&str], rows: &[Vec<Cell>]) -> String {
     out
 }
 
+/// A change's notices (things the person may want to know, not errors),
+/// on stderr: e.g. that an auto-sync could not push.
+pub fn print_notices(notices: &[String]) {
+    for notice in notices {
+        eprintln!("note: {notice}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,13 +170,5 @@ mod tests {
             table(&style, &["FOLIO", "STATUS"], &rows),
             "FOLIO   STATUS\nTKT001  open\n"
         );
-    }
-}
-
-/// A change's notices (things the person may want to know, not errors),
-/// on stderr: e.g. that an auto-sync could not push.
-pub fn print_notices(notices: &[String]) {
-    for notice in notices {
-        eprintln!("note: {notice}");
     }
 }
