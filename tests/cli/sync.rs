@@ -481,3 +481,115 @@ fn plain_git_pull_merges_tickets_through_the_merge_driver() {
     assert!(!file.contains("<<<<<<<"), "{file}");
     contains(&file, "Theirs");
 }
+
+impl Team {
+    /// Turns auto-sync on in the shared config (both clones get it).
+    fn with_auto_sync(self) -> Team {
+        let config = self.desk.read("helpdesk.yaml");
+        self.desk.write(
+            "helpdesk.yaml",
+            &format!("{config}sync:\n  auto: true\n  timeout_seconds: 2\n"),
+        );
+        self.desk.git(&["commit", "-qam", "auto-sync"]);
+        self.desk.ok(&["sync"]);
+        self.other_ok(&["sync"]);
+        self
+    }
+
+    fn remote_log(&self) -> String {
+        self.desk
+            .git_in(&self.other, &["log", "--format=%s", "origin/main"])
+    }
+}
+
+#[test]
+fn without_auto_sync_a_new_folio_is_provisional_until_pushed() {
+    let team = Team::new();
+    let out = team
+        .desk
+        .cmd()
+        .args(["new", "-s", "Mine", "-c", "technical", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    contains(
+        &String::from_utf8_lossy(&out.stderr),
+        "TKT003 is provisional until `tkt sync` pushes it",
+    );
+    // A clone without a remote has nothing to be provisional about.
+    let alone = Desk::new();
+    let out = alone
+        .cmd()
+        .args(["new", "-s", "Mine", "-c", "technical", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("provisional"));
+}
+
+#[test]
+fn auto_sync_takes_the_remotes_folios_first_and_pushes_every_change() {
+    let team = Team::new().with_auto_sync();
+    let desk = &team.desk;
+    let out = desk
+        .cmd()
+        .args(["new", "-s", "Ours", "-c", "technical", "-m", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "TKT003");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("provisional"));
+    // The other clone has not synced, yet gets the next free folio.
+    let theirs = team.other_ok(&["new", "-s", "Theirs", "-c", "technical", "-m", "x"]);
+    assert_eq!(theirs.trim(), "TKT004");
+    team.other_ok(&["reply", "3", "-m", "Seen on the other clone"]);
+    desk.git_in(&team.other, &["fetch", "-q", "origin"]);
+    let pushed = team.remote_log();
+    contains(&pushed, "TKT003: reply by ben");
+    contains(&pushed, "TKT004: new ticket: Theirs");
+    contains(&pushed, "TKT003: new ticket: Ours");
+    assert_eq!(desk.git_in(&team.other, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn auto_sync_offline_commits_here_says_so_and_sync_pushes_later() {
+    let team = Team::new().with_auto_sync();
+    let desk = &team.desk;
+    let remote = desk.tmp.path().join("remote.git");
+    let away = desk.tmp.path().join("away.git");
+    std::fs::rename(&remote, &away).unwrap();
+    let out = desk
+        .cmd()
+        .args(["new", "-s", "Offline", "-c", "technical", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    contains(&said, "could not get the remote's changes first");
+    contains(&said, "committed on this clone but not pushed");
+    contains(&said, "TKT003 is provisional");
+    std::fs::rename(&away, &remote).unwrap();
+    contains(&desk.ok(&["sync"]), "1 pushed");
+}
+
+#[test]
+fn auto_sync_never_waits_longer_than_its_timeout() {
+    let team = Team::new().with_auto_sync();
+    let desk = &team.desk;
+    // A remote whose transport hangs: ssh replaced by a long sleep.
+    desk.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        "ssh://helpdesk.invalid/remote.git",
+    ]);
+    desk.git(&["config", "core.sshCommand", "sleep 60 #"]);
+    let out = desk.cmd().args(["priority", "1", "high"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    contains(&said, "took longer than 2 s");
+    contains(&said, "not pushed");
+    contains(&desk.ok(&["show", "1", "--json"]), "\"priority\": \"high\"");
+}
