@@ -13,6 +13,7 @@
 #   --seed N      corpus seed (default 42)
 #   --runs N      timed runs per command (default 15)
 #   --warmup N    untimed runs before them (default 2)
+#   --only REGEX  time only the commands whose label matches (grep -E)
 #   --stress [N]  instead of timing: the crash test with N kills at random
 #                 instants (default 2000; `cargo test` runs 100)
 #
@@ -30,6 +31,7 @@ tickets=10000
 seed=42
 runs=15
 warmup=2
+only=
 while [ $# -gt 0 ]; do
     case "$1" in
         --fresh) fresh=1 ;;
@@ -37,13 +39,14 @@ while [ $# -gt 0 ]; do
         --seed) seed="$2"; shift ;;
         --runs) runs="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
+        --only) only="$2"; shift ;;
         --stress)
             rounds=2000
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then rounds="$2"; shift; fi
             echo "==> crash test with $rounds kills" >&2
             TKT_KILL_ROUNDS="$rounds" exec cargo test --release --test cli \
                 crash_safety::a_hundred_kills -- --nocapture ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -97,6 +100,45 @@ show = next(t for t in ts[mid:] if t["status"] == "closed")
 reply = next(t for t in ts[mid:] if t["status"] == "in-progress")
 print(show["id"], reply["id"])')
 
+# Two clones of a bare copy of the tracker, for `tkt sync`: clone b pushes 20
+# actions (a new ticket first, then replies to 19 tickets); clone a holds,
+# on the old remote state, either one local reply (replayed on top at sync)
+# or one local registration under the folio b's new ticket took
+# (renumbered at sync). Each timed sync starts again from those states.
+team="$data/team"
+echo "==> preparing two clones for tkt sync in $team" >&2
+rm -rf "$team" && mkdir -p "$team"
+git clone -q --bare "$tracker" "$team/remote.git"
+git clone -q "$team/remote.git" "$team/a"
+git clone -q "$team/remote.git" "$team/b"
+for clone in a b; do
+    git -C "$team/$clone" config user.name "Bench $clone"
+    git -C "$team/$clone" config user.email "bench-$clone@example.org"
+done
+r0=$(git -C "$team/a" rev-parse HEAD)
+mapfile -t open_ids < <("$tkt" --dir "$tracker" --as "$admin" list --format json | python3 -c '
+import json, sys
+for t in json.load(sys.stdin)[:20]: print(t["id"])')
+"$tkt" --dir "$team/a" --as "$admin" reply "${open_ids[0]}" -m "A local reply, replayed at sync." 2>/dev/null
+l_reply=$(git -C "$team/a" rev-parse HEAD)
+git -C "$team/a" reset -q --hard "$r0"
+"$tkt" --dir "$team/a" --as "$admin" new -s "Registered on clone a" -c technical -m "Renumbered at sync." >/dev/null 2>&1
+l_new=$(git -C "$team/a" rev-parse HEAD)
+git -C "$team/a" update-ref refs/bench/reply "$l_reply"
+git -C "$team/a" update-ref refs/bench/new "$l_new"
+git -C "$team/a" reset -q --hard "$r0"
+"$tkt" --dir "$team/b" --as "$admin" new -s "Registered on clone b" -c technical -m "Pushed first." >/dev/null 2>&1
+for id in "${open_ids[@]:1:19}"; do
+    "$tkt" --dir "$team/b" --as "$admin" reply "$id" -m "A reply from clone b." 2>/dev/null
+done
+git -C "$team/b" push -q origin HEAD:main
+r20=$(git -C "$team/b" rev-parse HEAD)
+git -C "$team/a" pull -q --ff-only
+# Back to "20 remote actions not fetched yet, one local commit".
+sync_from() {
+    echo "git -C $team/remote.git update-ref refs/heads/main $r20 && git -C $team/a update-ref refs/remotes/origin/main $r0 && git -C $team/a reset -q --hard $1"
+}
+
 # One command a line: label, a shell command run before each timed run (or
 # `-`), then the arguments, separated by tabs.
 commands="$data/commands.tsv"
@@ -131,7 +173,15 @@ rm -rf "$site" && "$tkt" --dir "$tracker" build --out "$site" 2>/dev/null
     echo "tkt overdue${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}overdue"
     echo "tkt list --sla breached${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}list${tab}--sla${tab}breached"
     echo "tkt sla apply --dry-run${tab}-${tab}$tkt${tab}--dir${tab}$tracker${tab}--as${tab}$admin${tab}sla${tab}apply${tab}--dry-run"
+    echo "git fetch (nothing new: what tkt sync runs first)${tab}-${tab}git${tab}-C${tab}$team/a${tab}fetch${tab}--quiet${tab}--no-tags${tab}origin${tab}+refs/heads/main:refs/remotes/origin/main"
+    echo "tkt sync (nothing to do)${tab}-${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
+    echo "tkt sync (20 remote actions in, 1 local reply replayed, pushed)${tab}$(sync_from "$l_reply")${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
+    echo "tkt sync (20 remote actions in, 1 local registration renumbered, pushed)${tab}$(sync_from "$l_new")${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
 } > "$commands"
+if [ -n "$only" ]; then
+    grep -E -- "^[^$tab]*($only)" "$commands" > "$commands.only" || true
+    mv "$commands.only" "$commands"
+fi
 
 if command -v hyperfine >/dev/null 2>&1; then
     timer=hyperfine
