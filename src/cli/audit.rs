@@ -1,10 +1,12 @@
 //! `tkt audit`: the report of `app::audit`, as text or JSON.
 
+use super::output::emit;
 use super::session::Global;
 use crate::app::audit::{audit, AuditRequest};
 use crate::domain::audit::Report;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use std::fmt::Write;
 
 pub const EXAMPLES: &str = "\
 Exit status 1 when any rule is broken; hand edits alone are listed, not failures.
@@ -42,17 +44,23 @@ pub fn run(global: &Global, args: AuditArgs) -> Result<i32> {
     };
     let report = audit(global, &request)?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Text => print_text(&report),
+        Format::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
+        Format::Text => {
+            emit(&render_text(&report))?;
+            eprintln!("{}", summary(&report));
+        }
     }
     Ok(if report.violations.is_empty() { 0 } else { 1 })
 }
 
-fn print_text(report: &Report) {
+/// Hand edits and violations, as lines for a terminal or a CI log.
+fn render_text(report: &Report) -> String {
+    let mut out = String::new();
     if !report.hand_edits.is_empty() {
-        println!("Hand edits (commits without tkt's trailers):");
+        out.push_str("Hand edits (commits without tkt's trailers):\n");
         for edit in &report.hand_edits {
-            println!(
+            let _ = writeln!(
+                out,
                 "  {} {} <{}> {}",
                 &edit.commit[..edit.commit.len().min(10)],
                 edit.author,
@@ -60,19 +68,20 @@ fn print_text(report: &Report) {
                 edit.date.format("%Y-%m-%d %H:%M:%S UTC")
             );
             for file in &edit.files {
-                println!("      {file}");
+                let _ = writeln!(out, "      {file}");
             }
         }
     }
     if !report.violations.is_empty() {
-        println!("Violations:");
+        out.push_str("Violations:\n");
         for v in &report.violations {
             let file = v
                 .file
                 .as_deref()
                 .map(|f| format!(" {f}:"))
                 .unwrap_or_default();
-            println!(
+            let _ = writeln!(
+                out,
                 "  {} [{}]{file} {}",
                 &v.commit[..v.commit.len().min(10)],
                 v.rule,
@@ -80,8 +89,13 @@ fn print_text(report: &Report) {
             );
         }
     }
+    out
+}
+
+/// `Audited 12 commits (…): 1 hand edit, no violations.`
+fn summary(report: &Report) -> String {
     let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
-    eprintln!(
+    format!(
         "Audited {} ({} touching the tracker{}): {}, {}.",
         plural(report.commits_checked, "commit"),
         report.tracker_commits,
@@ -96,5 +110,5 @@ fn print_text(report: &Report) {
             1 => "1 violation".to_string(),
             n => format!("{n} violations"),
         }
-    );
+    )
 }

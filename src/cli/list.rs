@@ -183,12 +183,7 @@ fn print_table(tickets: &[Ticket]) -> Result<()> {
         ],
         &rows,
     );
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    super::output::emit(&out)
 }
 
 fn print_csv(tickets: &[Ticket]) -> Result<()> {

@@ -152,6 +152,20 @@ pub fn print_notices(notices: &[String]) {
     }
 }
 
+/// Writes a command's output to stdout; a reader that stopped reading
+/// (`tkt audit | head`) ends it quietly, as with git.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

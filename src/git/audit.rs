@@ -6,7 +6,7 @@
 
 use super::Git;
 use crate::domain::audit::{self, CommitFacts, FileChange, Kind, Report, Verdict};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use git2::{ErrorCode, Oid, Sort};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -46,6 +46,16 @@ impl Git {
     /// Audits the history of the tracker at `tracker_root`: HEAD back to
     /// the root commit, or to `range.since` (exclusive).
     pub fn audit(&self, tracker_root: &Path, range: &AuditRange) -> Result<Report> {
+        // A shallow clone's history stops early: an audit of it would
+        // vouch for commits it never saw.
+        if self.repo.is_shallow() && range.since.is_none() {
+            bail!(
+                "this clone is shallow (made with `git clone --depth`), so its history is cut short \
+                 and cannot be audited; fetch all of it with `git fetch --unshallow` (in CI: \
+                 fetch-depth: 0 on GitHub, GIT_DEPTH: 0 on GitLab), or audit only recent commits \
+                 with --since REV"
+            );
+        }
         let prefix = self.relative(tracker_root)?;
         let since = match &range.since {
             Some(rev) => Some(

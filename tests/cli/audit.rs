@@ -224,3 +224,44 @@ fn a_tracker_in_a_subfolder_is_audited_with_its_own_paths() {
         &format!("[append-only] tickets/{folio}/replies/{name}:"),
     );
 }
+
+#[test]
+fn a_shallow_clone_is_not_vouched_for() {
+    let (desk, _) = worked_desk();
+    let url = format!("file://{}", desk.root.display());
+    let shallow = desk.tmp.path().join("shallow");
+    desk.git_in(
+        desk.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let out = desk
+        .std_cmd()
+        .current_dir(&shallow)
+        .args(["--as", "ana", "audit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    contains(
+        &String::from_utf8_lossy(&out.stderr),
+        "git fetch --unshallow",
+    );
+    // Recent commits can still be audited on purpose.
+    let out = desk
+        .std_cmd()
+        .current_dir(&shallow)
+        .args(["--as", "ana", "audit", "--since", "HEAD"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
