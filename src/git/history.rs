@@ -76,10 +76,15 @@ impl Git {
             Err(e) => return Err(e.into()),
         }
         if let Some(old) = known.head {
-            // A rewritten history (reset, rebase) cannot be extended.
-            if walk.hide(old).is_err() || !self.is_ancestor(old)? {
+            if walk.hide(old).is_err() {
                 *known = Histories::default();
                 return self.update_histories(tickets_dir, known);
+            }
+            if !self.is_ancestor(old)? {
+                // Local commits that a sync replayed on top of the
+                // remote's (or a rebase): forget the old ones, and the
+                // walk below adds them as they are now.
+                self.forget_abandoned(old, known)?;
             }
         }
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
@@ -106,6 +111,22 @@ impl Git {
         touched.sort();
         touched.dedup();
         Ok(touched)
+    }
+
+    /// Drops from `known` the commits of `old` that the current history no
+    /// longer has.
+    fn forget_abandoned(&self, old: Oid, known: &mut Histories) -> Result<()> {
+        let mut gone = self.repo.revwalk()?;
+        gone.push(old)?;
+        gone.hide(self.repo.head()?.peel_to_commit()?.id())?;
+        let gone: std::collections::HashSet<String> = gone
+            .map(|oid| oid.map(|o| o.to_string()))
+            .collect::<Result<_, _>>()?;
+        for commits in known.by_ticket.values_mut() {
+            commits.retain(|c| !gone.contains(&c.hash));
+        }
+        known.by_ticket.retain(|_, commits| !commits.is_empty());
+        Ok(())
     }
 
     fn is_ancestor(&self, old: Oid) -> Result<bool> {

@@ -593,3 +593,75 @@ fn auto_sync_never_waits_longer_than_its_timeout() {
     contains(&said, "not pushed");
     contains(&desk.ok(&["show", "1", "--json"]), "\"priority\": \"high\"");
 }
+
+/// Every file under `dir` with its bytes, by relative path.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn caches_kept_across_a_sync_that_replays_give_what_a_fresh_read_gives() {
+    let team = Team::new();
+    let desk = &team.desk;
+    let now = "2030-01-01T00:00:00Z";
+    let build = |out: &str| {
+        let done = desk
+            .cmd()
+            .env("TKT_NOW", now)
+            .args(["build", "--out", out])
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    let report = || {
+        let done = desk
+            .cmd()
+            .env("TKT_NOW", now)
+            .arg("report")
+            .output()
+            .unwrap();
+        String::from_utf8(done.stdout).unwrap()
+    };
+    desk.ok(&["reply", "1", "-m", "Before the others'"]);
+    build("../site-before");
+    report();
+    team.other_ok(&["status", "2", "in-progress"]);
+    team.other_ok(&["note", "1", "-m", "From the other clone"]);
+    team.other_ok(&["sync"]);
+    desk.ok(&["priority", "1", "urgent"]);
+    contains(&desk.ok(&["sync"]), "2 replayed");
+
+    build("../site-warm");
+    let warm_report = report();
+    for cache in std::fs::read_dir(desk.root.join(".git/tkt")).unwrap() {
+        let path = cache.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    build("../site-cold");
+    assert_eq!(warm_report, report());
+    let warm = files_under(&desk.tmp.path().join("site-warm"));
+    let cold = files_under(&desk.tmp.path().join("site-cold"));
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &warm {
+        assert!(cold[path] == *bytes, "{} differs", path.display());
+    }
+    let trail = String::from_utf8_lossy(&warm[Path::new("tickets/TKT001/index.html")]).to_string();
+    contains(&trail, "From the other clone");
+}
