@@ -22,6 +22,8 @@ pub mod reader;
 pub mod register;
 mod renumber;
 pub mod sync;
+mod sync_events;
+mod ticket_merge;
 mod ticket_write;
 pub mod unit;
 pub mod update;

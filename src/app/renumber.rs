@@ -4,11 +4,12 @@
 //! by a timeline event in its own commit and in the clone's log of
 //! renumberings, so `tkt show OLD` can point to the new folio.
 
+use super::sync_events::{commit_event, SyncEvent};
 use crate::domain::frontmatter;
 use crate::domain::model::{Change, Entry, EntryKind, Folio, Person, Ticket};
 use crate::domain::renumber::{self, Registration, Renumber, Renumbered, Renumbering};
-use crate::domain::trailers::{self, TicketRef};
-use crate::git::{Git, Identity, Rewrite};
+use crate::domain::trailers::TicketRef;
+use crate::git::{Git, Rewrite};
 use crate::store::Tracker;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -120,24 +121,14 @@ pub fn record(
             .transpose()?
             .map(|t| t.subject)
             .unwrap_or_default();
-        let entry = renumber_event(old, new, taken_on, &actor.key, now);
-        let name = crate::store::entry_file_name(stamp, &actor.key);
-        let file = (
-            format!("{folder}/replies/{name}"),
-            crate::store::render_entry(&entry)?.into_bytes(),
-        );
-        let message = trailers::commit_message(
-            Some(TicketRef { folio: new, uid }),
-            "renumber",
-            &actor.key,
-            &format!("renumbered from {old} ({old} was taken on {taken_on})"),
-        );
-        let who = Identity {
-            name: actor.name.clone(),
-            email: actor.email.clone(),
-            when: now,
+        let event = SyncEvent {
+            folder: &folder,
+            ticket: TicketRef { folio: new, uid },
+            entry: renumber_event(old, new, taken_on, &actor.key, now),
+            action: "renumber",
+            summary: format!("renumbered from {old} ({old} was taken on {taken_on})"),
         };
-        tip = git.commit_on(tip, &[file], &message, &who)?;
+        tip = commit_event(git, tip, actor, stamp, event)?;
         done.push(Renumbered {
             old: old.to_string(),
             new: new.to_string(),

@@ -2,10 +2,8 @@
 //! under the clone's lock, so no tkt action interleaves with it.
 
 use super::renumber;
+use super::ticket_merge::{self, TicketMerger};
 use super::unit::{resolve_actor, Scope};
-use crate::domain::frontmatter;
-use crate::domain::merge::{merge_files, Times};
-use crate::domain::model::Ticket;
 use crate::git::{BothChanged, Git, RenumberLog, Rewrite, Synced};
 use crate::store::Tracker;
 use anyhow::{bail, Context, Result};
@@ -150,7 +148,8 @@ fn integrate(
 ) -> Result<Option<git2::Oid>> {
     let git = clone.git;
     let now = chrono::SubsecRound::trunc_subsecs(clone.stamp, 0);
-    let resolve = |both: &BothChanged| merge_ticket(both, now);
+    let merger = TicketMerger::new(git, now);
+    let resolve = |both: &BothChanged| merger.resolve(both);
     let target = format!("{}/{}", done.remote, done.branch);
     let base = git.merge_base(ours, theirs)?;
     if base == ours {
@@ -162,10 +161,6 @@ fn integrate(
         return Ok(Some(ours));
     }
     let plan = renumber::plan(clone.tracker, git, base, ours, theirs)?;
-    // Who records the renumberings, known before anything is written.
-    let actor = (!plan.moves.is_empty())
-        .then(|| resolve_actor(clone.tracker, git, clone.actor))
-        .transpose()?;
     let rewrite = (!plan.moves.is_empty()).then_some(&plan.renumbering as &dyn Rewrite);
     let (tip, replayed) = match git.replay_onto(ours, theirs, &resolve, rewrite)? {
         Ok(replayed) => replayed,
@@ -182,16 +177,26 @@ fn integrate(
             );
         }
     };
+    // Whoever syncs records what the sync did to tickets, if anything.
+    let overrides = merger.into_overrides();
+    let actor = (!plan.moves.is_empty() || !overrides.is_empty())
+        .then(|| resolve_actor(clone.tracker, git, clone.actor))
+        .transpose()?;
     let (tip, renumbered) = match &actor {
-        Some(actor) => renumber::record(
-            clone.tracker,
-            git,
-            tip,
-            &plan.moves,
-            actor,
-            &target,
-            clone.stamp,
-        )?,
+        Some(actor) => {
+            let format = &clone.tracker.config.folio;
+            let tip =
+                ticket_merge::record(git, tip, &overrides, format, actor, (&target, clone.stamp))?;
+            renumber::record(
+                clone.tracker,
+                git,
+                tip,
+                &plan.moves,
+                actor,
+                &target,
+                clone.stamp,
+            )?
+        }
         None => (tip, vec![]),
     };
     done.received += git.count_between(Some(base), theirs)?;
@@ -200,26 +205,6 @@ fn integrate(
     RenumberLog::of(git).append(&renumbered)?;
     done.renumbered.extend(renumbered);
     Ok(Some(tip))
-}
-
-fn text(bytes: Option<&[u8]>) -> Option<&str> {
-    bytes.and_then(|b| std::str::from_utf8(b).ok())
-}
-
-fn merge_ticket(both: &BothChanged, now: DateTime<Utc>) -> Option<Vec<u8>> {
-    let is_ticket = both
-        .path
-        .rsplit('/')
-        .collect::<Vec<_>>()
-        .get(..3)
-        .is_some_and(|parts| parts[0] == "ticket.md" && parts[2] == "tickets");
-    if !is_ticket {
-        return None;
-    }
-    let (ours, theirs) = (text(both.ours)?, text(both.theirs)?);
-    merge_ticket_texts(text(both.base), ours, theirs, now)
-        .ok()
-        .map(String::into_bytes)
 }
 
 /// Registers the merge driver for ticket files in the clone's git config.
@@ -235,25 +220,7 @@ pub fn merge_driver(base: &Path, ours: &Path, theirs: &Path) -> Result<()> {
     };
     let base = read(base)?;
     let base = (!base.is_empty()).then_some(base.as_str());
-    let merged = merge_ticket_texts(base, &read(ours)?, &read(theirs)?, crate::clock::now()?)?;
+    let merged =
+        ticket_merge::merge_ticket_texts(base, &read(ours)?, &read(theirs)?, crate::clock::now()?)?;
     std::fs::write(ours, merged).with_context(|| format!("cannot write {}", ours.display()))
-}
-
-/// Merges three versions of a `ticket.md` (no base: both sides added it)
-/// field by field, the later action (the ticket's `updated`) winning a
-/// field both changed. Refuses two different tickets under one folio.
-/// Used by `tkt sync` and by the merge driver plain `git pull` runs.
-pub fn merge_ticket_texts(
-    base: Option<&str>,
-    ours: &str,
-    theirs: &str,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    let times = |text: &str| -> Result<Times> {
-        let (ticket, _) = frontmatter::parse::<Ticket>(text)
-            .map_err(|e| anyhow::anyhow!("cannot read the ticket: {e}"))?;
-        Ok(Times::at(ticket.updated))
-    };
-    let merged = merge_files(base, (ours, &times(ours)?), (theirs, &times(theirs)?), now)?;
-    Ok(merged.text)
 }

@@ -22,7 +22,7 @@ pub use history::Histories;
 pub use recovery::Recovered;
 pub use renumber_log::RenumberLog;
 pub use status::Tracked;
-pub use sync::{BothChanged, Clash, Rewrite, Synced};
+pub use sync::{BothChanged, Clash, Rewrite, Sides, Synced};
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, TimeZone, Utc};

@@ -51,6 +51,18 @@ pub struct BothChanged<'a> {
     pub base: Option<&'a [u8]>,
     pub ours: Option<&'a [u8]>,
     pub theirs: Option<&'a [u8]>,
+    /// The commits whose trees are each side and the base (for a replayed
+    /// commit: its parent, the commit itself, and the new tip it goes on):
+    /// a resolver may read the files around `path` in them.
+    pub commits: Sides,
+}
+
+/// The commits of a three-way merge.
+#[derive(Debug, Clone, Copy)]
+pub struct Sides {
+    pub base: Oid,
+    pub ours: Oid,
+    pub theirs: Oid,
 }
 
 /// Combines a file changed on both sides, or `None` to stop the sync.
@@ -186,7 +198,12 @@ impl Git {
                     changes.insert(path, blob);
                     continue;
                 }
-                match self.resolve_both(&path, before, blob, there, resolve)? {
+                let sides = Sides {
+                    base: commit.parent_id(0)?,
+                    ours: *oid,
+                    theirs: tip,
+                };
+                match self.resolve_both(&path, (before, blob, there), sides, resolve)? {
                     Some(merged) => {
                         changes.insert(path, Some(merged));
                     }
@@ -280,6 +297,22 @@ impl Git {
         Ok(out)
     }
 
+    /// The files of the folder `dir` (repository-relative) in `commit`'s
+    /// tree, by name, with their blobs (none when there is no such folder).
+    pub fn files_in(&self, commit: Oid, dir: &str) -> Result<Vec<(String, Oid)>> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let folder = match tree.get_path(Path::new(dir)) {
+            Ok(entry) => self.repo.find_tree(entry.id())?,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(folder
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| (String::from_utf8_lossy(e.name_bytes()).to_string(), e.id()))
+            .collect())
+    }
+
     pub fn read_blob(&self, oid: Oid) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(oid)?.content().to_vec())
     }
@@ -348,9 +381,8 @@ impl Git {
     fn resolve_both(
         &self,
         path: &str,
-        base: Option<Oid>,
-        ours: Option<Oid>,
-        theirs: Option<Oid>,
+        (base, ours, theirs): (Option<Oid>, Option<Oid>, Option<Oid>),
+        commits: Sides,
         resolve: &Resolver,
     ) -> Result<Option<Oid>> {
         let read = |oid: Option<Oid>| -> Result<Option<Vec<u8>>> {
@@ -364,6 +396,7 @@ impl Git {
             base: base.as_deref(),
             ours: ours.as_deref(),
             theirs: theirs.as_deref(),
+            commits,
         });
         Ok(merged.map(|bytes| self.repo.blob(&bytes)).transpose()?)
     }

@@ -338,6 +338,42 @@ fn changes_to_one_ticket_on_two_clones_merge_field_by_field() {
 }
 
 #[test]
+fn the_later_change_of_a_field_wins_by_its_own_entry_and_the_loser_is_recorded() {
+    let team = Team::new();
+    let desk = &team.desk;
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(1100));
+    desk.ok(&["status", "1", "waiting-on-requester"]);
+    pause();
+    team.other_ok(&["status", "1", "in-progress"]);
+    pause();
+    // Ana's clone acted last overall, but changed the status first.
+    desk.ok(&["note", "1", "-m", "Asked Rita for the error code"]);
+    team.other_ok(&["sync"]);
+    contains(&desk.ok(&["sync"]), "2 replayed on top");
+    let shown = desk.ok(&["show", "1", "--json"]);
+    contains(&shown, "\"status\": \"in-progress\"");
+    contains(&shown, "Asked Rita for the error code");
+    contains(
+        &shown,
+        "status: `in-progress` (set on origin/main) kept; `waiting-on-requester` \
+         (set on the clone that synced) overridden",
+    );
+    let subjects = desk.git(&[
+        "log",
+        "--format=%s|%(trailers:key=Actor,valueonly,separator=)",
+        "-1",
+    ]);
+    contains(
+        &subjects,
+        "TKT001: changed on two clones at once; the later change kept (status)|ana",
+    );
+    assert_eq!(desk.ok(&["check"]), "");
+    desk.ok(&["audit"]);
+    team.other_ok(&["sync"]);
+    assert_eq!(team.tree(&desk.root), team.tree(&team.other));
+}
+
+#[test]
 fn a_folio_taken_on_the_remote_meanwhile_is_renumbered_with_everything_that_names_it() {
     let team = Team::new();
     let desk = &team.desk;

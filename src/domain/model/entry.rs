@@ -57,6 +57,11 @@ impl Change {
             "escalated" => "escalated".to_string(),
             "sla-rule" => format!("escalation rule applied: {}", show(&self.to)),
             "folio" => format!("renumbered from {} to {}", show(&self.from), show(&self.to)),
+            "overridden" => format!(
+                "changed on two clones at once: {} kept over {}",
+                show(&self.to),
+                show(&self.from)
+            ),
             field => format!("{field}: {} → {}", show(&self.from), show(&self.to)),
         }
     }
@@ -149,6 +154,7 @@ impl Change {
         "escalated",
         "sla-rule",
         "folio",
+        "overridden",
     ];
 
     /// An unknown field, or a status or priority change to or from a
