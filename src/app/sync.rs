@@ -9,7 +9,7 @@ use crate::store::Tracker;
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How many times a push rejected because the remote moved on meanwhile
 /// is retried (each time after fetching and integrating again).
@@ -43,8 +43,8 @@ pub(super) struct Clone<'a> {
     branch: String,
     /// When the sync started, to the millisecond (timeline file names).
     stamp: DateTime<Utc>,
-    /// The longest one fetch or push may take (none: as long as git takes).
-    limit: Option<Duration>,
+    /// When the network must be done with (none: as long as git takes).
+    deadline: Option<Instant>,
 }
 
 impl<'a> Clone<'a> {
@@ -53,7 +53,7 @@ impl<'a> Clone<'a> {
         git: &'a Git,
         actor: Option<&'a str>,
         remote: Option<&str>,
-        limit: Option<Duration>,
+        deadline: Option<Instant>,
     ) -> Result<Clone<'a>> {
         let (remote, local_ref, branch) = git.sync_target(remote)?;
         Ok(Clone {
@@ -64,7 +64,7 @@ impl<'a> Clone<'a> {
             local_ref,
             branch,
             stamp: crate::clock::precise_now()?,
-            limit,
+            deadline,
         })
     }
 
@@ -97,7 +97,7 @@ impl<'a> Clone<'a> {
     /// this clone then has that the remote lacks.
     pub(super) fn pull(&self, done: &mut Synced) -> Result<usize> {
         let git = self.git;
-        let theirs = git.fetch(&self.remote, &self.branch, self.limit)?;
+        let theirs = git.fetch(&self.remote, &self.branch, self.time_left("fetch")?)?;
         let Some(ours) = git.head_oid()? else {
             bail!(
                 "this clone has no commits yet; get the remote's with `git pull {} {}`",
@@ -117,11 +117,26 @@ impl<'a> Clone<'a> {
         git.count_between(theirs, tip)
     }
 
+    /// How long the next fetch or push may take; none left is an error.
+    fn time_left(&self, what: &str) -> Result<Option<Duration>> {
+        let Some(deadline) = self.deadline else {
+            return Ok(None);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            bail!("no time left for `git {what}` within the sync timeout");
+        }
+        Ok(Some(left))
+    }
+
     /// Pushes `ahead` commits; `false` when the remote moved on meanwhile.
     pub(super) fn push(&self, done: &mut Synced, ahead: usize) -> Result<bool> {
-        let pushed = self
-            .git
-            .push(&self.remote, &self.local_ref, &self.branch, self.limit)?;
+        let pushed = self.git.push(
+            &self.remote,
+            &self.local_ref,
+            &self.branch,
+            self.time_left("push")?,
+        )?;
         if pushed {
             done.pushed += ahead;
         }

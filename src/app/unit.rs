@@ -12,8 +12,9 @@ use crate::git::{Git, Identity, Lock};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where and as whom a front end asks: the tracker folder (`None`: look
 /// upwards from the current directory, as git does) and the declared actor
@@ -55,10 +56,13 @@ pub struct UnitOfWork {
     _lock: Lock,
 }
 
-/// With whom a unit of work syncs on its own.
+/// With whom a unit of work syncs on its own, and until when: all of a
+/// command's fetches and pushes share one timeout.
 struct AutoSync {
     remote: Option<String>,
-    limit: Duration,
+    deadline: Instant,
+    /// Why the remote could not be reached, once it could not.
+    offline: RefCell<Option<String>>,
 }
 
 /// What committing a change did besides the commit.
@@ -154,7 +158,8 @@ impl UnitOfWork {
     /// Whether this clone syncs with a remote at all (then a folio is
     /// provisional until pushed).
     pub fn has_remote(&self) -> bool {
-        self.git.sync_target(None).is_ok()
+        let remote = self.tracker.config.sync.remote.as_deref();
+        self.git.sync_target(remote).is_ok()
     }
 }
 
@@ -164,7 +169,8 @@ impl AutoSync {
         let remote = settings.remote.clone();
         (settings.auto && git.sync_target(remote.as_deref()).is_ok()).then(|| AutoSync {
             remote,
-            limit: Duration::from_secs(settings.timeout_seconds),
+            deadline: Instant::now() + Duration::from_secs(settings.timeout_seconds),
+            offline: RefCell::new(None),
         })
     }
 
@@ -179,7 +185,7 @@ impl AutoSync {
             git,
             Some(&actor.key),
             self.remote.as_deref(),
-            Some(self.limit),
+            Some(self.deadline),
         )
     }
 
@@ -193,15 +199,29 @@ impl AutoSync {
         });
         match pulled {
             Ok(done) => renumber_notices(&done.renumbered),
-            Err(e) => vec![format!(
-                "could not get the remote's changes first ({e:#}); working on this clone only"
-            )],
+            Err(e) => {
+                let why = format!("{e:#}");
+                let notice = format!(
+                    "could not get the remote's changes first ({why}); working on this clone only"
+                );
+                *self.offline.borrow_mut() = Some(why);
+                vec![notice]
+            }
         }
     }
 
     /// Pushes the change just committed (integrating again if the remote
     /// moved on); offline or refused, the change stays committed here.
     fn push(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Committed {
+        // Unreachable a moment ago: not worth another wait.
+        if let Some(why) = self.offline.borrow().as_ref() {
+            return Committed {
+                notices: vec![format!(
+                    "committed on this clone but not pushed ({why}); `tkt sync` pushes it later"
+                )],
+                ..Committed::default()
+            };
+        }
         let synced = self.clone(tracker, git, actor).and_then(|clone| {
             let mut done = clone.synced();
             clone.sync(&mut done)?;

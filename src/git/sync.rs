@@ -467,7 +467,7 @@ impl Git {
             if Instant::now() >= deadline {
                 stop(&mut child);
                 bail!(
-                    "`{what}` took longer than {} s; stopped it",
+                    "`{what}` took longer than {:.0} s; stopped it",
                     limit.as_secs_f32()
                 );
             }

@@ -50,7 +50,8 @@ pub struct SyncSettings {
     /// `origin` (as `tkt sync`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
-    /// The longest one fetch or push may take, in seconds (1 to 300).
+    /// The longest a command waits for the remote, fetch and push
+    /// together, in seconds (1 to 300).
     #[serde(default = "default_sync_timeout")]
     pub timeout_seconds: u64,
 }
