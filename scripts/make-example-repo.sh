@@ -1285,7 +1285,7 @@ git push -q -u origin HEAD 2>>"$LOG"
 git clone -q "$SERVER" "$RECEPTION" 2>>"$LOG"
 cd "$RECEPTION"
 git config user.name "$(name_of jonas)"
-git config user.email "$(email_of jonas)"    # who runs `tkt sync` here
+git config user.email "$(email_of jonas)"    # Jonas's PC: who syncs, without --as
 git config commit.gpgsign false
 "$TKT" setup >>"$LOG" 2>&1                    # the merge driver, in this clone too
 
