@@ -7,8 +7,8 @@
 # dates and order are the same on every run; ticket uids and timeline file
 # names carry random parts and do change); only helpdesk.yaml, the FAQ entries and the
 # canned answers are written by hand and committed with plain git, as a
-# person would. The result (without .git) replaces example-repo/ and must
-# pass `tkt check`.
+# person would. The result must pass `tkt check`; its files (without .git)
+# replace example-repo/.
 #
 #   scripts/make-example-repo.sh                  # uses target/release/tkt, else target/debug/tkt
 #   TKT=/path/to/tkt scripts/make-example-repo.sh
@@ -345,6 +345,17 @@ views:
     title: Hardware history, closed tickets too
     tag: [hardware]
     all: true
+
+# Sharing the tracker between clones (`tkt sync`). Off here only because
+# this copy lives inside tkt's own source repository, where auto-sync would
+# pull from and push to that repository's origin. With `auto: true`, every
+# command that changes something first brings in the remote's work (so a
+# new ticket gets the remote's next folio) and pushes its commit at once;
+# offline, the change is still committed here and waits for `tkt sync`.
+sync:
+  auto: false
+  remote: origin        # default: the branch's upstream, else origin
+  timeout_seconds: 10   # the longest one fetch or push may take
 EOF
 commit_as "09-18 16:40" helena "Helpdesk configuration: categories with forms, SLA targets, views" helpdesk.yaml
 
@@ -1221,7 +1232,6 @@ tk "10-28 10:05" tomas reply 25 --status waiting-on-requester \
     -m "The phone system's mail password had expired on Monday; I've renewed it. Could you leave yourself a test voicemail from your mobile and tell me whether the email arrives?"
 
 # Thu 29 Oct
-# Thu 29 Oct
 new 26 "10-29 16:10" priya -s "Access denied on the Siddiqui appeal folder" -c technical -p medium \
     --field device=shared-drive --tag access \
     -m "Since this afternoon I get *Access denied* when I open **Appeals › Siddiqui** on the shared drive. Other appeal folders open fine. I need it to check the served bundle tomorrow."
@@ -1258,13 +1268,70 @@ tk "10-30 18:05" jonas reply 28 \
     -m "Thank you, Helena, that is a real relief. I will hand the front-desk diary over on Wednesday 11 November and leave the post log up to date before I go."
 
 # ---------------------------------------------------------------------------
-# Publish: the tracker's files, without its .git, become example-repo/.
+# Mon 2 November: the tracker moves to the office server, and the reception
+# PC gets a clone of its own, so Jonas can file tickets from the front desk.
+# The server is a bare repository; both clones share their work through it
+# with `tkt sync`. Before either syncs, Jonas and Priya each register a
+# ticket, and each clone gives its new ticket the next folio, TKT029. Priya
+# syncs first, so hers is TKT029 for good; when Jonas syncs, his ticket
+# moves to TKT030 and its timeline records the change ("safe folios").
 
+SERVER=$WORK/server.git
+RECEPTION=$WORK/reception
+git clone -q --bare "$TRACKER" "$SERVER"
+git remote add origin "$SERVER"
+git push -q -u origin HEAD 2>>"$LOG"
+
+git clone -q "$SERVER" "$RECEPTION" 2>>"$LOG"
+cd "$RECEPTION"
+git config user.name "$(name_of jonas)"
+git config user.email "$(email_of jonas)"    # Jonas's PC: who syncs, without --as
+git config commit.gpgsign false
+"$TKT" setup >>"$LOG" 2>&1                    # the merge driver, in this clone too
+
+# At the reception PC (not synced yet: the folio is provisional).
+new 29 "11-02 08:32" jonas -s "The door intercom doesn't ring at the front desk" -c technical -p high \
+    --field device=phone --field location=front-office --tag phones \
+    -m "Two clients waited outside this morning: the intercom handset at the front desk no longer rings when someone presses the street-door button. The door release button still works."
+tk "11-02 08:41" jonas reply 29 \
+    -m "It does ring in the back office (Helena heard it), so it's only the handset at the front desk. I've put a sign on the street door with the reception phone number for now."
+
+# Meanwhile, in the back office.
+cd "$TRACKER"
+new 29 "11-02 08:47" priya -s "Meeting-room screen shows \"no signal\" from my laptop" -c technical -p high \
+    --field device=other --field location=meeting-room --tag meeting-room \
+    -m "I'm setting up for the 10:00 team meeting and the meeting-room screen shows *No signal* when I plug in my laptop. The HDMI cable is the one that's always there."
+tk "11-02 08:48" priya sync
+
+# Jonas syncs second: the server already has a TKT029, so his becomes TKT030.
+cd "$RECEPTION"
+tk "11-02 08:55" jonas sync
+grep -q "Renumbered TKT029 → TKT030" "$LOG" || {
+    echo "make-example-repo: the reception clone's sync did not renumber TKT029 to TKT030" >&2
+    exit 1
+}
+
+# Tomás, in the back office, gets both tickets, answers them and pushes.
+cd "$TRACKER"
+tk "11-02 09:05" tomas sync
+tk "11-02 09:12" tomas reply 29 \
+    -m "Someone had switched the screen to its second input. It's back on HDMI 1 and shows my laptop; try yours."
+tk "11-02 09:13" tomas resolve 29 --solution "The meeting-room screen had been switched to its second input. Back on HDMI 1 with its remote (Input › HDMI 1); the laptop shows again."
+tk "11-02 09:20" tomas reply 30 \
+    -m "The handset's ringer volume had been turned to zero. It's back up and I rang it from the street door twice. Can you take the sign down and tell me if it misses a call today?"
+tk "11-02 09:21" tomas sync
+
+# ---------------------------------------------------------------------------
+# Publish: the tracker's files, without its .git, become example-repo/.
+# They are checked in the tracker, where git tracks them all: under tkt's
+# own repository the fresh copies are not committed yet, which `tkt check`
+# would rightly report.
+
+"$TKT" check --dir "$TRACKER"
 cd "$ROOT"
 rm -rf example-repo
 mkdir example-repo
 cp -R "$TRACKER/." example-repo/
 rm -rf example-repo/.git
 
-"$TKT" check --dir example-repo
 echo "make-example-repo: example-repo/ rebuilt ($(ls example-repo/tickets | grep -c '^TKT') tickets, $(git -C "$TRACKER" rev-list --count HEAD) commits in the temporary history)." >&2
