@@ -216,6 +216,7 @@ fn integrate(
     };
     done.received += git.count_between(Some(base), theirs)?;
     done.replayed += replayed;
+    done.recorded += overrides.len() + renumbered.len();
     git.move_branch_to(tip, &format!("replayed {replayed} commits on {target}"))?;
     RenumberLog::of(git).append(&renumbered)?;
     done.renumbered.extend(renumbered);

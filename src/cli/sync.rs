@@ -24,8 +24,13 @@ pub fn run(global: &Global, args: SyncArgs) -> Result<i32> {
     if done.received + done.replayed + done.pushed == 0 {
         println!("Already in sync with {target}.");
     } else {
+        let recorded = match done.recorded {
+            0 => String::new(),
+            1 => ", 1 event recorded".to_string(),
+            n => format!(", {n} events recorded"),
+        };
         println!(
-            "Synced with {target}: {} received, {} replayed on top, {} pushed.",
+            "Synced with {target}: {} received, {} replayed on top{recorded}, {} pushed.",
             done.received, done.replayed, done.pushed
         );
     }

@@ -29,6 +29,9 @@ pub struct Synced {
     pub received: usize,
     /// Local commits replayed on top of the remote's.
     pub replayed: usize,
+    /// Commits the sync added on top: timeline events recording a
+    /// renumbering or changes a merge overrode.
+    pub recorded: usize,
     /// Commits pushed.
     pub pushed: usize,
     /// This clone's tickets that moved to another folio because the

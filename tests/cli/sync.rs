@@ -384,6 +384,7 @@ fn a_folio_taken_on_the_remote_meanwhile_is_renumbered_with_everything_that_name
     team.other_ok(&["reply", "3", "-m", "Working on TKT003 now"]);
     team.other_ok(&["note", "1", "-m", "Same cause as TKT003, see TKT0031 too"]);
     let synced = team.other_ok(&["sync"]);
+    contains(&synced, "3 replayed on top, 1 event recorded, 4 pushed");
     contains(&synced, "Renumbered TKT003 → TKT004: Theirs");
 
     // The ticket, its entries and the mentions in the work done here moved.
