@@ -19,4 +19,5 @@ mod site;
 mod sla;
 mod symlinks;
 mod sync;
+mod teams;
 mod workflow;
