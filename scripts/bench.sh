@@ -7,6 +7,7 @@
 #
 # Usage: scripts/bench.sh [--fresh] [--tickets N] [--seed N] [--runs N] [--warmup N]
 #        scripts/bench.sh --stress [ROUNDS]
+#        scripts/bench.sh [--seed N] --teams [ROUNDS]
 #
 #   --fresh       regenerate bench-data/tracker even if it exists
 #   --tickets N   corpus size (default 10000; a different size regenerates)
@@ -16,6 +17,9 @@
 #   --only REGEX  time only the commands whose label matches (grep -E)
 #   --stress [N]  instead of timing: the crash test with N kills at random
 #                 instants (default 2000; `cargo test` runs 100)
+#   --teams [N]   instead of timing: the randomised team test (five clones
+#                 syncing in random orders) with N rounds (default 200;
+#                 `cargo test` runs 25); a --seed before it picks the seed
 #
 # Read-only commands run on bench-data/tracker. Commands that write (`new`,
 # `reply`) run on bench-data/work, a fresh copy made at each run of this
@@ -29,6 +33,7 @@ cd "$(dirname "$0")/.."
 fresh=0
 tickets=10000
 seed=42
+seed_given=0
 runs=15
 warmup=2
 only=
@@ -36,7 +41,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --fresh) fresh=1 ;;
         --tickets) tickets="$2"; shift ;;
-        --seed) seed="$2"; shift ;;
+        --seed) seed="$2"; seed_given=1; shift ;;
         --runs) runs="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
         --only) only="$2"; shift ;;
@@ -46,7 +51,14 @@ while [ $# -gt 0 ]; do
             echo "==> crash test with $rounds kills" >&2
             TKT_KILL_ROUNDS="$rounds" exec cargo test --release --test cli \
                 crash_safety::a_hundred_kills -- --nocapture ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --teams)
+            rounds=200
+            if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then rounds="$2"; shift; fi
+            echo "==> team test with $rounds rounds" >&2
+            if [ "$seed_given" = 1 ]; then export TKT_TEAM_SEED="$seed"; fi
+            TKT_TEAM_ROUNDS="$rounds" exec cargo test --release --test cli \
+                teams:: -- --nocapture ;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift

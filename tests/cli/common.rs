@@ -162,6 +162,31 @@ impl Desk {
         self.ok(&args).trim().to_string()
     }
 
+    /// Publishes the tracker to a new bare repository `remote.git` beside
+    /// it, the team's remote: `origin`, which `main` tracks. Returns its path.
+    pub fn publish(&self) -> PathBuf {
+        let remote = self.tmp.path().join("remote.git");
+        let url = remote.to_str().unwrap();
+        self.git_in(
+            self.tmp.path(),
+            &["init", "-q", "--bare", "-b", "main", url],
+        );
+        self.git(&["remote", "add", "origin", url]);
+        self.git(&["push", "-q", "-u", "origin", "main"]);
+        remote
+    }
+
+    /// A clone of `remote` in folder `name` beside the desk, committing as
+    /// `user` and `email`.
+    pub fn clone_as(&self, remote: &Path, name: &str, user: &str, email: &str) -> PathBuf {
+        let clone = self.tmp.path().join(name);
+        let (url, path) = (remote.to_str().unwrap(), clone.to_str().unwrap());
+        self.git_in(self.tmp.path(), &["clone", "-q", url, path]);
+        self.git_in(&clone, &["config", "user.name", user]);
+        self.git_in(&clone, &["config", "user.email", email]);
+        clone
+    }
+
     pub fn git(&self, args: &[&str]) -> String {
         self.git_in(&self.root, args)
     }

@@ -20,4 +20,5 @@ mod site;
 mod sla;
 mod symlinks;
 mod sync;
+mod teams;
 mod workflow;

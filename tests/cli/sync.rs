@@ -16,32 +16,8 @@ impl Team {
         let desk = Desk::new();
         desk.ticket("Scanner jams", &[]);
         desk.ticket("Printer offline", &[]);
-        let remote = desk.tmp.path().join("remote.git");
-        desk.git_in(
-            desk.tmp.path(),
-            &[
-                "init",
-                "-q",
-                "--bare",
-                "-b",
-                "main",
-                remote.to_str().unwrap(),
-            ],
-        );
-        desk.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-        desk.git(&["push", "-q", "-u", "origin", "main"]);
-        let other = desk.tmp.path().join("other");
-        desk.git_in(
-            desk.tmp.path(),
-            &[
-                "clone",
-                "-q",
-                remote.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
-        desk.git_in(&other, &["config", "user.name", "Ben Okafor"]);
-        desk.git_in(&other, &["config", "user.email", "ben@example.org"]);
+        let remote = desk.publish();
+        let other = desk.clone_as(&remote, "other", "Ben Okafor", "ben@example.org");
         Team { desk, other }
     }
 
