@@ -117,9 +117,16 @@ impl Git {
         Ok((remote, local, remote_branch))
     }
 
-    /// Fetches the remote branch into its remote-tracking ref and returns
-    /// the remote's commit (none: the branch does not exist there yet).
-    /// Refuses when the remote's history was rewritten since last seen.
+    /// Fetches the remote branch and returns the remote's commit (none:
+    /// the branch does not exist there yet). Refuses when the remote's
+    /// history was rewritten since tkt last saw it.
+    ///
+    /// git fetches into a ref only tkt writes (`refs/tkt/remotes/…`), under
+    /// tkt's lock: a fetch killed half-way may leave that ref's `.lock`
+    /// file, which the next sync can then remove safely. (A killed fetch
+    /// into `refs/remotes/…` leaves a lock that a user's own `git fetch`
+    /// may hold at that moment, so tkt could never remove it.) The
+    /// remote-tracking ref is then moved for the user's git, if free.
     pub fn fetch(
         &self,
         remote: &str,
@@ -127,8 +134,18 @@ impl Git {
         limit: Option<Duration>,
     ) -> Result<Option<Oid>> {
         let tracking = format!("refs/remotes/{remote}/{branch}");
-        let before = self.repo.refname_to_id(&tracking).ok();
-        let refspec = format!("+refs/heads/{branch}:{tracking}");
+        let seen = format!("refs/tkt/remotes/{remote}/{branch}");
+        let stale_lock = self.repo.path().join(format!("{seen}.lock"));
+        if stale_lock.exists() {
+            std::fs::remove_file(&stale_lock)
+                .with_context(|| format!("cannot remove {}", stale_lock.display()))?;
+        }
+        let before = self
+            .repo
+            .refname_to_id(&seen)
+            .or_else(|_| self.repo.refname_to_id(&tracking))
+            .ok();
+        let refspec = format!("+refs/heads/{branch}:{seen}");
         let out = self.run_program(&["fetch", "--quiet", "--no-tags", remote, &refspec], limit)?;
         if !out.status.success() {
             let said = String::from_utf8_lossy(&out.stderr);
@@ -137,16 +154,25 @@ impl Git {
             }
             bail!("`git fetch {remote}` failed:\n{}", said.trim_end());
         }
-        let after = self.repo.refname_to_id(&tracking).ok();
+        let after = self.repo.refname_to_id(&seen).ok();
         if let (Some(before), Some(after)) = (before, after) {
             if before != after && !self.repo.graph_descendant_of(after, before)? {
+                // Remember the old history, so the next sync refuses too.
+                self.repo
+                    .reference(&seen, before, true, "tkt: rewritten remote refused")?;
                 bail!(
                     "the history of {remote}/{branch} was rewritten (its commit {} is no longer in it); \
-                     tkt will not integrate with a rewritten history. Ask whoever force-pushed, then \
-                     reset {tracking} by hand if the new history is right",
+                     tkt will not integrate with a rewritten history. Ask whoever force-pushed; if the \
+                     new history is right, run `git update-ref -d {seen}` and sync again",
                     &before.to_string()[..7]
                 );
             }
+        }
+        if let Some(after) = after {
+            // Only for the user's `git log origin/main`; busy or odd: skip.
+            let _ = self
+                .repo
+                .reference(&tracking, after, true, "tkt sync: fetch");
         }
         Ok(after)
     }

@@ -139,6 +139,11 @@ fn a_rewritten_remote_history_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     contains(&String::from_utf8_lossy(&out.stderr), "was rewritten");
     assert_eq!(desk.git_in(&team.other, &["rev-parse", "HEAD"]), head);
+    // Trying again does not make it acceptable.
+    let again = team.other(&["sync"]);
+    assert_eq!(again.status.code(), Some(1));
+    contains(&String::from_utf8_lossy(&again.stderr), "was rewritten");
+    assert_eq!(desk.git_in(&team.other, &["rev-parse", "HEAD"]), head);
 }
 
 #[test]
