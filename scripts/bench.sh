@@ -189,6 +189,7 @@ rm -rf "$site" && "$tkt" --dir "$tracker" build --out "$site" 2>/dev/null
     echo "tkt sync (nothing to do)${tab}-${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
     echo "tkt sync (20 remote actions in, 1 local reply replayed, pushed)${tab}$(sync_from "$l_reply")${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
     echo "tkt sync (20 remote actions in, 1 local registration renumbered, pushed)${tab}$(sync_from "$l_new")${tab}$tkt${tab}--dir${tab}$team/a${tab}--as${tab}$admin${tab}sync"
+    echo "tkt build over the previous build, after a sync that brought 20 actions and replayed 1${tab}$(sync_from "$l_reply") && $tkt --dir $team/a --as $admin sync >/dev/null${tab}$tkt${tab}--dir${tab}$team/a${tab}build${tab}--out${tab}$data/site-a"
 } > "$commands"
 if [ -n "$only" ]; then
     grep -E -- "^[^$tab]*($only)" "$commands" > "$commands.only" || true

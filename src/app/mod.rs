@@ -12,6 +12,7 @@
 
 pub mod articles;
 pub mod audit;
+mod auto_sync;
 pub mod canned;
 pub mod desk;
 pub mod escalation;

@@ -2,7 +2,7 @@
 //! under the lock, establish who acts, let the use case check access and
 //! stage its files, then write and commit them as one action.
 
-use super::sync;
+use super::auto_sync::AutoSync;
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
@@ -12,9 +12,7 @@ use crate::git::{Git, Identity, Lock};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 /// Where and as whom a front end asks: the tracker folder (`None`: look
 /// upwards from the current directory, as git does) and the declared actor
@@ -54,15 +52,6 @@ pub struct UnitOfWork {
     /// What the sync before the change had to say.
     pulled: Vec<String>,
     _lock: Lock,
-}
-
-/// With whom a unit of work syncs on its own, and until when: all of a
-/// command's fetches and pushes share one timeout.
-struct AutoSync {
-    remote: Option<String>,
-    deadline: Instant,
-    /// Why the remote could not be reached, once it could not.
-    offline: RefCell<Option<String>>,
 }
 
 /// What committing a change did besides the commit.
@@ -161,98 +150,6 @@ impl UnitOfWork {
         let remote = self.tracker.config.sync.remote.as_deref();
         self.git.sync_target(remote).is_ok()
     }
-}
-
-impl AutoSync {
-    fn configured(tracker: &Tracker, git: &Git) -> Option<AutoSync> {
-        let settings = &tracker.config.sync;
-        let remote = settings.remote.clone();
-        (settings.auto && git.sync_target(remote.as_deref()).is_ok()).then(|| AutoSync {
-            remote,
-            deadline: Instant::now() + Duration::from_secs(settings.timeout_seconds),
-            offline: RefCell::new(None),
-        })
-    }
-
-    fn clone<'a>(
-        &self,
-        tracker: &'a Tracker,
-        git: &'a Git,
-        actor: &'a Person,
-    ) -> Result<sync::Clone<'a>> {
-        sync::Clone::new(
-            tracker,
-            git,
-            Some(&actor.key),
-            self.remote.as_deref(),
-            Some(self.deadline),
-        )
-    }
-
-    /// Fetches and integrates the remote's work; offline, says so and
-    /// goes on locally.
-    fn pull(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Vec<String> {
-        let pulled = self.clone(tracker, git, actor).and_then(|clone| {
-            let mut done = clone.synced();
-            clone.pull(&mut done)?;
-            Ok(done)
-        });
-        match pulled {
-            Ok(done) => renumber_notices(&done.renumbered),
-            Err(e) => {
-                let why = format!("{e:#}");
-                let notice = format!(
-                    "could not get the remote's changes first ({why}); working on this clone only"
-                );
-                *self.offline.borrow_mut() = Some(why);
-                vec![notice]
-            }
-        }
-    }
-
-    /// Pushes the change just committed (integrating again if the remote
-    /// moved on); offline or refused, the change stays committed here.
-    fn push(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Committed {
-        // Unreachable a moment ago: not worth another wait.
-        if let Some(why) = self.offline.borrow().as_ref() {
-            return Committed {
-                notices: vec![format!(
-                    "committed on this clone but not pushed ({why}); `tkt sync` pushes it later"
-                )],
-                ..Committed::default()
-            };
-        }
-        let synced = self.clone(tracker, git, actor).and_then(|clone| {
-            let mut done = clone.synced();
-            clone.sync(&mut done)?;
-            Ok(done)
-        });
-        match synced {
-            Ok(done) => Committed {
-                notices: renumber_notices(&done.renumbered),
-                renumbered: done.renumbered,
-                pushed: true,
-            },
-            Err(e) => Committed {
-                notices: vec![format!(
-                    "committed on this clone but not pushed ({e:#}); `tkt sync` pushes it later"
-                )],
-                ..Committed::default()
-            },
-        }
-    }
-}
-
-fn renumber_notices(renumbered: &[Renumbered]) -> Vec<String> {
-    renumbered
-        .iter()
-        .map(|r| {
-            format!(
-                "{} is now {}: {} had given {} to another ticket",
-                r.old, r.new, r.taken_on, r.old
-            )
-        })
-        .collect()
 }
 
 /// The folio typed by a user and its ticket, if `viewer` may know it
