@@ -55,6 +55,14 @@ fn five_clones_working_offline_and_syncing_in_random_order_end_identical() {
     }
     team.verify();
     eprintln!("{}", team.summary());
+    if COLLISIONS && team.rounds >= 10 {
+        assert!(
+            team.renumberings() > 0,
+            "no clone ever registered under a folio another took first: the test did not \
+             exercise renumbering ({})",
+            team.summary()
+        );
+    }
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -468,18 +476,40 @@ impl Team {
         front_matter(&self.clones[clone].join(format!("tickets/{folio}/ticket.md"))).0
     }
 
+    /// How many events syncs recorded (`…, 2 events recorded, …`).
+    fn recorded_events(&self) -> usize {
+        self.log
+            .iter()
+            .filter(|l| l.contains(": sync "))
+            .filter_map(|l| {
+                let before = &l[..l.find(" event")?];
+                before.rsplit(' ').next()?.parse::<usize>().ok()
+            })
+            .sum()
+    }
+
+    /// How many tickets syncs renumbered.
+    fn renumberings(&self) -> usize {
+        self.log
+            .iter()
+            .map(|l| l.matches("Renumbered ").count())
+            .sum()
+    }
+
     /// How much happened, for `--nocapture` runs.
     fn summary(&self) -> String {
         let count = |what: &str| self.log.iter().filter(|l| l.contains(what)).count();
         format!(
-            "seed {}, {} rounds: {} commands ({} succeeded, {} refused), {} syncs; {} tickets, \
-             {} replies and notes, {} actions ({} done)",
+            "seed {}, {} rounds: {} commands ({} succeeded, {} refused), {} syncs ({} renumberings, \
+             {} merges that overrode a change); {} tickets, {} replies and notes, {} actions ({} done)",
             self.seed,
             self.rounds,
             count(": tkt "),
             count("-> Some(0)") - count(": sync -> Some(0)"),
             count("-> Some(1)"),
             count(": sync "),
+            self.renumberings(),
+            self.recorded_events().saturating_sub(self.renumberings()),
             self.expected.subjects.len(),
             self.expected.texts.len(),
             self.expected.actions.len(),
