@@ -153,6 +153,11 @@ fn sync_needs_a_remote_and_a_branch() {
     contains(&err, "there is no remote `origin`");
     desk.git(&["checkout", "-q", "--detach"]);
     contains(&desk.fails(&["sync"], 1), "HEAD is detached");
+    desk.git(&["checkout", "-q", "main"]);
+    // Half-way through a merge (as a stopped `git pull` leaves it).
+    let head = desk.git(&["rev-parse", "HEAD"]);
+    desk.write(".git/MERGE_HEAD", &head);
+    contains(&desk.fails(&["sync"], 1), "in the middle of a merge");
 }
 
 /// `git daemon` on 127.0.0.1, serving the folder that holds the remote,
