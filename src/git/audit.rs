@@ -701,7 +701,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        #![proptest_config(ProptestConfig::with_cases(16))]
         /// The skipping diff (common ends, offsets carried from the
         /// parent's tree) finds exactly what libgit2's full diff finds.
         #[test]
