@@ -379,3 +379,46 @@ fn a_future_date_cannot_move_the_sites_as_of_time() {
     let page = desk.read(&format!("_site/tickets/{a}/index.html"));
     assert!(!page.contains("breached"), "{page}");
 }
+
+#[test]
+fn web_settings_are_checked_with_their_lines() {
+    let desk = Desk::new();
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!(
+            "{config}web:\n  base_url: help.example.org\n  registration:\n    open_to: domains\n  \
+             rate_limits:\n    sign_ins_per_hour: 0\n"
+        ),
+    );
+    let out = desk.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let line = |prefix: &str| line_starting(&desk.read("helpdesk.yaml"), prefix);
+    contains(
+        &said,
+        &format!(
+            "helpdesk.yaml:{}: web base_url `help.example.org` must start with https://",
+            line("  base_url:")
+        ),
+    );
+    contains(
+        &said,
+        &format!(
+            "helpdesk.yaml:{}: registration open_to: domains needs",
+            line("    open_to:")
+        ),
+    );
+    contains(
+        &said,
+        "rate limit sign_ins_per_hour must be 1 to 10000, not 0",
+    );
+    // A typo is named, not ignored.
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}web:\n  base_url: https://x.org\n  requester_see: [status]\n"),
+    );
+    let out = desk.run(&["check"]);
+    contains(&String::from_utf8_lossy(&out.stderr), "requester_see");
+}

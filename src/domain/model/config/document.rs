@@ -35,6 +35,9 @@ pub struct Config {
     /// Whether every change syncs with the remote on its own.
     #[serde(default, skip_serializing_if = "is_default")]
     pub sync: SyncSettings,
+    /// The web front end (`tkt serve`'s forms); absent: read-only site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<super::WebSettings>,
 }
 
 /// Auto-sync (`sync:`): every command that writes integrates the remote's
@@ -133,6 +136,7 @@ impl Config {
             escalation: Escalation::default(),
             views: vec![],
             sync: SyncSettings::default(),
+            web: None,
         }
     }
 }

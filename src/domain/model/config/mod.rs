@@ -12,8 +12,10 @@ mod lookup;
 mod people;
 mod validation;
 mod views;
+mod web;
 
 pub use categories::{Category, FieldSpec, FieldType};
 pub use document::{Assignment, AttachmentPolicy, Config, SyncSettings};
 pub use people::{Person, Role};
 pub use views::View;
+pub use web::{OpenTo, RequesterSees, WebSettings};

@@ -36,6 +36,9 @@ impl Config {
         if let Err(e) = self.folio.validate() {
             report("folio:", e);
         }
+        for (key, message) in self.web.iter().flat_map(|web| web.problems()) {
+            report(key, message);
+        }
         if !(1..=300).contains(&self.sync.timeout_seconds) {
             report(
                 "timeout_seconds:",
