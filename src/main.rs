@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         dir: cli.dir,
         actor: cli.actor,
         no_verify: cli.no_verify,
+        via: None,
     };
     let result = match cli.command {
         Command::Serve(args) => serve(&global, args),

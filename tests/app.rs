@@ -10,6 +10,7 @@ use tkt::app::{self, NewTicket, Post, Reader, Scope, TicketChange, Upload};
 use tkt::domain::event::{Event, Visibility};
 use tkt::domain::model::{EntryKind, Person, Priority, Role, Status};
 use tkt::domain::refusal::RefusalKind;
+use tkt::domain::trailers::Via;
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
@@ -62,7 +63,7 @@ fn scope(root: &Path, actor: &str) -> Scope {
     Scope {
         dir: Some(root.to_path_buf()),
         actor: Some(actor.into()),
-        no_verify: false,
+        ..Scope::default()
     }
 }
 
@@ -305,4 +306,35 @@ fn faq_from_a_confidential_ticket_needs_force() {
     assert!(public.source.is_none());
     assert!(!public.body.contains("cousin@example.net"));
     assert!(public.body.contains("c•••@example.net"));
+}
+
+#[test]
+fn an_action_from_another_front_end_says_so_in_its_commit() {
+    let (_tmp, root) = tracker();
+    let web = Scope {
+        via: Some(Via::Web),
+        ..scope(&root, "rita")
+    };
+    let done = app::register(&web, new_ticket("Scanner jams")).unwrap();
+    let message = Command::new("git")
+        .args(["log", "-1", "--format=%B"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let message = String::from_utf8(message.stdout).unwrap();
+    assert!(
+        message.contains(&format!("Ticket: {}\n", done.value.id)),
+        "{message}"
+    );
+    assert!(message.contains("Actor: rita\nVia: web\n"), "{message}");
+    // The command line adds no Via.
+    app::register(&scope(&root, "rita"), new_ticket("Printer offline")).unwrap();
+    let message = Command::new("git")
+        .args(["log", "-1", "--format=%B"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(message.stdout).unwrap().contains("Via:"));
+    let report = app::audit::audit(&scope(&root, "ana"), &Default::default()).unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
 }

@@ -7,7 +7,7 @@ use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
 use crate::domain::renumber::Renumbered;
-use crate::domain::trailers::TicketRef;
+use crate::domain::trailers::{self, TicketRef, Via};
 use crate::git::{Git, Identity, Lock};
 use crate::store::{Tracker, Transaction};
 use anyhow::{Context, Result};
@@ -24,6 +24,9 @@ pub struct Scope {
     /// Skip the repository's `pre-commit` and `commit-msg` hooks, as
     /// `git commit --no-verify` does.
     pub no_verify: bool,
+    /// The front end, when not the command line: commits get a `Via:`
+    /// trailer.
+    pub via: Option<Via>,
 }
 
 impl Scope {
@@ -47,6 +50,7 @@ pub struct UnitOfWork {
     /// `now` with milliseconds, for naming timeline files.
     pub stamp: DateTime<Utc>,
     verify: bool,
+    via: Option<Via>,
     /// Auto-sync (`sync: auto`), when the clone has a remote to sync with.
     auto_sync: Option<AutoSync>,
     /// What the sync before the change had to say.
@@ -95,6 +99,7 @@ impl UnitOfWork {
             now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
             stamp,
             verify: !scope.no_verify,
+            via: scope.via,
             auto_sync,
             pulled,
             _lock: lock,
@@ -128,8 +133,10 @@ impl UnitOfWork {
         summary: &str,
     ) -> Result<Committed> {
         let ticket = ticket.map(|(folio, t)| TicketRef { folio, uid: &t.uid });
-        let message =
-            crate::domain::trailers::commit_message(ticket, action, &self.actor.key, summary);
+        let message = trailers::with_via(
+            trailers::commit_message(ticket, action, &self.actor.key, summary),
+            self.via,
+        );
         let who = Identity {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),

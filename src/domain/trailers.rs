@@ -43,6 +43,32 @@ pub fn commit_message(
     message
 }
 
+/// The front end an action came through, when it is not the command line:
+/// auditors see that a requester's words arrived by the web form or by
+/// mail (`Via: web`, `Via: email`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Web,
+    Email,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Web => "web",
+            Via::Email => "email",
+        }
+    }
+}
+
+/// `message` with a `Via:` trailer after the others, when there is one.
+pub fn with_via(mut message: String, via: Option<Via>) -> String {
+    if let Some(via) = via {
+        message.push_str(&format!("Via: {}\n", via.as_str()));
+    }
+    message
+}
+
 /// `status: open → in-progress; action added: …`
 pub fn describe_changes(changes: &[Change]) -> String {
     changes
@@ -99,7 +125,11 @@ mod tests {
         assert_eq!(value(&m, "Ticket-Uid"), Some("01JABC"));
         assert_eq!(value(&m, "Actor"), Some("ana"));
         assert_eq!(value(&m, "Act"), None);
-        let m = commit_message(None, "init", "ana", "initialise\nhelpdesk");
+        let m = with_via(
+            commit_message(None, "init", "ana", "initialise\nhelpdesk"),
+            Some(Via::Web),
+        );
+        assert_eq!(value(&m, "Via"), Some("web"));
         assert!(m.starts_with("tkt: initialise helpdesk\n\nAction: init\n"));
     }
 
