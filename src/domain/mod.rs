@@ -15,6 +15,7 @@ pub mod merge;
 pub mod model;
 pub mod query;
 pub mod refusal;
+pub mod registration;
 pub mod renumber;
 pub mod report;
 pub mod safe_tera;
