@@ -338,3 +338,87 @@ fn an_action_from_another_front_end_says_so_in_its_commit() {
     let report = app::audit::audit(&scope(&root, "ana"), &Default::default()).unwrap();
     assert!(report.violations.is_empty(), "{:?}", report.violations);
 }
+
+/// Adds a `web:` section to the tracker's config, committed by hand.
+fn open_web(root: &Path, open_to: &str) {
+    let config = root.join("helpdesk.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = match text.split_once("web:\n") {
+        Some((before, _)) => before.to_string(),
+        None => text,
+    };
+    std::fs::write(
+        &config,
+        format!("{text}web:\n  base_url: https://help.example.org\n  registration:\n    open_to: {open_to}\n"),
+    )
+    .unwrap();
+    git(root, &["commit", "-qam", "open the web form"]);
+}
+
+#[test]
+fn a_newcomer_registering_from_the_web_is_added_with_the_ticket_in_one_commit() {
+    let (_tmp, root) = tracker();
+    let web = Scope {
+        via: Some(Via::Web),
+        ..Scope {
+            dir: Some(root.clone()),
+            ..Scope::default()
+        }
+    };
+    let sam = app::Registrant {
+        name: "Sam Lee",
+        email: "sam.lee@other.org",
+    };
+    // No `web:` section: nobody registers from outside.
+    let err = app::register_from_outside(&web, sam_as(&sam), new_ticket("x")).unwrap_err();
+    assert_eq!(kind(err), RefusalKind::Forbidden);
+
+    open_web(&root, "people");
+    let before = commits(&root);
+    let err = app::register_from_outside(&web, sam_as(&sam), new_ticket("x")).unwrap_err();
+    assert_eq!(kind(err), RefusalKind::Forbidden);
+    assert_eq!(commits(&root), before, "a refusal commits nothing");
+    // A known address is that person, under any rule.
+    let rita = app::Registrant {
+        name: "whoever",
+        email: "RITA@example.org",
+    };
+    let done = app::register_from_outside(&web, rita, new_ticket("Scanner jams")).unwrap();
+    assert_eq!(done.value.requester, "rita");
+
+    open_web(&root, "anyone");
+    let done =
+        app::register_from_outside(&web, sam_as(&sam), new_ticket("Printer offline")).unwrap();
+    assert_eq!(done.value.requester, "sam.lee");
+    assert!(
+        matches!(&done.events[0], Event::PersonAdded { key, role } if key == "sam.lee" && role == "requester")
+    );
+    let last = Command::new("git")
+        .args(["show", "--name-only", "--format=%an <%ae>%n%B"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let last = String::from_utf8(last.stdout).unwrap();
+    for expected in [
+        "Sam Lee <sam.lee@other.org>",
+        "Actor: sam.lee\nVia: web\n",
+        "helpdesk.yaml",
+        &format!("tickets/{}/ticket.md", done.value.id),
+    ] {
+        assert!(last.contains(expected), "{expected:?} not in:\n{last}");
+    }
+    // Known from now on: no second person.
+    let again = app::register_from_outside(&web, sam_as(&sam), new_ticket("Again")).unwrap();
+    assert!(matches!(&again.events[0], Event::TicketCreated { .. }));
+    let config = std::fs::read_to_string(root.join("helpdesk.yaml")).unwrap();
+    assert_eq!(config.matches("sam.lee@other.org").count(), 1);
+    let report = app::audit::audit(&scope(&root, "ana"), &Default::default()).unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+}
+
+fn sam_as<'a>(r: &app::Registrant<'a>) -> app::Registrant<'a> {
+    app::Registrant {
+        name: r.name,
+        email: r.email,
+    }
+}

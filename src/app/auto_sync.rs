@@ -33,16 +33,17 @@ impl AutoSync {
         })
     }
 
+    /// `actor`: who records what a sync does (none: git's `user.email`).
     fn clone<'a>(
         &self,
         tracker: &'a Tracker,
         git: &'a Git,
-        actor: &'a Person,
+        actor: Option<&'a Person>,
     ) -> Result<sync::Clone<'a>> {
         sync::Clone::new(
             tracker,
             git,
-            Some(&actor.key),
+            actor.map(|a| a.key.as_str()),
             self.remote.as_deref(),
             Some(self.deadline),
         )
@@ -50,7 +51,7 @@ impl AutoSync {
 
     /// Fetches and integrates the remote's work; offline, says so and
     /// goes on locally.
-    pub(super) fn pull(&self, tracker: &Tracker, git: &Git, actor: &Person) -> Vec<String> {
+    pub(super) fn pull(&self, tracker: &Tracker, git: &Git, actor: Option<&Person>) -> Vec<String> {
         let pulled = self.clone(tracker, git, actor).and_then(|clone| {
             let mut done = clone.synced();
             clone.pull(&mut done)?;
@@ -81,7 +82,7 @@ impl AutoSync {
                 ..Committed::default()
             };
         }
-        let synced = self.clone(tracker, git, actor).and_then(|clone| {
+        let synced = self.clone(tracker, git, Some(actor)).and_then(|clone| {
             let mut done = clone.synced();
             clone.sync(&mut done)?;
             Ok(done)

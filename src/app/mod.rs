@@ -32,7 +32,7 @@ pub mod uploads;
 
 pub use desk::Desk;
 pub use reader::{Reader, TicketView};
-pub use register::{register, NewTicket};
+pub use register::{register, register_from_outside, NewTicket, Registrant};
 pub use ticket_write::Done;
 pub use unit::{Scope, UnitOfWork};
 pub use update::{change, post, Post, TicketChange};

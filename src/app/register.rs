@@ -3,7 +3,7 @@
 //! spot; one commit.
 
 use super::ticket_write::Done;
-use super::unit::{Scope, UnitOfWork};
+use super::unit::{Acting, Scope, UnitOfWork};
 use super::uploads::{self, Upload};
 use crate::domain::access::Act;
 use crate::domain::event::Event;
@@ -12,7 +12,9 @@ use crate::domain::model::{EntryKind, Folio, Priority, Status, Ticket};
 use crate::domain::refusal::Refusal;
 use crate::domain::trailers::one_line;
 use crate::domain::workflow;
-use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
+use crate::store::{
+    add_person, entry_file_name, render_entry, render_ticket, Tracker, Transaction, CONFIG_FILE,
+};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,6 +40,40 @@ pub struct NewTicket {
 
 /// Registers the ticket; returns its folio, the ticket and the events.
 pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
+    check_description(&req)?;
+    register_in(UnitOfWork::begin(scope)?, req)
+}
+
+/// Who registers from outside the team's clones (the web form, mail).
+pub struct Registrant<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// Registers a ticket for someone known only by name and address: a
+/// person in `helpdesk.yaml`, or a newcomer the `web:` registration rule
+/// admits, who is added as a requester in the same commit. The ticket is
+/// theirs; they choose no assignee and resolve nothing.
+pub fn register_from_outside(
+    scope: &Scope,
+    registrant: Registrant,
+    req: NewTicket,
+) -> Result<Done<Ticket>> {
+    check_description(&req)?;
+    if req.requester.is_some() || req.assignee.is_some() || req.resolve.is_some() {
+        return Err(Refusal::forbidden(
+            "a registration from outside names no other requester, assignee or solution",
+        )
+        .into());
+    }
+    let acting = Acting::Registering {
+        name: registrant.name,
+        email: registrant.email,
+    };
+    register_in(UnitOfWork::begin_acting(scope, acting)?, req)
+}
+
+fn check_description(req: &NewTicket) -> Result<()> {
     crate::domain::text::within_limit("description", &req.description)?;
     if req.description.trim().is_empty() {
         return Err(Refusal::invalid(
@@ -46,7 +82,10 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
         )
         .into());
     }
-    let unit = UnitOfWork::begin(scope)?;
+    Ok(())
+}
+
+fn register_in(unit: UnitOfWork, req: NewTicket) -> Result<Done<Ticket>> {
     let config = &unit.tracker.config;
     let subject = one_line(&req.subject, 200);
     if subject.is_empty() {
@@ -129,6 +168,10 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
         description: req.description,
     };
     let mut tx = Transaction::new(&unit.tracker.root);
+    if let Some(person) = &unit.newcomer {
+        let text = unit.tracker.config_text()?;
+        tx.replace(CONFIG_FILE, add_person(&text, config, person)?);
+    }
     ticket.attachments = uploads::stage(&mut tx, &ticket_rel, attachments);
     let mut resolved = None;
     if let Some(solution) = &req.resolve {
@@ -169,7 +212,15 @@ pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
             id = ticket.id
         ));
     }
-    let mut events = vec![created(&ticket)];
+    let mut events: Vec<Event> = unit
+        .newcomer
+        .iter()
+        .map(|p| Event::PersonAdded {
+            key: p.key.clone(),
+            role: p.role.as_str().to_string(),
+        })
+        .collect();
+    events.push(created(&ticket));
     if let Some((name, entry)) = &resolved {
         events.extend(crate::domain::event::of_entry(&ticket.id, name, entry));
     }

@@ -6,6 +6,7 @@ use super::auto_sync::AutoSync;
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
+use crate::domain::registration::{self, Requester};
 use crate::domain::renumber::Renumbered;
 use crate::domain::trailers::{self, TicketRef, Via};
 use crate::git::{Git, Identity, Lock};
@@ -46,6 +47,9 @@ pub struct UnitOfWork {
     pub tracker: Tracker,
     pub git: Git,
     pub actor: Person,
+    /// The actor, when a registration brought someone new: the change
+    /// must add them to `helpdesk.yaml` in the same commit.
+    pub newcomer: Option<Person>,
     pub now: DateTime<Utc>,
     /// `now` with milliseconds, for naming timeline files.
     pub stamp: DateTime<Utc>,
@@ -69,10 +73,27 @@ pub struct Committed {
     pub pushed: bool,
 }
 
+/// Who acts in a unit of work.
+#[derive(Debug, Clone, Copy)]
+pub enum Acting<'a> {
+    /// The scope's declared actor, else whoever git's `user.email` is.
+    Declared,
+    /// Someone registering from outside the team's clones (the web form,
+    /// mail) by name and address: a person the config knows, or a newcomer
+    /// the `web:` registration rule admits, added with the change.
+    Registering { name: &'a str, email: &'a str },
+}
+
 impl UnitOfWork {
     /// Checks the repository can take a commit, waits for other tkt runs,
     /// then reads config and the actor under the lock.
     pub fn begin(scope: &Scope) -> Result<UnitOfWork> {
+        UnitOfWork::begin_acting(scope, Acting::Declared)
+    }
+
+    /// As [`UnitOfWork::begin`], with the actor decided as `acting` says,
+    /// under the lock (two registrations of one newcomer never race).
+    pub fn begin_acting(scope: &Scope, acting: Acting) -> Result<UnitOfWork> {
         let found = scope.open_tracker()?;
         let git = Git::open(&found.root)?;
         git.ensure_ready()?;
@@ -80,22 +101,33 @@ impl UnitOfWork {
         // A run may have died between `open_tracker` and taking the lock.
         git.finish_interrupted()?;
         git.refuse_busy_index()?;
-        let actor = resolve_actor(&found, &git, scope.actor.as_deref())?;
+        // Who records what a sync does; a registration may come without one.
+        let declared = match acting {
+            Acting::Declared => Some(resolve_actor(&found, &git, scope.actor.as_deref())?),
+            Acting::Registering { .. } => resolve_actor(&found, &git, scope.actor.as_deref()).ok(),
+        };
         let auto_sync = AutoSync::configured(&found, &git);
         // The remote's work comes in before a folio is allocated, so the
         // folio is the next free one on the remote, not only here.
         let pulled = match &auto_sync {
-            Some(auto) => auto.pull(&found, &git, &actor),
+            Some(auto) => auto.pull(&found, &git, declared.as_ref()),
             None => vec![],
         };
         let tracker = Tracker::open(Some(&found.root))?;
         tracker.ensure_writable_config()?;
-        let actor = resolve_actor(&tracker, &git, Some(&actor.key))?;
+        let (actor, newcomer) = match (acting, declared) {
+            (Acting::Declared, Some(declared)) => {
+                (resolve_actor(&tracker, &git, Some(&declared.key))?, None)
+            }
+            (Acting::Registering { name, email }, _) => registering(&tracker, name, email)?,
+            (Acting::Declared, None) => unreachable!("a declared actor was resolved above"),
+        };
         let stamp = crate::clock::precise_now()?;
         Ok(UnitOfWork {
             tracker,
             git,
             actor,
+            newcomer,
             now: chrono::SubsecRound::trunc_subsecs(stamp, 0),
             stamp,
             verify: !scope.no_verify,
@@ -157,6 +189,33 @@ impl UnitOfWork {
         let remote = self.tracker.config.sync.remote.as_deref();
         self.git.sync_target(remote).is_ok()
     }
+}
+
+/// The person registering by `name` and `email`, and whether they are new.
+fn registering(tracker: &Tracker, name: &str, email: &str) -> Result<(Person, Option<Person>)> {
+    let config = &tracker.config;
+    let web = config.web.as_ref().ok_or_else(|| {
+        Refusal::forbidden(
+            "this helpdesk takes no registrations from outside: `web:` is not set in helpdesk.yaml",
+        )
+    })?;
+    Ok(
+        match registration::requester_for(config, web, name, email)? {
+            Requester::Known(key) => (
+                config
+                    .require_person(&key)
+                    .map_err(anyhow::Error::msg)?
+                    .clone(),
+                None,
+            ),
+            Requester::New(person) => {
+                if let Some(problem) = person.signature_problem() {
+                    return Err(Refusal::invalid("name", problem).into());
+                }
+                (person.clone(), Some(person))
+            }
+        },
+    )
 }
 
 /// The folio typed by a user and its ticket, if `viewer` may know it
