@@ -422,3 +422,37 @@ fn sam_as<'a>(r: &app::Registrant<'a>) -> app::Registrant<'a> {
         email: r.email,
     }
 }
+
+#[test]
+fn a_password_signs_in_by_key_or_address_and_nothing_else_does() {
+    let (_tmp, root) = tracker();
+    app::passwords::set(&scope(&root, "ana"), "ben", "correct horse battery staple").unwrap();
+    let anyone = Scope {
+        dir: Some(root.clone()),
+        ..Scope::default()
+    };
+    let verify = |login: &str, password: &str| {
+        app::passwords::verify(&anyone, login, password)
+            .unwrap()
+            .map(|p| p.key)
+    };
+    assert_eq!(
+        verify("ben", "correct horse battery staple").as_deref(),
+        Some("ben")
+    );
+    assert_eq!(
+        verify(" BEN@example.org ", "correct horse battery staple").as_deref(),
+        Some("ben")
+    );
+    assert_eq!(verify("ben", "correct horse battery stapler"), None);
+    assert_eq!(
+        verify("rita", "correct horse battery staple"),
+        None,
+        "no password set"
+    );
+    assert_eq!(
+        verify("nobody@example.org", "correct horse battery staple"),
+        None
+    );
+    assert_eq!(verify("ben", &"x".repeat(5000)), None);
+}

@@ -17,6 +17,7 @@ mod manpage;
 mod merge_driver;
 mod new;
 mod output;
+mod passwd;
 mod person;
 mod report;
 mod session;
@@ -196,6 +197,10 @@ pub enum Command {
     #[command(name = "merge-driver", after_help = merge_driver::DRIVER_EXAMPLES)]
     MergeDriver(merge_driver::DriverArgs),
 
+    /// Set a person's password for signing in to `tkt serve`.
+    #[command(after_help = passwd::EXAMPLES)]
+    Passwd(passwd::PasswdArgs),
+
     /// Share this clone's work: fetch, replay unpushed actions on top, push.
     #[command(after_help = sync::EXAMPLES)]
     Sync(sync::SyncArgs),
@@ -251,6 +256,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Audit(args) => audit::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Sync(args) => sync::run(&global, args),
+        Command::Passwd(args) => passwd::run(&global, args),
         Command::Setup(args) => merge_driver::setup(&global, args),
         Command::MergeDriver(args) => merge_driver::merge_driver(args),
         Command::Canned(cmd) => canned::run(&global, cmd),

@@ -123,6 +123,18 @@ pub fn check(actor: &Person, act: Act, ticket: Option<&Ticket>) -> Result<(), Re
     }
 }
 
+/// Whether `actor` may set `target`'s password for signing in to the
+/// web front end: everyone their own, admins anyone's.
+pub fn may_set_password(actor: &Person, target: &Person) -> Result<(), Refusal> {
+    if actor.key == target.key || actor.role == Role::Admin {
+        return Ok(());
+    }
+    Err(Refusal::forbidden(format!(
+        "{} is not an admin; only admins set other people's passwords",
+        actor.key
+    )))
+}
+
 /// The act a status change by hand amounts to: closing is confirming (the
 /// requester may), every other status is team work.
 pub fn status_act(to: Status) -> Act {

@@ -13,6 +13,7 @@ pub mod kb;
 pub mod lifeline;
 pub mod merge;
 pub mod model;
+pub mod password;
 pub mod query;
 pub mod refusal;
 pub mod registration;

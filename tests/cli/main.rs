@@ -13,6 +13,7 @@ mod init_person;
 mod knowledge;
 mod list_show;
 mod new;
+mod passwd;
 mod recipes;
 mod serve;
 mod shell;
