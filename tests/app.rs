@@ -384,12 +384,20 @@ fn a_newcomer_registering_from_the_web_is_added_with_the_ticket_in_one_commit() 
         email: "RITA@example.org",
     };
     let done = app::register_from_outside(&web, rita, new_ticket("Scanner jams")).unwrap();
-    assert_eq!(done.value.requester, "rita");
+    assert_eq!(done.value.0.requester, "rita");
+    // The follow-up link opens that ticket and no other.
+    let (opened, _) = app::links::open(&web, &done.value.1).unwrap().unwrap();
+    assert_eq!(opened.as_str(), done.value.0.id);
 
     open_web(&root, "anyone");
     let done =
         app::register_from_outside(&web, sam_as(&sam), new_ticket("Printer offline")).unwrap();
-    assert_eq!(done.value.requester, "sam.lee");
+    let (ticket, token) = &done.value;
+    assert_eq!(ticket.requester, "sam.lee");
+    let kept =
+        std::fs::read_to_string(root.join(format!("tickets/{}/ticket.md", ticket.id))).unwrap();
+    assert!(kept.contains("follow_up: sha256:"), "{kept}");
+    assert!(!kept.contains(token.as_str()), "only the hash is kept");
     assert!(
         matches!(&done.events[0], Event::PersonAdded { key, role } if key == "sam.lee" && role == "requester")
     );
@@ -403,7 +411,7 @@ fn a_newcomer_registering_from_the_web_is_added_with_the_ticket_in_one_commit() 
         "Sam Lee <sam.lee@other.org>",
         "Actor: sam.lee\nVia: web\n",
         "helpdesk.yaml",
-        &format!("tickets/{}/ticket.md", done.value.id),
+        &format!("tickets/{}/ticket.md", ticket.id),
     ] {
         assert!(last.contains(expected), "{expected:?} not in:\n{last}");
     }
@@ -455,4 +463,50 @@ fn a_password_signs_in_by_key_or_address_and_nothing_else_does() {
         None
     );
     assert_eq!(verify("ben", &"x".repeat(5000)), None);
+}
+
+#[test]
+fn a_rotated_link_replaces_the_old_one_and_only_staff_rotate() {
+    let (_tmp, root) = tracker();
+    let id = app::register(&scope(&root, "rita"), new_ticket("Scanner jams"))
+        .unwrap()
+        .value
+        .id;
+    let first = app::links::rotate(&scope(&root, "ben"), &id)
+        .unwrap()
+        .value
+        .token;
+    let anyone = Scope {
+        dir: Some(root.clone()),
+        ..Scope::default()
+    };
+    assert_eq!(
+        app::links::open(&anyone, &first)
+            .unwrap()
+            .unwrap()
+            .0
+            .as_str(),
+        id
+    );
+    let second = app::links::rotate(&scope(&root, "ana"), &id)
+        .unwrap()
+        .value
+        .token;
+    assert!(
+        app::links::open(&anyone, &first).unwrap().is_none(),
+        "the old link is revoked"
+    );
+    assert!(app::links::open(&anyone, &second).unwrap().is_some());
+    // A tampered or malformed token opens nothing.
+    let mut tampered = second.clone().into_bytes();
+    tampered[0] = if tampered[0] == b'0' { b'1' } else { b'0' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    for token in [tampered.as_str(), "", "../TKT001", &second.to_uppercase()] {
+        assert!(
+            app::links::open(&anyone, token).unwrap().is_none(),
+            "{token:?}"
+        );
+    }
+    let err = app::links::rotate(&scope(&root, "rita"), &id).unwrap_err();
+    assert_eq!(kind(err), RefusalKind::Forbidden);
 }

@@ -41,6 +41,7 @@ fn ticket(
         solution: Some(solution),
         escalated: false,
         faq: None,
+        follow_up: None,
         description,
     }
 }

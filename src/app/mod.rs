@@ -18,6 +18,7 @@ pub mod desk;
 pub mod escalation;
 pub mod init;
 pub mod knowledge;
+pub mod links;
 pub mod passwords;
 pub mod people;
 pub mod reader;

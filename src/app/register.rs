@@ -41,7 +41,7 @@ pub struct NewTicket {
 /// Registers the ticket; returns its folio, the ticket and the events.
 pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
     check_description(&req)?;
-    register_in(UnitOfWork::begin(scope)?, req)
+    register_in(UnitOfWork::begin(scope)?, req, None)
 }
 
 /// Who registers from outside the team's clones (the web form, mail).
@@ -53,12 +53,13 @@ pub struct Registrant<'a> {
 /// Registers a ticket for someone known only by name and address: a
 /// person in `helpdesk.yaml`, or a newcomer the `web:` registration rule
 /// admits, who is added as a requester in the same commit. The ticket is
-/// theirs; they choose no assignee and resolve nothing.
+/// theirs; they choose no assignee and resolve nothing. The ticket gets a
+/// private follow-up link, whose token is returned to be shown once.
 pub fn register_from_outside(
     scope: &Scope,
     registrant: Registrant,
     req: NewTicket,
-) -> Result<Done<Ticket>> {
+) -> Result<Done<(Ticket, String)>> {
     check_description(&req)?;
     if req.requester.is_some() || req.assignee.is_some() || req.resolve.is_some() {
         return Err(Refusal::forbidden(
@@ -70,7 +71,14 @@ pub fn register_from_outside(
         name: registrant.name,
         email: registrant.email,
     };
-    register_in(UnitOfWork::begin_acting(scope, acting)?, req)
+    let (token, kept) = super::links::new_token();
+    let done = register_in(UnitOfWork::begin_acting(scope, acting)?, req, Some(kept))?;
+    Ok(Done {
+        summary: done.summary,
+        events: done.events,
+        notices: done.notices,
+        value: (done.value, token),
+    })
 }
 
 fn check_description(req: &NewTicket) -> Result<()> {
@@ -85,7 +93,12 @@ fn check_description(req: &NewTicket) -> Result<()> {
     Ok(())
 }
 
-fn register_in(unit: UnitOfWork, req: NewTicket) -> Result<Done<Ticket>> {
+/// `follow_up`: the stored form of the ticket's follow-up link, if any.
+fn register_in(
+    unit: UnitOfWork,
+    req: NewTicket,
+    follow_up: Option<String>,
+) -> Result<Done<Ticket>> {
     let config = &unit.tracker.config;
     let subject = one_line(&req.subject, 200);
     if subject.is_empty() {
@@ -165,6 +178,7 @@ fn register_in(unit: UnitOfWork, req: NewTicket) -> Result<Done<Ticket>> {
         solution: None,
         escalated: false,
         faq: None,
+        follow_up,
         description: req.description,
     };
     let mut tx = Transaction::new(&unit.tracker.root);

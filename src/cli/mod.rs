@@ -11,6 +11,7 @@ mod faq;
 mod init;
 mod input;
 mod kb;
+mod link;
 mod list;
 mod log;
 mod manpage;
@@ -197,6 +198,10 @@ pub enum Command {
     #[command(name = "merge-driver", after_help = merge_driver::DRIVER_EXAMPLES)]
     MergeDriver(merge_driver::DriverArgs),
 
+    /// Requesters' private follow-up links.
+    #[command(subcommand, after_help = link::EXAMPLES)]
+    Link(link::LinkCommand),
+
     /// Set a person's password for signing in to `tkt serve`.
     #[command(after_help = passwd::EXAMPLES)]
     Passwd(passwd::PasswdArgs),
@@ -257,6 +262,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Check(args) => check::run(&global, args),
         Command::Sync(args) => sync::run(&global, args),
         Command::Passwd(args) => passwd::run(&global, args),
+        Command::Link(command) => link::run(&global, command),
         Command::Setup(args) => merge_driver::setup(&global, args),
         Command::MergeDriver(args) => merge_driver::merge_driver(args),
         Command::Canned(cmd) => canned::run(&global, cmd),

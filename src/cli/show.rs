@@ -69,6 +69,8 @@ fn as_json(
         .as_object_mut()
         .expect("a ticket serialises to an object");
     object.insert("description".into(), ticket.description.clone().into());
+    // The follow-up link's hash is for the server, not for reading.
+    object.remove("follow_up");
     let entries: Vec<serde_json::Value> = timeline
         .iter()
         .map(|(path, entry)| {

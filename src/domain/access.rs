@@ -48,6 +48,8 @@ pub enum Act {
     /// Audit the history (`tkt audit`); there is no auditor role, so the
     /// team (admins and operators) may.
     Audit,
+    /// Issue (or reissue) a requester's follow-up link.
+    IssueLink,
 }
 
 impl Act {
@@ -74,6 +76,7 @@ impl Act {
             Act::UseCanned => "use canned answers",
             Act::AddPerson => "register people",
             Act::Audit => "audit the history",
+            Act::IssueLink => "issue follow-up links",
         }
     }
 

@@ -318,6 +318,10 @@ impl Merger<'_> {
         value!(solution, optional);
         value!(escalated, shown);
         value!(faq, optional);
+        // The link's hash stays out of the timeline's words.
+        value!(follow_up, |v: &Option<String>| v
+            .as_ref()
+            .map(|_| "a follow-up link".to_string()));
         value!(description, text);
         m.fields = self.fields(base);
         m.tags = self.set(base.map(|x| &x.tags[..]), &o.tags, &t.tags);

@@ -8,6 +8,7 @@ pub mod business_hours;
 pub mod canned;
 pub mod escalation;
 pub mod event;
+pub mod follow_up;
 pub mod frontmatter;
 pub mod kb;
 pub mod lifeline;

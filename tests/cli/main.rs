@@ -11,6 +11,7 @@ mod git_behaviour;
 mod git_manners;
 mod init_person;
 mod knowledge;
+mod links;
 mod list_show;
 mod new;
 mod passwd;

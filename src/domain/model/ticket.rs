@@ -52,6 +52,10 @@ pub struct Ticket {
     /// The FAQ entry made from this ticket (`tkt faq add --from`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faq: Option<String>,
+    /// The requester's private follow-up link, as `sha256:` and the hash
+    /// of its token (the token itself is never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<String>,
     /// The Markdown body of `ticket.md`.
     #[serde(skip)]
     pub description: String,
@@ -99,6 +103,7 @@ impl Ticket {
             solution: None,
             escalated: false,
             faq: None,
+            follow_up: None,
             description: "It jams.".into(),
         }
     }
@@ -124,6 +129,7 @@ impl Ticket {
         "solution",
         "escalated",
         "faq",
+        "follow_up",
     ];
 
     /// Problems a hand edit can introduce that serde cannot see; `now`
@@ -163,6 +169,14 @@ impl Ticket {
                 .iter()
                 .filter_map(|n| attachment_name_problem(n)),
         );
+        if let Some(value) = &self.follow_up {
+            if !crate::domain::follow_up::is_stored_form(value) {
+                out.push(Problem::at(
+                    "follow_up:",
+                    "follow_up must be `sha256:` and 64 lowercase hex digits, as `tkt link rotate` writes it",
+                ));
+            }
+        }
         out
     }
 }
