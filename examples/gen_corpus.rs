@@ -1041,6 +1041,7 @@ impl Sim {
             solution: None,
             escalated: false,
             faq: None,
+            follow_up: None,
             description,
         };
         let budget = 2 + rng.below(8) as u32;
