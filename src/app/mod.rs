@@ -31,6 +31,7 @@ mod ticket_write;
 pub mod unit;
 pub mod update;
 pub mod uploads;
+pub mod web_form;
 
 pub use desk::Desk;
 pub use reader::{Reader, TicketView};

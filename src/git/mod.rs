@@ -15,6 +15,7 @@ mod signing;
 mod status;
 mod sync;
 mod tree;
+mod web_key;
 mod worktree;
 
 pub use audit::AuditRange;

@@ -63,6 +63,8 @@ pub struct Request {
     /// Names as sent (compare without case); values as bytes.
     pub headers: Vec<(String, Vec<u8>)>,
     pub body: Vec<u8>,
+    /// The client's address (rate limits count per address).
+    pub peer: Option<std::net::IpAddr>,
 }
 
 impl Request {
@@ -269,7 +271,10 @@ fn serve_connection(mut stream: TcpStream, setup: &Setup) {
         return;
     }
     let (response, head_only, unread) = match read_request(&mut stream, &setup.limits) {
-        Ok(request) => (handle(setup, &request), request.method == "HEAD", false),
+        Ok(mut request) => {
+            request.peer = stream.peer_addr().ok().map(|a| a.ip());
+            (handle(setup, &request), request.method == "HEAD", false)
+        }
         Err(Refusal::Silent) => return,
         Err(Refusal::Answer(status, why)) => (Response::text(status, why), false, true),
     };
@@ -460,6 +465,7 @@ fn parse_head(head: &[u8], limits: &Limits) -> Result<Request, Refusal> {
             .map(|h| (h.name.to_string(), h.value.to_vec()))
             .collect(),
         body: Vec::new(),
+        peer: None,
     })
 }
 

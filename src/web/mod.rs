@@ -2,8 +2,12 @@
 //! when the tracker changes. Like every front end it reads through the
 //! application layer and the site renderer, never through the CLI.
 
+mod csrf;
 mod host;
+mod html;
 pub mod http;
+mod rate;
+mod register;
 mod run;
 pub mod serve;
 pub mod watch;

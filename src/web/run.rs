@@ -97,6 +97,10 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
         site_dir: out.canonicalize()?,
         version: AtomicU64::new(1),
         hosts: Hosts::new(bare, &args.hosts),
+        forms: super::register::Forms::new(Scope {
+            dir: Some(tracker.root.clone()),
+            ..scope.clone()
+        }),
     });
     let answering = Arc::clone(&shared);
     let handler = Box::new(move |request: &_| answer(request, &answering));

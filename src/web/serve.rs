@@ -45,6 +45,8 @@ pub struct Shared {
     /// Bumped after every rebuild; pages poll it to reload.
     pub version: AtomicU64,
     pub hosts: Hosts,
+    /// The web forms (answered when `helpdesk.yaml` has `web:`).
+    pub forms: super::register::Forms,
 }
 
 /// Answers one request: the host is checked first, then the method, then
@@ -52,6 +54,9 @@ pub struct Shared {
 pub fn answer(request: &Request, shared: &Shared) -> Response {
     if let Some(refusal) = check_host(request, &shared.hosts) {
         return refusal;
+    }
+    if let Some(response) = super::register::answer(request, &shared.forms) {
+        return response;
     }
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return Response::text(405, "Only GET and HEAD are served.\n")

@@ -23,4 +23,5 @@ mod sla;
 mod symlinks;
 mod sync;
 mod teams;
+mod web_form;
 mod workflow;

@@ -15,9 +15,9 @@ use std::time::Duration;
 const PATIENCE: Duration = Duration::from_secs(90);
 
 /// A running `tkt serve --port 0`, killed when dropped.
-struct Serve {
+pub struct Serve {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Drop for Serve {
@@ -27,14 +27,14 @@ impl Drop for Serve {
     }
 }
 
-struct Answer {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
+pub struct Answer {
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.head
             .split("\r\n")
             .skip(1)
@@ -43,7 +43,7 @@ impl Answer {
             .map(|(_, v)| v.trim())
     }
 
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -56,7 +56,7 @@ impl std::fmt::Debug for Answer {
 
 impl Serve {
     /// Starts `tkt serve --port 0 ARGS` and waits for its address.
-    fn start(desk: &Desk, args: &[&str]) -> Serve {
+    pub fn start(desk: &Desk, args: &[&str]) -> Serve {
         let mut child = desk
             .std_cmd()
             .args(["serve", "--no-watch", "--port", "0"])
@@ -94,7 +94,7 @@ impl Serve {
 
     /// Sends `request` as is and reads the answer to the end: the server
     /// closes every connection after one answer.
-    fn send(&self, request: &[u8]) -> Answer {
+    pub fn send(&self, request: &[u8]) -> Answer {
         let mut stream = self.connect();
         let request = request.to_vec();
         let mut writer = stream.try_clone().unwrap();
@@ -122,14 +122,14 @@ impl Serve {
         }
     }
 
-    fn request(&self, method: &str, path: &str, host: &str) -> Answer {
+    pub fn request(&self, method: &str, path: &str, host: &str) -> Answer {
         self.send(
             format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
                 .as_bytes(),
         )
     }
 
-    fn get(&self, path: &str) -> Answer {
+    pub fn get(&self, path: &str) -> Answer {
         self.request("GET", path, &format!("127.0.0.1:{}", self.port))
     }
 }

@@ -68,6 +68,8 @@ pub struct SiteInfo {
     pub internal: bool,
     /// Files left out because they could not be read (`--keep-going`).
     pub errors: usize,
+    /// The web registration form's address, when `web:` is set.
+    pub form: Option<String>,
 }
 
 impl SiteInfo {
@@ -77,6 +79,11 @@ impl SiteInfo {
             audience: audience.as_str(),
             internal: audience == Audience::Internal,
             errors: desk.errors().len(),
+            form: desk
+                .config
+                .web
+                .as_ref()
+                .map(|w| format!("{}/new", w.base_url.trim_end_matches('/'))),
         }
     }
 }

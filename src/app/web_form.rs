@@ -1,0 +1,33 @@
+//! What the web registration form needs from the tracker: the desk's
+//! name, the categories with their forms, the `web:` settings, and the
+//! serving clone's key for signing form tokens. Read afresh for each
+//! request, so a changed `helpdesk.yaml` shows at once.
+
+use super::unit::Scope;
+use crate::domain::model::config::WebSettings;
+use crate::domain::model::Category;
+use crate::git::Git;
+use anyhow::Result;
+
+pub struct RegistrationForm {
+    pub desk_name: String,
+    pub categories: Vec<Category>,
+    pub web: WebSettings,
+    /// Signs and checks the form's anti-forgery tokens.
+    pub key: [u8; 32],
+}
+
+/// The form's parts, or `None` when `web:` is not set (no web forms).
+pub fn registration_form(scope: &Scope) -> Result<Option<RegistrationForm>> {
+    let tracker = scope.open_tracker()?;
+    let Some(web) = tracker.config.web.clone() else {
+        return Ok(None);
+    };
+    let key = Git::open(&tracker.root)?.web_key()?;
+    Ok(Some(RegistrationForm {
+        desk_name: tracker.config.name.clone(),
+        categories: tracker.config.categories.clone(),
+        web,
+        key,
+    }))
+}

@@ -1,0 +1,473 @@
+//! The web registration form (`/new`, `/new/<category>`): a requester who
+//! will never install git registers a ticket from the browser. It works
+//! without JavaScript; a form with mistakes comes back with every value
+//! kept and a message beside each field. Posts need the form's
+//! anti-forgery token, a same-site `Origin` (when the browser sends one),
+//! an empty honeypot field, and stay within the per-address rate limit;
+//! the ticket is then registered through the application layer (one
+//! commit by the requester, `Via: web`).
+
+use super::csrf;
+use super::html::{escape, page};
+use super::http::{Request, Response};
+use super::rate::RateLimiter;
+use crate::app::web_form::RegistrationForm;
+use crate::app::{refusal_of, NewTicket, Registrant, Scope};
+use crate::domain::model::config::WebSettings;
+use crate::domain::model::{Category, FieldType, Priority};
+use crate::domain::trailers::Via;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+use std::time::Instant;
+
+/// Anti-forgery tokens of this form are for this form only.
+const PURPOSE: &str = "register";
+/// The field people leave empty and form-filling robots do not.
+const HONEYPOT: &str = "website";
+
+/// What the form handlers share: where the tracker is, and the counts of
+/// the rate limit.
+pub struct Forms {
+    pub scope: Scope,
+    pub registrations: RateLimiter,
+}
+
+impl Forms {
+    pub fn new(scope: Scope) -> Forms {
+        Forms {
+            // The server's own identity (`--as`, else git's user.email),
+            // if any, records what an auto-sync does; the requester is
+            // decided per registration.
+            scope: Scope {
+                via: Some(Via::Web),
+                ..scope
+            },
+            registrations: RateLimiter::default(),
+        }
+    }
+}
+
+/// The answer for `/new` and `/new/<category>`, or `None` for any other
+/// path (or when the tracker has no `web:` settings: then no form exists).
+pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
+    let path = request.path();
+    let category = match path {
+        "/new" | "/new/" => None,
+        _ => Some(path.strip_prefix("/new/")?.trim_end_matches('/')),
+    };
+    let form = match crate::app::web_form::registration_form(&forms.scope) {
+        Ok(Some(form)) => form,
+        Ok(None) => return None,
+        Err(e) => return Some(failure(&format!("{e:#}"))),
+    };
+    Some(match (request.method.as_str(), category) {
+        ("GET" | "HEAD", None) => choose_category(&form),
+        ("GET" | "HEAD", Some(key)) => match find(&form, key) {
+            Some(cat) => show(&form, cat, &Answers::default(), &HashMap::new(), 200),
+            None => not_found(&form),
+        },
+        ("POST", Some(key)) => match find(&form, key) {
+            Some(cat) => post(request, forms, &form, cat),
+            None => not_found(&form),
+        },
+        _ => Response::text(405, "Use GET to see the form and POST to send it.\n").with_header(
+            "Allow",
+            if category.is_some() {
+                "GET, HEAD, POST"
+            } else {
+                "GET, HEAD"
+            },
+        ),
+    })
+}
+
+fn find<'f>(form: &'f RegistrationForm, key: &str) -> Option<&'f Category> {
+    form.categories.iter().find(|c| c.key == key)
+}
+
+/// `/new`: which kind of help; each a link to its own form.
+fn choose_category(form: &RegistrationForm) -> Response {
+    let mut main = String::from(
+        "<h1>Ask for help</h1>\n<p>What is it about?</p>\n<ul class=\"category-choice\">\n",
+    );
+    for c in &form.categories {
+        let _ = writeln!(
+            main,
+            "<li><a href=\"/new/{key}\">{name}</a>{desc}</li>",
+            key = escape(&c.key),
+            name = escape(&c.name),
+            desc = c
+                .description
+                .as_deref()
+                .map(|d| format!(" — {}", escape(d)))
+                .unwrap_or_default()
+        );
+    }
+    main.push_str("</ul>");
+    page(200, &form.desk_name, "Ask for help", &main)
+}
+
+/// The values a person typed, to show them again.
+#[derive(Default)]
+struct Answers {
+    values: HashMap<String, String>,
+}
+
+impl Answers {
+    fn parse(body: &[u8]) -> Answers {
+        let mut values = HashMap::new();
+        for (name, value) in form_urlencoded::parse(body) {
+            // A repeated name keeps its first value.
+            values
+                .entry(name.into_owned())
+                .or_insert(value.into_owned());
+        }
+        Answers { values }
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Messages beside fields, by field name (`""`: about the whole form).
+type Errors = HashMap<String, String>;
+
+fn show(
+    form: &RegistrationForm,
+    category: &Category,
+    answers: &Answers,
+    errors: &Errors,
+    status: u16,
+) -> Response {
+    let nonce = random_nonce();
+    let token = csrf::issue(&form.key, PURPOSE, nonce, now_seconds());
+    let mut main = format!("<h1>Ask for help: {}</h1>\n", escape(&category.name));
+    if let Some(message) = errors.get("") {
+        let _ = writeln!(
+            main,
+            "<p class=\"form-error\" role=\"alert\">{}</p>",
+            escape(message)
+        );
+    } else if !errors.is_empty() {
+        main.push_str(
+            "<p class=\"form-error\" role=\"alert\">Please correct the fields marked below.</p>\n",
+        );
+    }
+    let _ = writeln!(
+        main,
+        "<form method=\"post\" action=\"/new/{}\" class=\"register-form\" novalidate>\n\
+         <input type=\"hidden\" name=\"token\" value=\"{}\">",
+        escape(&category.key),
+        escape(&token)
+    );
+    let limits = &form.web.limits;
+    let mut field = |name: &str, label: &str, input: String, required: bool| {
+        let error = errors.get(name);
+        let _ = writeln!(
+            main,
+            "<p class=\"field{invalid}\"><label for=\"f-{name}\">{label}{mark}</label>\n{input}{error}</p>",
+            invalid = if error.is_some() { " invalid" } else { "" },
+            name = escape(name),
+            label = escape(label),
+            mark = if required { " <span class=\"required\">(required)</span>" } else { "" },
+            error = error
+                .map(|e| format!("\n<span class=\"field-error\" id=\"e-{}\">{}</span>", escape(name), escape(e)))
+                .unwrap_or_default(),
+        );
+    };
+    let described = |name: &str| {
+        if errors.contains_key(name) {
+            format!(
+                " aria-invalid=\"true\" aria-describedby=\"e-{}\"",
+                escape(name)
+            )
+        } else {
+            String::new()
+        }
+    };
+    let text_input = |name: &str, kind: &str, max: usize, required: bool| {
+        format!(
+            "<input id=\"f-{n}\" name=\"{n}\" type=\"{kind}\" maxlength=\"{max}\" value=\"{v}\"{req}{d}>",
+            n = escape(name),
+            v = escape(answers.get(name)),
+            req = if required { " required" } else { "" },
+            d = described(name),
+        )
+    };
+    field(
+        "name",
+        "Your name",
+        text_input("name", "text", 100, true),
+        true,
+    );
+    field(
+        "email",
+        "Your email address",
+        text_input("email", "email", 254, true),
+        true,
+    );
+    field(
+        "subject",
+        "Subject",
+        text_input("subject", "text", limits.subject_chars, true),
+        true,
+    );
+    if form.web.requester_priority {
+        let chosen = answers.get("priority");
+        let options: String = Priority::ALL
+            .iter()
+            .map(|p| {
+                let value = p.as_str();
+                let selected = if chosen == value || (chosen.is_empty() && *p == Priority::Medium) {
+                    " selected"
+                } else {
+                    ""
+                };
+                format!("<option value=\"{value}\"{selected}>{value}</option>")
+            })
+            .collect();
+        field(
+            "priority",
+            "Priority",
+            format!(
+                "<select id=\"f-priority\" name=\"priority\"{}>{options}</select>",
+                described("priority")
+            ),
+            false,
+        );
+    }
+    for spec in &category.fields {
+        let name = format!("field.{}", spec.name);
+        let label = spec
+            .label
+            .clone()
+            .unwrap_or_else(|| spec.name.replace('_', " "));
+        let input = match spec.kind {
+            FieldType::Choice => {
+                let chosen = answers.get(&name);
+                let mut options = String::from("<option value=\"\"></option>");
+                for choice in &spec.choices {
+                    let _ = write!(
+                        options,
+                        "<option value=\"{c}\"{s}>{c}</option>",
+                        c = escape(choice),
+                        s = if chosen == choice { " selected" } else { "" }
+                    );
+                }
+                format!(
+                    "<select id=\"f-{n}\" name=\"{n}\"{req}{d}>{options}</select>",
+                    n = escape(&name),
+                    req = if spec.required { " required" } else { "" },
+                    d = described(&name),
+                )
+            }
+            FieldType::Date => text_input(&name, "date", 10, spec.required),
+            FieldType::Number => text_input(&name, "number", 40, spec.required),
+            FieldType::Text => text_input(&name, "text", 500, spec.required),
+        };
+        field(&name, &label, input, spec.required);
+    }
+    field(
+        "related",
+        "Related case or applicant (optional)",
+        text_input("related", "text", 200, false),
+        false,
+    );
+    field(
+        "description",
+        "What happened, what you tried, what you expected",
+        format!(
+            "<textarea id=\"f-description\" name=\"description\" rows=\"10\" maxlength=\"{max}\" required{d}>{v}</textarea>",
+            max = limits.description_chars,
+            v = escape(answers.get("description")),
+            d = described("description"),
+        ),
+        true,
+    );
+    let _ = writeln!(
+        main,
+        "<p class=\"honeypot\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT}\">Leave this empty</label>\
+         <input id=\"f-{HONEYPOT}\" name=\"{HONEYPOT}\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></p>\n\
+         <p><button type=\"submit\">Register the ticket</button></p>\n</form>"
+    );
+    page(status, &form.desk_name, "Ask for help", &main)
+}
+
+fn post(
+    request: &Request,
+    forms: &Forms,
+    form: &RegistrationForm,
+    category: &Category,
+) -> Response {
+    let answers = Answers::parse(&request.body);
+    if !csrf::verify(&form.key, PURPOSE, answers.get("token"), now_seconds())
+        || !same_site(request, &form.web)
+    {
+        return page(
+            403,
+            &form.desk_name,
+            "Form expired",
+            &format!(
+                "<h1>This form has expired</h1>\n<p>Nothing was registered. \
+                 <a href=\"/new/{}\">Open the form again</a> and send it from there.</p>",
+                escape(&category.key)
+            ),
+        );
+    }
+    if !answers.get(HONEYPOT).is_empty() {
+        let errors = Errors::from([(String::new(), "Leave the last field empty.".into())]);
+        return show(form, category, &answers, &errors, 400);
+    }
+    let errors = check(form, category, &answers);
+    if !errors.is_empty() {
+        return show(form, category, &answers, &errors, 400);
+    }
+    let Some(peer) = request.peer else {
+        return failure("the client's address is unknown");
+    };
+    if !forms.registrations.allow(
+        peer,
+        form.web.rate_limits.registrations_per_hour,
+        Instant::now(),
+    ) {
+        return page(
+            429,
+            &form.desk_name,
+            "Too many requests",
+            "<h1>Too many tickets from here</h1>\n<p>Nothing was registered. Please try again in an hour, or contact the helpdesk team.</p>",
+        )
+        .with_header("Retry-After", "3600");
+    }
+    let fields: BTreeMap<String, String> = category
+        .fields
+        .iter()
+        .filter_map(|spec| {
+            let value = answers.get(&format!("field.{}", spec.name)).trim();
+            (!value.is_empty()).then(|| (spec.name.clone(), value.to_string()))
+        })
+        .collect();
+    let priority = match form.web.requester_priority {
+        true => answers.get("priority").parse().unwrap_or(Priority::Medium),
+        false => Priority::Medium,
+    };
+    let ticket = NewTicket {
+        subject: answers.get("subject").to_string(),
+        category: category.key.clone(),
+        priority,
+        description: answers.get("description").replace("\r\n", "\n"),
+        requester: None,
+        assignee: None,
+        related: Some(answers.get("related").to_string()).filter(|r| !r.trim().is_empty()),
+        fields,
+        tags: vec![],
+        attachments: vec![],
+        confidential: false,
+        resolve: None,
+    };
+    let registrant = Registrant {
+        name: answers.get("name"),
+        email: answers.get("email"),
+    };
+    match crate::app::register_from_outside(&forms.scope, registrant, ticket) {
+        Ok(done) => registered(form, &done.value.0.id, &done.value.1),
+        Err(e) => match refusal_of(&e) {
+            Some(refusal) => {
+                let field = refusal.field.unwrap_or("");
+                let errors = Errors::from([(field.to_string(), refusal.message.clone())]);
+                let status = if refusal.field.is_some() { 400 } else { 403 };
+                show(form, category, &answers, &errors, status)
+            }
+            None => failure(&format!("{e:#}")),
+        },
+    }
+}
+
+/// The mistakes a person can correct, by field, before anything is sent
+/// to the application layer (which checks everything again).
+fn check(form: &RegistrationForm, category: &Category, answers: &Answers) -> Errors {
+    let mut errors = Errors::new();
+    let limits = &form.web.limits;
+    for (name, what, max) in [
+        ("name", "your name", 100),
+        ("email", "your email address", 254),
+        ("subject", "a short subject", limits.subject_chars),
+        ("description", "what happened", limits.description_chars),
+    ] {
+        let value = answers.get(name).trim();
+        if value.is_empty() {
+            errors.insert(name.into(), format!("Please give {what}."));
+        } else if value.chars().count() > max {
+            errors.insert(name.into(), format!("At most {max} characters, please."));
+        }
+    }
+    for spec in &category.fields {
+        let name = format!("field.{}", spec.name);
+        let value = answers.get(&name).trim();
+        if value.is_empty() {
+            if spec.required {
+                errors.insert(name, "This is required.".into());
+            }
+        } else if let Err(why) = spec.check(value) {
+            errors.insert(name, why);
+        }
+    }
+    errors
+}
+
+/// The page after a registration: the folio and the private follow-up link.
+fn registered(form: &RegistrationForm, folio: &str, token: &str) -> Response {
+    let link = format!("{}/t/{token}", form.web.base_url.trim_end_matches('/'));
+    let main = format!(
+        "<h1>Ticket {folio} registered</h1>\n<p>Your ticket number is <strong>{folio}</strong>. \
+         The helpdesk team has it now.</p>\n<p>Keep this private link to follow your ticket; \
+         it is shown only once and works without an account:<br>\n<a class=\"follow-up-link\" \
+         href=\"{link}\">{link}</a></p>",
+        folio = escape(folio),
+        link = escape(&link),
+    );
+    page(
+        200,
+        &form.desk_name,
+        &format!("Ticket {folio} registered"),
+        &main,
+    )
+}
+
+/// A browser's `Origin` on a post must be this server: the base URL's
+/// origin, or the origin the request was addressed to. (Requests without
+/// one come from other programs; the token still guards them.)
+fn same_site(request: &Request, web: &WebSettings) -> bool {
+    let Some(origin) = request.header_values("Origin").next() else {
+        return true;
+    };
+    let Some(origin) = origin else { return false };
+    let base = web.base_url.trim_end_matches('/');
+    let host = request.header_values("Host").next().flatten().unwrap_or("");
+    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+fn not_found(form: &RegistrationForm) -> Response {
+    page(
+        404,
+        &form.desk_name,
+        "No such form",
+        "<h1>No such form</h1>\n<p><a href=\"/new\">Choose what your request is about</a>.</p>",
+    )
+}
+
+fn failure(why: &str) -> Response {
+    eprintln!("error: a web form failed: {why}");
+    Response::text(500, "The helpdesk could not take this request; nothing was registered. Please try again later.\n")
+}
+
+fn random_nonce() -> [u8; 16] {
+    use rand_core::{OsRng, RngCore};
+    let mut nonce = [0u8; 16];
+    OsRng.fill_bytes(&mut nonce);
+    nonce
+}
+
+fn now_seconds() -> i64 {
+    crate::clock::now().map(|t| t.timestamp()).unwrap_or(0)
+}

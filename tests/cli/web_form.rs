@@ -1,0 +1,247 @@
+//! The web registration form of `tkt serve`, over HTTP against the real
+//! server: the form, a registration, and every refusal (forged or expired
+//! token, foreign origin, honeypot, mistakes kept with their values, rate
+//! limit), each leaving the history untouched.
+
+use crate::common::{contains, Desk};
+use crate::serve::{Answer, Serve};
+
+/// A desk whose `web:` settings open the form to anyone, at most `rate`
+/// registrations per address and hour.
+fn web_desk(rate: u32) -> Desk {
+    let desk = Desk::new();
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!(
+            "{config}web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n  \
+             rate_limits:\n    registrations_per_hour: {rate}\n"
+        ),
+    );
+    desk.git(&["commit", "-qam", "open the web form"]);
+    desk
+}
+
+impl Serve {
+    fn post_form(&self, path: &str, body: &str, extra_headers: &str) -> Answer {
+        self.send(
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n{extra_headers}\r\n{body}",
+                port = self.port,
+                len = body.len(),
+            )
+            .as_bytes(),
+        )
+    }
+}
+
+/// The anti-forgery token in a page's form.
+fn token_of(page: &Answer) -> String {
+    let text = page.text();
+    let at = text.find("name=\"token\" value=\"").expect("a token field") + 20;
+    text[at..].split('"').next().unwrap().to_string()
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc = |s: &str| {
+                s.bytes()
+                    .map(|b| match b {
+                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                            (b as char).to_string()
+                        }
+                        b' ' => "+".to_string(),
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn good(token: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("token", token),
+        ("name", "Sam Lee"),
+        ("email", "sam@other.org"),
+        ("subject", "The scanner jams"),
+        ("field.device", "scanner"),
+        ("field.since", "2026-11-30"),
+        (
+            "description",
+            "Every multi-page bundle jams after three pages.",
+        ),
+        ("website", ""),
+    ]
+}
+
+#[test]
+fn without_web_settings_there_is_no_form() {
+    let desk = Desk::new();
+    let serve = Serve::start(&desk, &[]);
+    assert_eq!(serve.get("/new").status, 404);
+    assert_eq!(serve.get("/new/technical").status, 404);
+}
+
+#[test]
+fn a_requester_registers_a_ticket_from_the_form() {
+    let desk = web_desk(10);
+    let serve = Serve::start(&desk, &[]);
+    let choose = serve.get("/new");
+    assert_eq!(choose.status, 200);
+    contains(
+        &choose.text(),
+        "<a href=\"/new/technical\">Technical support</a>",
+    );
+    let form = serve.get("/new/technical");
+    assert_eq!(form.status, 200, "{form:?}");
+    let page = form.text();
+    contains(&page, "<select id=\"f-field.device\" name=\"field.device\"");
+    contains(&page, "<option value=\"printer\">printer</option>");
+    contains(&page, "type=\"date\"");
+    assert!(
+        !page.contains("<script"),
+        "no script: the form works without JavaScript"
+    );
+    assert!(form.header("Content-Security-Policy").is_some());
+
+    let commits = desk.commit_count();
+    let token = token_of(&form);
+    let done = serve.post_form(
+        "/new/technical",
+        &encode(&good(&token)),
+        "Origin: https://help.example.org\r\n",
+    );
+    assert_eq!(done.status, 200, "{done:?}");
+    contains(&done.text(), "Ticket TKT001 registered");
+    contains(&done.text(), "https://help.example.org/t/");
+    assert_eq!(desk.commit_count(), commits + 1);
+    let message = desk.git(&["log", "-1", "--format=%an <%ae>%n%B"]);
+    contains(&message, "Sam Lee <sam@other.org>");
+    contains(&message, "Actor: sam\nVia: web");
+    let shown = desk.ok(&["show", "1", "--json"]);
+    contains(&shown, "\"requester\": \"sam\"");
+    contains(&shown, "\"device\": \"scanner\"");
+    contains(&desk.read("helpdesk.yaml"), "email: sam@other.org");
+    assert_eq!(desk.ok(&["check"]), "");
+}
+
+#[test]
+fn forged_expired_or_foreign_posts_register_nothing() {
+    let desk = web_desk(10);
+    let serve = Serve::start(&desk, &[]);
+    let token = token_of(&serve.get("/new/technical"));
+    let commits = desk.commit_count();
+    let mut forged = token.clone().into_bytes();
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+    let forged = String::from_utf8(forged).unwrap();
+    for (token, headers) in [
+        ("", ""),
+        (forged.as_str(), ""),
+        (token.as_str(), "Origin: https://evil.example\r\n"),
+        (token.as_str(), "Origin: null\r\n"),
+    ] {
+        let answer = serve.post_form("/new/technical", &encode(&good(token)), headers);
+        assert_eq!(answer.status, 403, "{headers:?}: {answer:?}");
+        contains(&answer.text(), "Nothing was registered");
+    }
+    // A token of this server posted to it with its own origin works.
+    let ok = serve.post_form(
+        "/new/technical",
+        &encode(&good(&token)),
+        &format!("Origin: http://127.0.0.1:{}\r\n", serve.port),
+    );
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert_eq!(desk.commit_count(), commits + 1);
+}
+
+#[test]
+fn mistakes_come_back_with_every_value_kept_and_escaped() {
+    let desk = web_desk(10);
+    let serve = Serve::start(&desk, &[]);
+    let token = token_of(&serve.get("/new/technical"));
+    let commits = desk.commit_count();
+    let mut fields = good(&token);
+    fields.retain(|(k, _)| *k != "subject");
+    fields.push(("subject", ""));
+    fields.retain(|(k, _)| *k != "field.since");
+    fields.push(("field.since", "yesterday"));
+    fields.retain(|(k, _)| *k != "description");
+    fields.push(("description", "<script>alert(1)</script> & more"));
+    let answer = serve.post_form("/new/technical", &encode(&fields), "");
+    assert_eq!(answer.status, 400, "{answer:?}");
+    let page = answer.text();
+    contains(&page, "Please give a short subject.");
+    contains(&page, "aria-describedby=\"e-field.since\"");
+    contains(&page, "value=\"yesterday\"");
+    contains(
+        &page,
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>",
+    );
+    contains(&page, "value=\"Sam Lee\"");
+    assert!(!page.contains("<script>alert"));
+    // A bad address is named beside its field by the application layer.
+    let mut fields = good(&token);
+    fields.retain(|(k, _)| *k != "email");
+    fields.push(("email", "sam at other"));
+    let answer = serve.post_form("/new/technical", &encode(&fields), "");
+    assert_eq!(answer.status, 400);
+    contains(
+        &answer.text(),
+        "enter an email address such as name@example.org",
+    );
+    // The honeypot.
+    let mut fields = good(&token);
+    fields.retain(|(k, _)| *k != "website");
+    fields.push(("website", "http://spam.example"));
+    assert_eq!(
+        serve
+            .post_form("/new/technical", &encode(&fields), "")
+            .status,
+        400
+    );
+    assert_eq!(desk.commit_count(), commits);
+}
+
+#[test]
+fn registrations_are_rate_limited_per_address() {
+    let desk = web_desk(2);
+    let serve = Serve::start(&desk, &[]);
+    let token = token_of(&serve.get("/new/technical"));
+    for _ in 0..2 {
+        assert_eq!(
+            serve
+                .post_form("/new/technical", &encode(&good(&token)), "")
+                .status,
+            200
+        );
+    }
+    let third = serve.post_form("/new/technical", &encode(&good(&token)), "");
+    assert_eq!(third.status, 429, "{third:?}");
+    assert_eq!(third.header("Retry-After"), Some("3600"));
+    assert_eq!(
+        desk.ok(&["list", "--all", "--format", "json"])
+            .matches("\"id\"")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn the_sites_how_to_ask_page_links_to_the_form_when_it_exists() {
+    let plain = Desk::new();
+    plain.ok(&["build", "--out", "../plain"]);
+    let page = std::fs::read_to_string(plain.tmp.path().join("plain/register.html")).unwrap();
+    assert!(!page.contains("/new"), "no form, no link");
+    let desk = web_desk(10);
+    desk.ok(&["build", "--out", "../site"]);
+    let page = std::fs::read_to_string(desk.tmp.path().join("site/register.html")).unwrap();
+    contains(&page, "href=\"https://help.example.org/new\"");
+    contains(&page, "href=\"https://help.example.org/new/technical\"");
+}
