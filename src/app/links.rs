@@ -6,6 +6,8 @@ use super::ticket_write::Done;
 use super::unit::{Scope, UnitOfWork};
 use crate::domain::access::Act;
 use crate::domain::follow_up;
+use crate::domain::model::config::RequesterSees;
+use crate::domain::model::{Action, EntryKind, Status};
 use crate::domain::model::{Folio, Ticket};
 use crate::store::{render_ticket, Tracker, Transaction};
 use anyhow::Result;
@@ -80,4 +82,78 @@ pub fn open(scope: &Scope, token: &str) -> Result<Option<(Folio, Ticket)>> {
         }
     }
     Ok(None)
+}
+
+/// A ticket as its follow-up link shows it: only what the `web:`
+/// settings' `requester_sees` allows, and never an internal note.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub desk_name: String,
+    pub folio: String,
+    pub subject: String,
+    pub requester: String,
+    pub description: String,
+    pub status: Option<Status>,
+    pub assignee: Option<String>,
+    pub actions: Option<Vec<Action>>,
+    pub attachments: Option<Vec<String>>,
+    /// Public replies: who (a name), when, what.
+    pub replies: Option<Vec<(String, chrono::DateTime<chrono::Utc>, String)>>,
+    /// The solution, once resolved.
+    pub solution: Option<String>,
+    /// Resolved: the requester may confirm (close) or reopen.
+    pub resolved: bool,
+    /// Closed: the requester may reopen.
+    pub closed: bool,
+    /// Signs and checks the page's form tokens.
+    pub key: [u8; 32],
+    /// The helpdesk's address (`web: base_url`), for the origin check.
+    pub base_url: String,
+}
+
+/// The follow-up page of the ticket `token` opens, if any (and if `web:`
+/// is set).
+pub fn follow_up(scope: &Scope, token: &str) -> Result<Option<FollowUp>> {
+    let Some((folio, ticket)) = open(scope, token)? else {
+        return Ok(None);
+    };
+    let tracker = scope.open_tracker()?;
+    let Some(web) = tracker.config.web.as_ref() else {
+        return Ok(None);
+    };
+    let sees = |what: RequesterSees| web.requester_sees.contains(&what);
+    let name = |key: &str| {
+        tracker
+            .config
+            .person(key)
+            .map_or_else(|| key.to_string(), |p| p.name.clone())
+    };
+    let replies = sees(RequesterSees::Replies).then(|| {
+        tracker
+            .read_timeline(&folio)
+            .items
+            .into_iter()
+            .filter(|(_, e)| e.kind == EntryKind::Reply)
+            .map(|(_, e)| (name(&e.author), e.date, e.body))
+            .collect()
+    });
+    Ok(Some(FollowUp {
+        desk_name: tracker.config.name.clone(),
+        folio: folio.to_string(),
+        requester: ticket.requester.clone(),
+        status: sees(RequesterSees::Status).then_some(ticket.status),
+        assignee: sees(RequesterSees::Assignee)
+            .then(|| ticket.assignee.as_deref().map(name))
+            .flatten(),
+        actions: sees(RequesterSees::Actions).then(|| ticket.actions.clone()),
+        attachments: sees(RequesterSees::Attachments).then(|| ticket.attachments.clone()),
+        replies,
+        solution: ticket.solution.clone(),
+        resolved: ticket.status == Status::Resolved,
+        closed: ticket.status == Status::Closed,
+        subject: ticket.subject,
+        description: ticket.description,
+        key: crate::git::Git::open(&tracker.root)?.web_key()?,
+        base_url: web.base_url.clone(),
+    }))
 }

@@ -4,6 +4,7 @@
 //! a token (same-origin policy), so it cannot post a form that carries
 //! one; tokens expire, and one made for one form is refused by another.
 
+use super::http::Request;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -41,6 +42,42 @@ pub fn verify(key: &[u8; 32], purpose: &str, token: &str, now: i64) -> bool {
     let mut mac = HmacSha256::new_from_slice(key).expect("any key length works");
     mac.update(message(purpose, nonce, expiry).as_bytes());
     mac.verify_slice(&given).is_ok()
+}
+
+/// A fresh token for `purpose`, from the OS's randomness and the clock.
+pub fn fresh(key: &[u8; 32], purpose: &str) -> String {
+    use rand_core::{OsRng, RngCore};
+    let mut nonce = [0u8; 16];
+    OsRng.fill_bytes(&mut nonce);
+    issue(key, purpose, nonce, now_seconds())
+}
+
+/// Whether a posted form carries a valid token for `purpose` and, from a
+/// browser, an `Origin` of this server: the base URL's origin or the one
+/// the request was addressed to. (Requests without an `Origin` come from
+/// other programs; the token still guards them.)
+pub fn genuine(
+    request: &Request,
+    key: &[u8; 32],
+    purpose: &str,
+    token: &str,
+    base_url: &str,
+) -> bool {
+    verify(key, purpose, token, now_seconds()) && same_site(request, base_url)
+}
+
+fn same_site(request: &Request, base_url: &str) -> bool {
+    let Some(origin) = request.header_values("Origin").next() else {
+        return true;
+    };
+    let Some(origin) = origin else { return false };
+    let base = base_url.trim_end_matches('/');
+    let host = request.header_values("Host").next().flatten().unwrap_or("");
+    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+fn now_seconds() -> i64 {
+    crate::clock::now().map(|t| t.timestamp()).unwrap_or(0)
 }
 
 fn message(purpose: &str, nonce: &str, expiry: i64) -> String {

@@ -43,6 +43,16 @@ pub fn page(status: u16, desk: &str, title: &str, main: &str) -> Response {
     )
 }
 
+/// The answer when the tracker could not be read or written: the cause
+/// goes to the server's log, the client learns nothing changed.
+pub fn failure(why: &str) -> Response {
+    eprintln!("error: a web form failed: {why}");
+    Response::text(
+        500,
+        "The helpdesk could not take this request; nothing was changed. Please try again later.\n",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

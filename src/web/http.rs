@@ -508,7 +508,14 @@ fn head(response: &Response, always: &[(&str, &str)]) -> Vec<u8> {
         response.body.len()
     );
     let extra = response.headers.iter().map(|(n, v)| (*n, v.as_str()));
-    for (name, value) in always.iter().copied().chain(extra) {
+    // A header the response sets itself replaces the default of that name.
+    let defaults = always.iter().copied().filter(|(name, _)| {
+        !response
+            .headers
+            .iter()
+            .any(|(own, _)| own.eq_ignore_ascii_case(name))
+    });
+    for (name, value) in defaults.chain(extra) {
         // Values are ours, never copied from a request; a line break would
         // still split the head, so none is ever written.
         if !value.contains(['\r', '\n']) {

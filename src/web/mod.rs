@@ -3,6 +3,7 @@
 //! application layer and the site renderer, never through the CLI.
 
 mod csrf;
+mod follow_up;
 mod host;
 mod html;
 pub mod http;

@@ -8,12 +8,11 @@
 //! commit by the requester, `Via: web`).
 
 use super::csrf;
-use super::html::{escape, page};
+use super::html::{escape, failure, page};
 use super::http::{Request, Response};
 use super::rate::RateLimiter;
 use crate::app::web_form::RegistrationForm;
 use crate::app::{refusal_of, NewTicket, Registrant, Scope};
-use crate::domain::model::config::WebSettings;
 use crate::domain::model::{Category, FieldType, Priority};
 use crate::domain::trailers::Via;
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +29,7 @@ const HONEYPOT: &str = "website";
 pub struct Forms {
     pub scope: Scope,
     pub registrations: RateLimiter,
+    pub replies: RateLimiter,
 }
 
 impl Forms {
@@ -43,6 +43,7 @@ impl Forms {
                 ..scope
             },
             registrations: RateLimiter::default(),
+            replies: RateLimiter::default(),
         }
     }
 }
@@ -140,8 +141,7 @@ fn show(
     errors: &Errors,
     status: u16,
 ) -> Response {
-    let nonce = random_nonce();
-    let token = csrf::issue(&form.key, PURPOSE, nonce, now_seconds());
+    let token = csrf::fresh(&form.key, PURPOSE);
     let mut main = format!("<h1>Ask for help: {}</h1>\n", escape(&category.name));
     if let Some(message) = errors.get("") {
         let _ = writeln!(
@@ -301,9 +301,13 @@ fn post(
     category: &Category,
 ) -> Response {
     let answers = Answers::parse(&request.body);
-    if !csrf::verify(&form.key, PURPOSE, answers.get("token"), now_seconds())
-        || !same_site(request, &form.web)
-    {
+    if !csrf::genuine(
+        request,
+        &form.key,
+        PURPOSE,
+        answers.get("token"),
+        &form.web.base_url,
+    ) {
         return page(
             403,
             &form.desk_name,
@@ -434,19 +438,6 @@ fn registered(form: &RegistrationForm, folio: &str, token: &str) -> Response {
     )
 }
 
-/// A browser's `Origin` on a post must be this server: the base URL's
-/// origin, or the origin the request was addressed to. (Requests without
-/// one come from other programs; the token still guards them.)
-fn same_site(request: &Request, web: &WebSettings) -> bool {
-    let Some(origin) = request.header_values("Origin").next() else {
-        return true;
-    };
-    let Some(origin) = origin else { return false };
-    let base = web.base_url.trim_end_matches('/');
-    let host = request.header_values("Host").next().flatten().unwrap_or("");
-    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
-}
-
 fn not_found(form: &RegistrationForm) -> Response {
     page(
         404,
@@ -454,20 +445,4 @@ fn not_found(form: &RegistrationForm) -> Response {
         "No such form",
         "<h1>No such form</h1>\n<p><a href=\"/new\">Choose what your request is about</a>.</p>",
     )
-}
-
-fn failure(why: &str) -> Response {
-    eprintln!("error: a web form failed: {why}");
-    Response::text(500, "The helpdesk could not take this request; nothing was registered. Please try again later.\n")
-}
-
-fn random_nonce() -> [u8; 16] {
-    use rand_core::{OsRng, RngCore};
-    let mut nonce = [0u8; 16];
-    OsRng.fill_bytes(&mut nonce);
-    nonce
-}
-
-fn now_seconds() -> i64 {
-    crate::clock::now().map(|t| t.timestamp()).unwrap_or(0)
 }

@@ -58,6 +58,9 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
     if let Some(response) = super::register::answer(request, &shared.forms) {
         return response;
     }
+    if let Some(response) = super::follow_up::answer(request, &shared.forms) {
+        return response;
+    }
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return Response::text(405, "Only GET and HEAD are served.\n")
             .with_header("Allow", "GET, HEAD");

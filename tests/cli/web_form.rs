@@ -245,3 +245,98 @@ fn the_sites_how_to_ask_page_links_to_the_form_when_it_exists() {
     contains(&page, "href=\"https://help.example.org/new\"");
     contains(&page, "href=\"https://help.example.org/new/technical\"");
 }
+
+/// Registers through the form; returns the follow-up page's path.
+fn register_by_form(serve: &Serve, subject: &str) -> String {
+    let token = token_of(&serve.get("/new/technical"));
+    let mut fields = good(&token);
+    fields.retain(|(k, _)| *k != "subject");
+    fields.push(("subject", subject));
+    let done = serve.post_form("/new/technical", &encode(&fields), "");
+    assert_eq!(done.status, 200, "{done:?}");
+    let text = done.text();
+    let at = text.find("https://help.example.org/t/").unwrap() + "https://help.example.org".len();
+    text[at..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn the_requester_follows_replies_confirms_and_reopens_through_the_link() {
+    let desk = web_desk(10);
+    let serve = Serve::start(&desk, &[]);
+    let link = register_by_form(&serve, "The scanner jams");
+    let other_link = register_by_form(&serve, "Another ticket of Sam's");
+    desk.ok(&["reply", "1", "-m", "Please send a photo of the display."]);
+    desk.ok(&["note", "1", "-m", "INTERNAL: the vendor is slow."]);
+    let page = serve.get(&link);
+    assert_eq!(page.status, 200, "{page:?}");
+    let text = page.text();
+    contains(&text, "TKT001 · The scanner jams");
+    contains(&text, "Please send a photo of the display.");
+    assert!(!text.contains("INTERNAL"), "never an internal note");
+    assert!(!text.contains("Another ticket"), "never another ticket");
+    assert_eq!(page.header("Cache-Control"), Some("no-store"));
+
+    // A reply, as the requester, through the page's form.
+    let form_token = token_of(&page);
+    let reply = serve.post_form(
+        &link,
+        &encode(&[
+            ("token", &form_token),
+            ("do", "reply"),
+            ("body", "Photo: E-21 on the display."),
+        ]),
+        "",
+    );
+    assert_eq!(reply.status, 303, "{reply:?}");
+    assert_eq!(reply.header("Location"), Some(link.as_str()));
+    let message = desk.git(&["log", "-1", "--format=%an%n%B"]);
+    contains(&message, "Sam Lee\nTKT001: reply by sam");
+    contains(&message, "Via: web");
+    contains(&serve.get(&link).text(), "Photo: E-21 on the display.");
+    // This page's form token does not work on the other ticket's page.
+    let elsewhere = serve.post_form(
+        &other_link,
+        &encode(&[("token", &form_token), ("do", "reply"), ("body", "x")]),
+        "",
+    );
+    assert_eq!(elsewhere.status, 403);
+
+    // Resolved: the requester confirms (closed), then reopens.
+    desk.ok(&["resolve", "1", "--solution", "Replaced the rollers."]);
+    let page = serve.get(&link);
+    contains(&page.text(), "Replaced the rollers.");
+    contains(&page.text(), "value=\"confirm\"");
+    let confirm = serve.post_form(
+        &link,
+        &encode(&[("token", &token_of(&page)), ("do", "confirm")]),
+        "",
+    );
+    assert_eq!(confirm.status, 303, "{confirm:?}");
+    contains(&desk.ok(&["show", "1", "--json"]), "\"status\": \"closed\"");
+    let page = serve.get(&link);
+    let reopen = serve.post_form(
+        &link,
+        &encode(&[("token", &token_of(&page)), ("do", "reopen")]),
+        "",
+    );
+    assert_eq!(reopen.status, 303, "{reopen:?}");
+    assert!(!desk
+        .ok(&["show", "1", "--json"])
+        .contains("\"status\": \"closed\""));
+
+    // A changed token opens nothing, exactly like a page that does not exist.
+    let mut tampered = link.clone().into_bytes();
+    let last = tampered.len() - 1;
+    tampered[last] = if tampered[last] == b'a' { b'b' } else { b'a' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    for path in [
+        tampered.as_str(),
+        "/t/",
+        "/t/TKT001",
+        "/t/../tickets/TKT001/index.html",
+    ] {
+        let answer = serve.get(path);
+        assert_eq!(answer.status, 404, "{path}: {answer:?}");
+    }
+    assert_eq!(desk.ok(&["check"]), "");
+}
