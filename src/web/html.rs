@@ -36,11 +36,16 @@ pub fn page(status: u16, desk: &str, title: &str, main: &str) -> Response {
         title = escape(title),
         desk = escape(desk),
     );
+    // Browsers send `Origin: null` on a form post from a page whose policy
+    // is `no-referrer` (the site's default), which the origin check must
+    // refuse; `same-origin` keeps the real origin on posts to this server
+    // and still tells other sites nothing.
     Response::new(
         status,
         "text/html; charset=utf-8",
         Body::Bytes(html.into_bytes()),
     )
+    .with_header("Referrer-Policy", "same-origin")
 }
 
 /// The answer when the tracker could not be read or written: the cause

@@ -591,3 +591,87 @@ describe("tkt serve", () => {
     assert.equal(code, 0, `tkt serve exit ${code ?? sig} after SIGINT:\n${output}`);
   });
 });
+
+describe("the web forms over tkt serve", () => {
+  let desk;
+  let child;
+  let base;
+  let output = "";
+
+  before(async () => {
+    desk = copyExample(tmp, "web");
+    const config = path.join(desk, "helpdesk.yaml");
+    fs.appendFileSync(
+      config,
+      "web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n" +
+        "  requester_sees: [status, replies, actions, assignee]\n",
+    );
+    git(desk, ["init", "-q"]);
+    git(desk, ["config", "user.name", "Browser Test"]);
+    git(desk, ["config", "user.email", "browser-test@example.org"]);
+    git(desk, ["config", "commit.gpgsign", "false"]);
+    git(desk, ["add", "-A"]);
+    git(desk, ["commit", "-q", "-m", "Example tracker with the web form"]);
+    child = spawn(TKT_BIN, ["--dir", desk, "serve", "--no-watch", "--port", "0"], {
+      env: tktEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d) => (output += d));
+    base = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`tkt serve printed no address in 60 s:\n${output}`)), 60_000);
+      child.on("exit", (code, sig) => reject(new Error(`tkt serve exited early (${code ?? sig}):\n${output}`)));
+      child.stdout.on("data", (d) => {
+        output += d;
+        const m = /^Serving .* at (http:\/\/127\.0\.0\.1:\d+)\/ \(Ctrl-C to stop\)$/m.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+  });
+
+  after(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+
+  test("a requester registers, follows the ticket, replies and confirms the solution", async () => {
+    const p = await openPage(base + "/new");
+    const { page } = p;
+    await page.click("text=Technical support");
+    await page.fill("#f-name", "Samira Haddad");
+    await page.fill("#f-email", "samira@partner.example");
+    await page.fill("#f-subject", "The meeting-room screen shows no signal");
+    await page.selectOption("#f-field\\.device", "other");
+    await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
+    await page.click("button[type=submit]");
+    await page.locator("h1", { hasText: "Ticket TKT031 registered" }).waitFor({ timeout: WAIT_MS });
+    const link = await page.locator("a.follow-up-link").getAttribute("href");
+    assert.match(link, /^https:\/\/help\.example\.org\/t\/[0-9a-f]{32}$/);
+    const followUp = base + new URL(link).pathname;
+
+    // The operator answers in the repository; the requester sees it.
+    tkt(["--dir", desk, "--as", "tomas", "reply", "31", "-m", "Which laptop model is it?"]);
+    tkt(["--dir", desk, "--as", "tomas", "note", "31", "-m", "INTERNAL: adapter stock is low."]);
+    await page.goto(followUp);
+    await page.locator("text=Which laptop model is it?").waitFor({ timeout: WAIT_MS });
+    assert.ok(!(await page.content()).includes("adapter stock"), "an internal note was shown");
+
+    await page.fill("#f-body", "A ThinkPad X1, with the USB-C adapter.");
+    await page.click("button[value=reply]");
+    await page.locator("text=A ThinkPad X1, with the USB-C adapter.").waitFor({ timeout: WAIT_MS });
+    const shown = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
+    assert.equal(shown.requester, "samira");
+    assert.ok(shown.timeline.some((e) => e.author === "samira" && e.kind === "reply"), "no reply by the requester");
+
+    tkt(["--dir", desk, "--as", "tomas", "resolve", "31", "--solution", "Replaced the USB-C adapter."]);
+    await page.goto(followUp);
+    await page.click("button[value=confirm]");
+    await page.locator("dd", { hasText: "closed" }).waitFor({ timeout: WAIT_MS });
+    const closed = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
+    assert.equal(closed.status, "closed");
+    await done(p);
+  });
+});

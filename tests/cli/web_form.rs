@@ -109,6 +109,10 @@ fn a_requester_registers_a_ticket_from_the_form() {
         "no script: the form works without JavaScript"
     );
     assert!(form.header("Content-Security-Policy").is_some());
+    // Not the site's `no-referrer`: with it, browsers post `Origin: null`,
+    // which the origin check refuses (found by the browser test).
+    assert_eq!(form.header("Referrer-Policy"), Some("same-origin"));
+    assert_eq!(form.head.matches("Referrer-Policy").count(), 1, "{form:?}");
 
     let commits = desk.commit_count();
     let token = token_of(&form);
