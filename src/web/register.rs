@@ -34,6 +34,9 @@ pub struct Forms {
 
 impl Forms {
     pub fn new(scope: Scope) -> Forms {
+        // Makes the clone's web key now, before concurrent first requests
+        // could each make one (and sign forms the other cannot check).
+        let _ = crate::app::web_form::registration_form(&scope);
         Forms {
             // The server's own identity (`--as`, else git's user.email),
             // if any, records what an auto-sync does; the requester is
