@@ -20,6 +20,9 @@
 #   --teams [N]   instead of timing: the randomised team test (five clones
 #                 syncing in random orders) with N rounds (default 200;
 #                 `cargo test` runs 25); a --seed before it picks the seed
+#   --web         instead of timing commands: 200 registrations through
+#                 tkt serve's web form from 20 concurrent clients on a copy
+#                 of the tracker (scripts/bench_web.py)
 #
 # Read-only commands run on bench-data/tracker. Commands that write (`new`,
 # `reply`) run on bench-data/work, a fresh copy made at each run of this
@@ -37,6 +40,7 @@ seed_given=0
 runs=15
 warmup=2
 only=
+web=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --fresh) fresh=1 ;;
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
         --only) only="$2"; shift ;;
+        --web) web=1 ;;
         --stress)
             rounds=2000
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then rounds="$2"; shift; fi
@@ -58,7 +63,7 @@ while [ $# -gt 0 ]; do
             if [ "$seed_given" = 1 ]; then export TKT_TEAM_SEED="$seed"; fi
             TKT_TEAM_ROUNDS="$rounds" exec cargo test --release --test cli \
                 teams:: -- --nocapture ;;
-        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -98,6 +103,21 @@ fi
 echo "==> copying the tracker to $work for the commands that write" >&2
 rm -rf "$work"
 cp -a "$tracker" "$work"
+
+if [ "$web" = 1 ]; then
+    # The form open to anyone, with a rate limit no benchmark reaches.
+    cat >> "$work/helpdesk.yaml" <<'YAML'
+web:
+  base_url: https://help.example.org
+  registration:
+    open_to: anyone
+  rate_limits:
+    registrations_per_hour: 10000
+YAML
+    git -C "$work" commit -qam "bench: open the web form"
+    echo "==> 200 registrations from 20 clients through tkt serve's form (on $work)" >&2
+    exec python3 scripts/bench_web.py "$tkt" "$work" --total 200 --clients 20
+fi
 
 # Read commands run as a member of the team, who sees every ticket (a
 # reader nobody can identify sees only what the public may see).
