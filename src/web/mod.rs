@@ -11,6 +11,7 @@ mod rate;
 mod register;
 mod run;
 pub mod serve;
+mod signin;
 pub mod watch;
 
 pub use run::{run, CannotListen, ServeOptions};

@@ -30,13 +30,18 @@ pub struct Forms {
     pub scope: Scope,
     pub registrations: RateLimiter,
     pub replies: RateLimiter,
+    pub sign_ins: RateLimiter,
+    pub sessions: super::signin::Sessions,
+    /// Whether `web:` was set when the server started: then, beyond
+    /// loopback, only signed-in staff get the internal pages.
+    pub enabled: bool,
 }
 
 impl Forms {
     pub fn new(scope: Scope) -> Forms {
         // Makes the clone's web key now, before concurrent first requests
         // could each make one (and sign forms the other cannot check).
-        let _ = crate::app::web_form::registration_form(&scope);
+        let enabled = matches!(crate::app::web_form::registration_form(&scope), Ok(Some(_)));
         Forms {
             // The server's own identity (`--as`, else git's user.email),
             // if any, records what an auto-sync does; the requester is
@@ -47,6 +52,9 @@ impl Forms {
             },
             registrations: RateLimiter::default(),
             replies: RateLimiter::default(),
+            sign_ins: RateLimiter::default(),
+            sessions: super::signin::Sessions::default(),
+            enabled,
         }
     }
 }

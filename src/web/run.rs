@@ -101,6 +101,7 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
             dir: Some(tracker.root.clone()),
             ..scope.clone()
         }),
+        beyond_loopback: !listener.local_addr()?.ip().is_loopback(),
     });
     let answering = Arc::clone(&shared);
     let handler = Box::new(move |request: &_| answer(request, &answering));

@@ -47,6 +47,8 @@ pub struct Shared {
     pub hosts: Hosts,
     /// The web forms (answered when `helpdesk.yaml` has `web:`).
     pub forms: super::register::Forms,
+    /// Listening beyond loopback: other machines can connect.
+    pub beyond_loopback: bool,
 }
 
 /// Answers one request: the host is checked first, then the method, then
@@ -60,6 +62,12 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
     }
     if let Some(response) = super::follow_up::answer(request, &shared.forms) {
         return response;
+    }
+    if let Some(response) = super::signin::answer(request, &shared.forms) {
+        return response;
+    }
+    if let Some(refusal) = staff_only(request, shared) {
+        return refusal;
     }
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return Response::text(405, "Only GET and HEAD are served.\n")
@@ -81,6 +89,24 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
         ),
         _ => site_file(shared, path).unwrap_or_else(|| not_found(&shared.site_dir)),
     }
+}
+
+/// Beyond loopback, with sign-in available (`web:`), the internal pages
+/// and ticket data are for signed-in staff: a page sends others to sign
+/// in, anything else is refused.
+fn staff_only(request: &Request, shared: &Shared) -> Option<Response> {
+    let forms = &shared.forms;
+    let path = request.path();
+    if !shared.beyond_loopback || !forms.enabled || super::signin::is_public(path) {
+        return None;
+    }
+    if forms.sessions.is_staff(request) {
+        return None;
+    }
+    if path == "/" || path.ends_with(".html") || path.ends_with('/') {
+        return Some(Response::text(303, "Sign in first.\n").with_header("Location", "/signin"));
+    }
+    Some(Response::text(403, "Sign in as helpdesk staff first.\n"))
 }
 
 /// 400 without exactly one readable `Host`, 421 for a name not served.

@@ -77,11 +77,13 @@ impl Serve {
         let line = rx
             .recv_timeout(PATIENCE)
             .expect("tkt serve printed its address");
+        // `http://127.0.0.1:PORT/`, or the bound address with --bind.
         let port = line
-            .strip_prefix("Serving Test desk at http://127.0.0.1:")
+            .strip_prefix("Serving Test desk at http://")
             .and_then(|rest| rest.split_once('/'))
+            .and_then(|(address, _)| address.rsplit_once(':'))
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .0;
+            .1;
         serve.port = port.parse().unwrap();
         serve
     }

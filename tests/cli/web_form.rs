@@ -344,3 +344,166 @@ fn the_requester_follows_replies_confirms_and_reopens_through_the_link() {
     }
     assert_eq!(desk.ok(&["check"]), "");
 }
+
+/// Sets `person`'s password with `tkt passwd --stdin`.
+fn set_password(desk: &Desk, person: &str, password: &str) {
+    use std::io::Write;
+    let mut child = desk
+        .std_cmd()
+        .args(["--as", "ana", "passwd", person, "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+impl Serve {
+    fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
+        self.send(
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
+                self.port
+            )
+            .as_bytes(),
+        )
+    }
+
+    /// Signs in; returns the session cookie (`tkt_session=…`), if any.
+    fn sign_in(&self, login: &str, password: &str) -> (Answer, Option<String>) {
+        let token = token_of(&self.get("/signin"));
+        let answer = self.post_form(
+            "/signin",
+            &encode(&[("token", &token), ("login", login), ("password", password)]),
+            "",
+        );
+        let cookie = answer
+            .header("Set-Cookie")
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string);
+        (answer, cookie)
+    }
+}
+
+#[test]
+fn staff_sign_in_and_out_and_nobody_learns_who_has_an_account() {
+    let desk = web_desk(10);
+    set_password(&desk, "ben", "correct horse battery staple");
+    let serve = Serve::start(&desk, &[]);
+    let (wrong, none) = serve.sign_in("ben", "correct horse battery");
+    assert_eq!(wrong.status, 400);
+    assert!(none.is_none());
+    let (unknown, _) = serve.sign_in("nobody@example.org", "correct horse battery staple");
+    let (no_password, _) = serve.sign_in("cai", "correct horse battery staple");
+    for other in [&unknown, &no_password] {
+        assert_eq!(other.status, wrong.status);
+        contains(
+            &other.text(),
+            "The address (or person key) or the password is not right.",
+        );
+    }
+    let (ok, cookie) = serve.sign_in("BEN@example.org", "correct horse battery staple");
+    assert_eq!(ok.status, 303, "{ok:?}");
+    assert_eq!(ok.header("Location"), Some("/index.html"));
+    let set = ok.header("Set-Cookie").unwrap();
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=28800",
+        "Secure",
+    ] {
+        contains(set, attribute);
+    }
+    let cookie = cookie.unwrap();
+    let page = serve.get_with_cookie("/signin", &cookie);
+    contains(&page.text(), "Signed in as <strong>ben</strong>");
+    // Signing out needs that page's token; then the cookie is worthless.
+    let text = page.text();
+    let signout = &text[text.find("action=\"/signout\"").unwrap()..];
+    let at = signout.find("value=\"").unwrap() + 7;
+    let token = signout[at..].split('"').next().unwrap();
+    let out = serve.send(
+        format!(
+            "POST /signout HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{}",
+            serve.port,
+            token.len() + 6,
+            format_args!("token={token}")
+        )
+        .as_bytes(),
+    );
+    assert_eq!(out.status, 303, "{out:?}");
+    contains(out.header("Set-Cookie").unwrap(), "Max-Age=0");
+    assert!(!serve
+        .get_with_cookie("/signin", &cookie)
+        .text()
+        .contains("Signed in as"));
+}
+
+#[test]
+fn beyond_loopback_only_signed_in_staff_get_the_internal_pages() {
+    let desk = web_desk(10);
+    desk.ticket("Scanner jams", &[]);
+    set_password(&desk, "ben", "correct horse battery staple");
+    set_password(&desk, "rita", "a requester's own pass");
+    let serve = Serve::start(&desk, &["--bind", "0.0.0.0"]);
+    let page = serve.get("/tickets/index.html");
+    assert_eq!(page.status, 303, "{page:?}");
+    assert_eq!(page.header("Location"), Some("/signin"));
+    assert_eq!(serve.get("/").status, 303);
+    assert_eq!(serve.get("/data/tickets.json").status, 403);
+    for open in [
+        "/faq/index.html",
+        "/register.html",
+        "/new",
+        "/signin",
+        "/assets/style.css",
+    ] {
+        assert_eq!(serve.get(open).status, 200, "{open}");
+    }
+    let (_, requester) = serve.sign_in("rita", "a requester's own pass");
+    let requester = requester.unwrap();
+    assert_eq!(
+        serve
+            .get_with_cookie("/tickets/index.html", &requester)
+            .status,
+        303
+    );
+    let (_, staff) = serve.sign_in("ben", "correct horse battery staple");
+    let staff = staff.unwrap();
+    assert_eq!(
+        serve.get_with_cookie("/tickets/index.html", &staff).status,
+        200
+    );
+    assert_eq!(
+        serve.get_with_cookie("/data/tickets.json", &staff).status,
+        200
+    );
+    assert_eq!(
+        serve
+            .get_with_cookie("/tickets/index.html", "tkt_session=0000")
+            .status,
+        303
+    );
+}
+
+#[test]
+fn sign_in_attempts_are_rate_limited() {
+    let desk = Desk::new();
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}web:\n  base_url: http://127.0.0.1\n  rate_limits:\n    sign_ins_per_hour: 3\n"),
+    );
+    desk.git(&["commit", "-qam", "web"]);
+    set_password(&desk, "ben", "correct horse battery staple");
+    let serve = Serve::start(&desk, &[]);
+    for _ in 0..3 {
+        assert_eq!(serve.sign_in("ben", "wrong password!!").0.status, 400);
+    }
+    let (limited, cookie) = serve.sign_in("ben", "correct horse battery staple");
+    assert_eq!(limited.status, 429, "{limited:?}");
+    assert!(cookie.is_none());
+}
