@@ -50,6 +50,22 @@ pub fn utc_stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The text with its first letter in upper case: "first response" →
 /// "First response".
+/// Text safe between HTML tags and inside double-quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {

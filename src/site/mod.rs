@@ -9,6 +9,7 @@
 //! `data/tickets.json` layout).
 
 pub mod charts;
+pub mod forms;
 pub mod markdown;
 pub mod output;
 pub mod pages;

@@ -4,21 +4,7 @@
 
 use super::http::{Body, Response};
 
-/// Text safe between tags and inside double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::domain::text::escape_html as escape;
 
 /// A whole page in the site's look (its stylesheet), with `main` as the
 /// already-escaped content. No inline script or style: the site's CSP

@@ -13,7 +13,8 @@ use super::http::{Request, Response};
 use super::rate::RateLimiter;
 use crate::app::web_form::RegistrationForm;
 use crate::app::{refusal_of, NewTicket, Registrant, Scope};
-use crate::domain::model::{Category, FieldType, Priority};
+use crate::domain::model::{Category, Priority};
+use crate::site::forms;
 use crate::domain::trailers::Via;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -198,13 +199,7 @@ fn show(
         }
     };
     let text_input = |name: &str, kind: &str, max: usize, required: bool| {
-        format!(
-            "<input id=\"f-{n}\" name=\"{n}\" type=\"{kind}\" maxlength=\"{max}\" value=\"{v}\"{req}{d}>",
-            n = escape(name),
-            v = escape(answers.get(name)),
-            req = if required { " required" } else { "" },
-            d = described(name),
-        )
+        forms::text_input(name, kind, max, answers.get(name), required, &described(name))
     };
     field(
         "name",
@@ -249,35 +244,9 @@ fn show(
         );
     }
     for spec in &category.fields {
-        let name = format!("field.{}", spec.name);
-        let label = spec
-            .label
-            .clone()
-            .unwrap_or_else(|| spec.name.replace('_', " "));
-        let input = match spec.kind {
-            FieldType::Choice => {
-                let chosen = answers.get(&name);
-                let mut options = String::from("<option value=\"\"></option>");
-                for choice in &spec.choices {
-                    let _ = write!(
-                        options,
-                        "<option value=\"{c}\"{s}>{c}</option>",
-                        c = escape(choice),
-                        s = if chosen == choice { " selected" } else { "" }
-                    );
-                }
-                format!(
-                    "<select id=\"f-{n}\" name=\"{n}\"{req}{d}>{options}</select>",
-                    n = escape(&name),
-                    req = if spec.required { " required" } else { "" },
-                    d = described(&name),
-                )
-            }
-            FieldType::Date => text_input(&name, "date", 10, spec.required),
-            FieldType::Number => text_input(&name, "number", 40, spec.required),
-            FieldType::Text => text_input(&name, "text", 500, spec.required),
-        };
-        field(&name, &label, input, spec.required);
+        let name = forms::field_name(spec);
+        let input = forms::field_input(spec, answers.get(&name), &described(&name));
+        field(&name, &forms::field_label(spec), input, spec.required);
     }
     field(
         "related",
@@ -358,7 +327,7 @@ fn post(
         .fields
         .iter()
         .filter_map(|spec| {
-            let value = answers.get(&format!("field.{}", spec.name)).trim();
+            let value = answers.get(&forms::field_name(spec)).trim();
             (!value.is_empty()).then(|| (spec.name.clone(), value.to_string()))
         })
         .collect();
@@ -417,7 +386,7 @@ fn check(form: &RegistrationForm, category: &Category, answers: &Answers) -> Err
         }
     }
     for spec in &category.fields {
-        let name = format!("field.{}", spec.name);
+        let name = forms::field_name(spec);
         let value = answers.get(&name).trim();
         if value.is_empty() {
             if spec.required {
