@@ -31,3 +31,17 @@ pub fn registration_form(scope: &Scope) -> Result<Option<RegistrationForm>> {
         key,
     }))
 }
+
+/// What the external form snippet needs: the categories and the base URL
+/// it posts to. Refused when `web:` is not set.
+pub fn snippet_parts(scope: &Scope) -> Result<(Vec<Category>, WebSettings)> {
+    let tracker = scope.open_tracker()?;
+    let web = tracker.config.web.clone().ok_or_else(|| {
+        crate::domain::refusal::Refusal::invalid(
+            "web",
+            "helpdesk.yaml has no `web:` settings; set `web: base_url` (and `allowed_origins` for the \
+             site that will hold the form) first",
+        )
+    })?;
+    Ok((tracker.config.categories.clone(), web))
+}

@@ -8,6 +8,7 @@ mod canned;
 mod check;
 mod completions;
 mod faq;
+mod form;
 mod init;
 mod input;
 mod kb;
@@ -198,6 +199,10 @@ pub enum Command {
     #[command(name = "merge-driver", after_help = merge_driver::DRIVER_EXAMPLES)]
     MergeDriver(merge_driver::DriverArgs),
 
+    /// The registration form as HTML for another web site.
+    #[command(subcommand, after_help = form::EXAMPLES)]
+    Form(form::FormCommand),
+
     /// Requesters' private follow-up links.
     #[command(subcommand, after_help = link::EXAMPLES)]
     Link(link::LinkCommand),
@@ -263,6 +268,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Sync(args) => sync::run(&global, args),
         Command::Passwd(args) => passwd::run(&global, args),
         Command::Link(command) => link::run(&global, command),
+        Command::Form(command) => form::run(&global, command),
         Command::Setup(args) => merge_driver::setup(&global, args),
         Command::MergeDriver(args) => merge_driver::merge_driver(args),
         Command::Canned(cmd) => canned::run(&global, cmd),

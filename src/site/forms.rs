@@ -21,7 +21,14 @@ pub fn field_label(spec: &FieldSpec) -> String {
 
 /// An `<input>` named `name` holding `value`; `attrs` adds attributes
 /// (already escaped), e.g. `aria-invalid`.
-pub fn text_input(name: &str, kind: &str, max: usize, value: &str, required: bool, attrs: &str) -> String {
+pub fn text_input(
+    name: &str,
+    kind: &str,
+    max: usize,
+    value: &str,
+    required: bool,
+    attrs: &str,
+) -> String {
     format!(
         "<input id=\"f-{n}\" name=\"{n}\" type=\"{kind}\" maxlength=\"{max}\" value=\"{v}\"{req}{attrs}>",
         n = escape(name),
@@ -60,7 +67,11 @@ pub fn field_input(spec: &FieldSpec, value: &str, attrs: &str) -> String {
 /// a choice of category and no category fields: the helpdesk's own page
 /// asks for any it needs). It posts to `base_url` without an anti-forgery
 /// token, so the server takes it only from `allowed_origins`.
-pub fn registration_snippet(category: Option<&Category>, categories: &[Category], base_url: &str) -> String {
+pub fn registration_snippet(
+    category: Option<&Category>,
+    categories: &[Category],
+    base_url: &str,
+) -> String {
     let base = base_url.trim_end_matches('/');
     let action = match category {
         Some(c) => format!("{base}/new/{}", c.key),
@@ -77,7 +88,10 @@ pub fn registration_snippet(category: Option<&Category>, categories: &[Category]
         let _ = writeln!(html, "  <p><label>{}<br>{input}</label></p>", escape(label));
     };
     field("Your name", text_input("name", "text", 100, "", true, ""));
-    field("Your email address", text_input("email", "email", 254, "", true, ""));
+    field(
+        "Your email address",
+        text_input("email", "email", 254, "", true, ""),
+    );
     match category {
         Some(c) => {
             field("Subject", text_input("subject", "text", 200, "", true, ""));
@@ -88,7 +102,13 @@ pub fn registration_snippet(category: Option<&Category>, categories: &[Category]
         None => {
             let options: String = categories
                 .iter()
-                .map(|c| format!("<option value=\"{}\">{}</option>", escape(&c.key), escape(&c.name)))
+                .map(|c| {
+                    format!(
+                        "<option value=\"{}\">{}</option>",
+                        escape(&c.key),
+                        escape(&c.name)
+                    )
+                })
                 .collect();
             field(
                 "What is it about?",
@@ -99,7 +119,8 @@ pub fn registration_snippet(category: Option<&Category>, categories: &[Category]
     }
     field(
         "What happened, what you tried, what you expected",
-        "<textarea id=\"f-description\" name=\"description\" rows=\"8\" required></textarea>".into(),
+        "<textarea id=\"f-description\" name=\"description\" rows=\"8\" required></textarea>"
+            .into(),
     );
     html.push_str(
         "  <p hidden><label>Leave this empty <input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>\n  \

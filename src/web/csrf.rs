@@ -66,6 +66,15 @@ pub fn genuine(
     verify(key, purpose, token, now_seconds()) && same_site(request, base_url)
 }
 
+/// Whether a browser posted from one of `allowed` (`Origin` exactly; a
+/// request without one, or with `null`, is not taken).
+pub fn from_allowed_origin(request: &Request, allowed: &[String]) -> bool {
+    match request.header_values("Origin").next() {
+        Some(Some(origin)) => allowed.iter().any(|a| a == origin),
+        _ => false,
+    }
+}
+
 fn same_site(request: &Request, base_url: &str) -> bool {
     let Some(origin) = request.header_values("Origin").next() else {
         return true;

@@ -14,8 +14,8 @@ use super::rate::RateLimiter;
 use crate::app::web_form::RegistrationForm;
 use crate::app::{refusal_of, NewTicket, Registrant, Scope};
 use crate::domain::model::{Category, Priority};
-use crate::site::forms;
 use crate::domain::trailers::Via;
+use crate::site::forms;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::time::Instant;
@@ -83,14 +83,16 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
             Some(cat) => post(request, forms, &form, cat),
             None => not_found(&form),
         },
-        _ => Response::text(405, "Use GET to see the form and POST to send it.\n").with_header(
-            "Allow",
-            if category.is_some() {
-                "GET, HEAD, POST"
-            } else {
-                "GET, HEAD"
-            },
-        ),
+        // The external form without a category in its address names one.
+        ("POST", None) => {
+            let chosen = Answers::parse(&request.body).get("category").to_string();
+            match find(&form, &chosen) {
+                Some(cat) => post(request, forms, &form, cat),
+                None => not_found(&form),
+            }
+        }
+        _ => Response::text(405, "Use GET to see the form and POST to send it.\n")
+            .with_header("Allow", "GET, HEAD, POST"),
     })
 }
 
@@ -199,7 +201,14 @@ fn show(
         }
     };
     let text_input = |name: &str, kind: &str, max: usize, required: bool| {
-        forms::text_input(name, kind, max, answers.get(name), required, &described(name))
+        forms::text_input(
+            name,
+            kind,
+            max,
+            answers.get(name),
+            required,
+            &described(name),
+        )
     };
     field(
         "name",
@@ -281,13 +290,20 @@ fn post(
     category: &Category,
 ) -> Response {
     let answers = Answers::parse(&request.body);
-    if !csrf::genuine(
-        request,
-        &form.key,
-        PURPOSE,
-        answers.get("token"),
-        &form.web.base_url,
-    ) {
+    // The form from this server carries a token; the external form, pasted
+    // into another site, cannot, and is taken only from the origins listed.
+    let genuine = if answers.get("token").is_empty() {
+        csrf::from_allowed_origin(request, &form.web.allowed_origins)
+    } else {
+        csrf::genuine(
+            request,
+            &form.key,
+            PURPOSE,
+            answers.get("token"),
+            &form.web.base_url,
+        )
+    };
+    if !genuine {
         return page(
             403,
             &form.desk_name,

@@ -507,3 +507,60 @@ fn sign_in_attempts_are_rate_limited() {
     assert_eq!(limited.status, 429, "{limited:?}");
     assert!(cookie.is_none());
 }
+
+#[test]
+fn the_external_form_posts_from_the_listed_origins_only() {
+    let desk = web_desk(10);
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}  allowed_origins: [https://www.ortega.example]\n"),
+    );
+    desk.git(&["commit", "-qam", "allow the practice's site"]);
+    // The snippet: plain HTML posting to the helpdesk, no script, no token.
+    let snippet = desk.ok(&["form", "snippet", "--category", "technical"]);
+    contains(
+        &snippet,
+        "action=\"https://help.example.org/new/technical\"",
+    );
+    contains(&snippet, "name=\"field.device\"");
+    contains(&snippet, "name=\"website\"");
+    assert!(!snippet.contains("<script") && !snippet.contains("name=\"token\""));
+    let any = desk.ok(&["form", "snippet"]);
+    contains(&any, "action=\"https://help.example.org/new\"");
+    contains(&any, "<option value=\"case-support\">Case support</option>");
+    let err = desk.fails(&["form", "snippet", "--category", "hr"], 1);
+    contains(&err, "no category `hr`; the categories are technical");
+
+    let serve = Serve::start(&desk, &[]);
+    let commits = desk.commit_count();
+    let mut fields = good("");
+    fields.retain(|(k, _)| *k != "token");
+    let body = encode(&fields);
+    for refused in ["Origin: https://evil.example\r\n", "Origin: null\r\n", ""] {
+        let answer = serve.post_form("/new/technical", &body, refused);
+        assert_eq!(answer.status, 403, "{refused:?}: {answer:?}");
+    }
+    assert_eq!(desk.commit_count(), commits);
+    let ok = serve.post_form(
+        "/new/technical",
+        &body,
+        "Origin: https://www.ortega.example\r\n",
+    );
+    assert_eq!(ok.status, 200, "{ok:?}");
+    contains(&ok.text(), "Ticket TKT001 registered");
+    // The form without a category in its address names one.
+    let mut fields = good("");
+    fields.retain(|(k, _)| !matches!(*k, "token" | "field.device"));
+    fields.push(("category", "other"));
+    let ok = serve.post_form(
+        "/new",
+        &encode(&fields),
+        "Origin: https://www.ortega.example\r\n",
+    );
+    assert_eq!(ok.status, 200, "{ok:?}");
+    contains(
+        &desk.ok(&["show", "2", "--json"]),
+        "\"category\": \"other\"",
+    );
+}
