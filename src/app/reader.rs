@@ -67,6 +67,16 @@ impl Reader {
         })
     }
 
+    /// Opens the tracker for the public: someone nobody identified, such
+    /// as a visitor of the web form (whatever identity the server has).
+    pub fn public(scope: &Scope) -> Result<Reader> {
+        Ok(Reader {
+            tracker: scope.open_tracker()?,
+            person: None,
+            unidentified: None,
+        })
+    }
+
     pub fn viewer(&self) -> Viewer<'_> {
         match &self.person {
             Some(p) => Viewer::Person(p),

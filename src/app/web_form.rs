@@ -45,3 +45,14 @@ pub fn snippet_parts(scope: &Scope) -> Result<(Vec<Category>, WebSettings)> {
     })?;
     Ok((tracker.config.categories.clone(), web))
 }
+
+/// The FAQ entries that best match `subject` (at most 3), as the public
+/// may see them: `(slug, title)`.
+pub fn faq_suggestions(scope: &Scope, subject: &str) -> Result<Vec<(String, String)>> {
+    let reader = super::Reader::public(scope)?;
+    let items = super::knowledge::items(&reader, false)?;
+    Ok(crate::domain::kb::search(&items, subject, 3)
+        .into_iter()
+        .map(|hit| (hit.id, hit.title))
+        .collect())
+}

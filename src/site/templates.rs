@@ -76,6 +76,10 @@ pub const ASSETS: &[(&str, &str)] = &[
     ),
     ("app.js", include_str!("../../site-templates/static/app.js")),
     (
+        "form.js",
+        include_str!("../../site-templates/static/form.js"),
+    ),
+    (
         "favicon.svg",
         include_str!("../../site-templates/static/favicon.svg"),
     ),

@@ -76,7 +76,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     Some(match (request.method.as_str(), category) {
         ("GET" | "HEAD", None) => choose_category(&form),
         ("GET" | "HEAD", Some(key)) => match find(&form, key) {
-            Some(cat) => show(&form, cat, &Answers::default(), &HashMap::new(), 200),
+            Some(cat) => show(&form, cat, (&Answers::default(), &HashMap::new()), &[], 200),
             None => not_found(&form),
         },
         ("POST", Some(key)) => match find(&form, key) {
@@ -94,6 +94,41 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
         _ => Response::text(405, "Use GET to see the form and POST to send it.\n")
             .with_header("Allow", "GET, HEAD, POST"),
     })
+}
+
+/// `/faq/suggest?q=…`: the FAQ entries that might answer a subject being
+/// typed, as JSON for the form's script (`[{"title", "url"}]`).
+pub fn suggest(request: &Request, forms: &Forms) -> Option<Response> {
+    if request.path() != "/faq/suggest" || !forms.enabled {
+        return None;
+    }
+    let q = form_urlencoded::parse(request.query().trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let hits = match suggestions(&forms.scope, &q) {
+        Ok(hits) => hits,
+        Err(e) => return Some(failure(&format!("{e:#}"))),
+    };
+    let json: Vec<serde_json::Value> = hits
+        .into_iter()
+        .map(|(slug, title)| serde_json::json!({ "title": title, "url": format!("/faq/{slug}.html") }))
+        .collect();
+    Some(Response::new(
+        200,
+        "application/json",
+        super::http::Body::Bytes(serde_json::Value::from(json).to_string().into_bytes()),
+    ))
+}
+
+/// FAQ suggestions for a subject; none for a few letters, and at most 200
+/// characters of it are looked at.
+fn suggestions(scope: &Scope, subject: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let subject: String = subject.chars().take(200).collect();
+    if subject.trim().chars().count() < 3 {
+        return Ok(vec![]);
+    }
+    crate::app::web_form::faq_suggestions(scope, &subject)
 }
 
 fn find<'f>(form: &'f RegistrationForm, key: &str) -> Option<&'f Category> {
@@ -151,8 +186,8 @@ type Errors = HashMap<String, String>;
 fn show(
     form: &RegistrationForm,
     category: &Category,
-    answers: &Answers,
-    errors: &Errors,
+    (answers, errors): (&Answers, &Errors),
+    suggested: &[(String, String)],
     status: u16,
 ) -> Response {
     let token = csrf::fresh(&form.key, PURPOSE);
@@ -222,10 +257,14 @@ fn show(
         text_input("email", "email", 254, true),
         true,
     );
+    // FAQ entries that might answer it: filled in by the page's script
+    // while the subject is typed, and by the server when the form comes
+    // back (so it works without the script too).
+    let subject_input = text_input("subject", "text", limits.subject_chars, true);
     field(
         "subject",
         "Subject",
-        text_input("subject", "text", limits.subject_chars, true),
+        subject_input + &suggestion_box(suggested),
         true,
     );
     if form.web.requester_priority {
@@ -278,7 +317,8 @@ fn show(
         main,
         "<p class=\"honeypot\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT}\">Leave this empty</label>\
          <input id=\"f-{HONEYPOT}\" name=\"{HONEYPOT}\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></p>\n\
-         <p><button type=\"submit\">Register the ticket</button></p>\n</form>"
+         <p><button type=\"submit\">Register the ticket</button></p>\n</form>\n\
+         <script src=\"/assets/form.js\" defer></script>"
     );
     page(status, &form.desk_name, "Ask for help", &main)
 }
@@ -317,11 +357,11 @@ fn post(
     }
     if !answers.get(HONEYPOT).is_empty() {
         let errors = Errors::from([(String::new(), "Leave the last field empty.".into())]);
-        return show(form, category, &answers, &errors, 400);
+        return again(forms, form, category, (&answers, &errors), 400);
     }
     let errors = check(form, category, &answers);
     if !errors.is_empty() {
-        return show(form, category, &answers, &errors, 400);
+        return again(forms, form, category, (&answers, &errors), 400);
     }
     let Some(peer) = request.peer else {
         return failure("the client's address is unknown");
@@ -376,11 +416,45 @@ fn post(
                 let field = refusal.field.unwrap_or("");
                 let errors = Errors::from([(field.to_string(), refusal.message.clone())]);
                 let status = if refusal.field.is_some() { 400 } else { 403 };
-                show(form, category, &answers, &errors, status)
+                again(forms, form, category, (&answers, &errors), status)
             }
             None => failure(&format!("{e:#}")),
         },
     }
+}
+
+/// The form again, with the person's values, the messages, and the FAQ
+/// entries that might answer the subject they gave.
+fn again(
+    forms: &Forms,
+    form: &RegistrationForm,
+    category: &Category,
+    typed: (&Answers, &Errors),
+    status: u16,
+) -> Response {
+    let suggested = suggestions(&forms.scope, typed.0.get("subject")).unwrap_or_default();
+    show(form, category, typed, &suggested, status)
+}
+
+/// The box the FAQ suggestions go in (`aria-live`: read out as it fills).
+fn suggestion_box(suggested: &[(String, String)]) -> String {
+    let mut html = String::from(
+        "\n<div id=\"faq-suggestions\" class=\"faq-suggestions\" aria-live=\"polite\">",
+    );
+    if !suggested.is_empty() {
+        html.push_str("<p>These might answer your question:</p><ul>");
+        for (slug, title) in suggested {
+            let _ = write!(
+                html,
+                "<li><a href=\"/faq/{}.html\">{}</a></li>",
+                escape(slug),
+                escape(title)
+            );
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</div>");
+    html
 }
 
 /// The mistakes a person can correct, by field, before anything is sent

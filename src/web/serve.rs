@@ -60,6 +60,9 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
     if let Some(response) = super::register::answer(request, &shared.forms) {
         return response;
     }
+    if let Some(response) = super::register::suggest(request, &shared.forms) {
+        return response;
+    }
     if let Some(response) = super::follow_up::answer(request, &shared.forms) {
         return response;
     }

@@ -637,6 +637,20 @@ describe("the web forms over tkt serve", () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
+  test("FAQ entries that might answer are offered while the subject is typed", async () => {
+    const p = await openPage(base + "/new/technical");
+    const { page } = p;
+    await page.locator("#f-subject").pressSequentially("scanner jamming", { delay: 20 });
+    await page
+      .locator("#faq-suggestions a", { hasText: "The scanner keeps jamming on multi-page documents" })
+      .waitFor({ timeout: WAIT_MS });
+    assert.equal(
+      await page.locator("#faq-suggestions a").first().getAttribute("href"),
+      "/faq/scanner-paper-jams.html",
+    );
+    await done(p);
+  });
+
   test("a requester registers, follows the ticket, replies and confirms the solution", async () => {
     const p = await openPage(base + "/new");
     const { page } = p;

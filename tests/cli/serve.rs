@@ -79,8 +79,9 @@ impl Serve {
             .expect("tkt serve printed its address");
         // `http://127.0.0.1:PORT/`, or the bound address with --bind.
         let port = line
-            .strip_prefix("Serving Test desk at http://")
-            .and_then(|rest| rest.split_once('/'))
+            .strip_prefix("Serving ")
+            .and_then(|rest| rest.split_once(" at http://"))
+            .and_then(|(_, rest)| rest.split_once('/'))
             .and_then(|(address, _)| address.rsplit_once(':'))
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .1;

@@ -104,10 +104,11 @@ fn a_requester_registers_a_ticket_from_the_form() {
     contains(&page, "<select id=\"f-field.device\" name=\"field.device\"");
     contains(&page, "<option value=\"printer\">printer</option>");
     contains(&page, "type=\"date\"");
-    assert!(
-        !page.contains("<script"),
-        "no script: the form works without JavaScript"
-    );
+    // One script, from the site's assets (no inline code: the CSP forbids
+    // it); the form works without it.
+    assert!(!page.contains("<script>"), "no inline script");
+    contains(&page, "<script src=\"/assets/form.js\" defer></script>");
+    contains(&page, "<div id=\"faq-suggestions\"");
     assert!(form.header("Content-Security-Policy").is_some());
     // Not the site's `no-referrer`: with it, browsers post `Origin: null`,
     // which the origin check refuses (found by the browser test).
@@ -562,5 +563,43 @@ fn the_external_form_posts_from_the_listed_origins_only() {
     contains(
         &desk.ok(&["show", "2", "--json"]),
         "\"category\": \"other\"",
+    );
+}
+
+#[test]
+fn faq_entries_that_might_answer_are_offered_with_and_without_script() {
+    let desk = Desk::example();
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n"),
+    );
+    desk.git(&["commit", "-qam", "open the web form"]);
+    let serve = Serve::start(&desk, &[]);
+    // What the form's script asks for while the subject is typed.
+    let found = serve.get("/faq/suggest?q=scanner+jamming+pages");
+    assert_eq!(found.status, 200, "{found:?}");
+    assert_eq!(found.header("Content-Type"), Some("application/json"));
+    let hits: serde_json::Value = serde_json::from_slice(&found.body).unwrap();
+    assert_eq!(hits[0]["url"], "/faq/scanner-paper-jams.html", "{hits}");
+    assert_eq!(
+        hits[0]["title"],
+        "The scanner keeps jamming on multi-page documents"
+    );
+    assert_eq!(serve.get("/faq/suggest?q=sc").text(), "[]");
+    // Without the script: a form that comes back offers them too.
+    let token = token_of(&serve.get("/new/technical"));
+    let body = encode(&[
+        ("token", &token),
+        ("name", "Sam"),
+        ("email", "sam@other.org"),
+        ("subject", "The scanner keeps jamming"),
+        ("description", ""),
+    ]);
+    let again = serve.post_form("/new/technical", &body, "");
+    assert_eq!(again.status, 400);
+    contains(
+        &again.text(),
+        "<a href=\"/faq/scanner-paper-jams.html\">The scanner keeps jamming on multi-page documents</a>",
     );
 }
