@@ -148,7 +148,7 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
             403,
         );
     }
-    let Some(peer) = request.peer else {
+    let Some(peer) = request.client() else {
         return failure("the client's address is unknown");
     };
     let per_hour = crate::app::web_form::registration_form(&forms.scope)

@@ -83,6 +83,23 @@ impl Request {
     }
 
     /// The query part of the target, with its `?` (or empty).
+    /// The client's address for rate limits: the peer, or, when the peer
+    /// is a reverse proxy on this machine, the address it says it forwards
+    /// for (the last `X-Forwarded-For` entry, which the proxy appended).
+    pub fn client(&self) -> Option<std::net::IpAddr> {
+        let peer = self.peer?;
+        if !peer.is_loopback() {
+            return Some(peer);
+        }
+        let forwarded = self
+            .header_values("X-Forwarded-For")
+            .flatten()
+            .last()
+            .and_then(|line| line.rsplit(',').next())
+            .and_then(|last| last.trim().parse().ok());
+        Some(forwarded.unwrap_or(peer))
+    }
+
     pub fn query(&self) -> &str {
         &self.target[self.path().len()..]
     }

@@ -33,16 +33,23 @@ pub struct Forms {
     pub replies: RateLimiter,
     pub sign_ins: RateLimiter,
     pub sessions: super::signin::Sessions,
-    /// Whether `web:` was set when the server started: then, beyond
-    /// loopback, only signed-in staff get the internal pages.
+    /// Whether `web:` was set when the server started.
     pub enabled: bool,
+    /// Whether `web: base_url` names another machine than this one (the
+    /// server is reached through a reverse proxy): then, as when it
+    /// listens beyond loopback, the internal pages are for signed-in staff.
+    pub published: bool,
 }
 
 impl Forms {
     pub fn new(scope: Scope) -> Forms {
         // Makes the clone's web key now, before concurrent first requests
         // could each make one (and sign forms the other cannot check).
-        let enabled = matches!(crate::app::web_form::registration_form(&scope), Ok(Some(_)));
+        let form = crate::app::web_form::registration_form(&scope)
+            .ok()
+            .flatten();
+        let enabled = form.is_some();
+        let published = form.is_some_and(|f| !is_loopback_url(&f.web.base_url));
         Forms {
             // The server's own identity (`--as`, else git's user.email),
             // if any, records what an auto-sync does; the requester is
@@ -56,8 +63,23 @@ impl Forms {
             sign_ins: RateLimiter::default(),
             sessions: super::signin::Sessions::default(),
             enabled,
+            published,
         }
     }
+}
+
+/// Whether a base URL's host is this machine (`localhost`, `127.x`, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The answer for `/new` and `/new/<category>`, or `None` for any other
@@ -363,7 +385,7 @@ fn post(
     if !errors.is_empty() {
         return again(forms, form, category, (&answers, &errors), 400);
     }
-    let Some(peer) = request.peer else {
+    let Some(peer) = request.client() else {
         return failure("the client's address is unknown");
     };
     if !forms.registrations.allow(
@@ -515,4 +537,28 @@ fn not_found(form: &RegistrationForm) -> Response {
         "No such form",
         "<h1>No such form</h1>\n<p><a href=\"/new\">Choose what your request is about</a>.</p>",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_url;
+
+    #[test]
+    fn loopback_base_urls_are_told_from_published_ones() {
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1",
+            "https://[::1]:8443/",
+            "http://LOCALHOST/",
+        ] {
+            assert!(is_loopback_url(local), "{local}");
+        }
+        for published in [
+            "https://help.example.org",
+            "http://10.0.0.7:8080",
+            "https://localhost.example.org",
+        ] {
+            assert!(!is_loopback_url(published), "{published}");
+        }
+    }
 }

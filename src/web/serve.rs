@@ -94,13 +94,16 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
     }
 }
 
-/// Beyond loopback, with sign-in available (`web:`), the internal pages
-/// and ticket data are for signed-in staff: a page sends others to sign
-/// in, anything else is refused.
+/// With sign-in available (`web:`) and other machines able to reach the
+/// server (it listens beyond loopback, or `web: base_url` names another
+/// host, as behind a reverse proxy), the internal pages and ticket data
+/// are for signed-in staff: a page sends others to sign in, anything else
+/// is refused.
 fn staff_only(request: &Request, shared: &Shared) -> Option<Response> {
     let forms = &shared.forms;
     let path = request.path();
-    if !shared.beyond_loopback || !forms.enabled || super::signin::is_public(path) {
+    let reachable = shared.beyond_loopback || forms.published;
+    if !reachable || !forms.enabled || super::signin::is_public(path) {
         return None;
     }
     if forms.sessions.is_staff(request) {

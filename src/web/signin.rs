@@ -126,7 +126,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                     403,
                 ));
             }
-            let Some(peer) = request.peer else {
+            let Some(peer) = request.client() else {
                 return Some(failure("the client's address is unknown"));
             };
             if !forms

@@ -603,3 +603,53 @@ fn faq_entries_that_might_answer_are_offered_with_and_without_script() {
         "<a href=\"/faq/scanner-paper-jams.html\">The scanner keeps jamming on multi-page documents</a>",
     );
 }
+
+#[test]
+fn a_published_base_url_keeps_internal_pages_for_staff_even_on_loopback() {
+    // Behind a reverse proxy tkt serve listens on loopback, yet the world
+    // reaches it: `web: base_url` says so.
+    let desk = web_desk(10);
+    let serve = Serve::start(&desk, &[]);
+    assert_eq!(serve.get("/tickets/index.html").status, 303);
+    assert_eq!(serve.get("/faq/index.html").status, 200);
+    drop(serve);
+    // A base URL on this machine: a local helpdesk, served as before.
+    let local = Desk::new();
+    let config = local.read("helpdesk.yaml");
+    local.write(
+        "helpdesk.yaml",
+        &format!("{config}web:\n  base_url: http://localhost:8080\n"),
+    );
+    local.git(&["commit", "-qam", "web"]);
+    let serve = Serve::start(&local, &[]);
+    assert_eq!(serve.get("/tickets/index.html").status, 200);
+}
+
+#[test]
+fn behind_a_local_proxy_each_forwarded_client_has_its_own_limit() {
+    let desk = web_desk(2);
+    let serve = Serve::start(&desk, &[]);
+    let token = token_of(&serve.get("/new/technical"));
+    let body = encode(&good(&token));
+    let from = |ip: &str| format!("X-Forwarded-For: 198.51.100.9, {ip}\r\n");
+    for _ in 0..2 {
+        assert_eq!(
+            serve
+                .post_form("/new/technical", &body, &from("203.0.113.1"))
+                .status,
+            200
+        );
+    }
+    assert_eq!(
+        serve
+            .post_form("/new/technical", &body, &from("203.0.113.1"))
+            .status,
+        429
+    );
+    assert_eq!(
+        serve
+            .post_form("/new/technical", &body, &from("203.0.113.2"))
+            .status,
+        200
+    );
+}
