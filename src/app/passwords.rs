@@ -80,3 +80,19 @@ fn decoy() -> Result<PasswordHash<'static>> {
     });
     PasswordHash::new(text).map_err(|e| anyhow!("cannot make the decoy hash: {e}"))
 }
+
+/// Who signed in, and what the access rules let them see of the site.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub key: String,
+    /// The internal pages and all ticket data (operators and admins).
+    pub sees_internal: bool,
+}
+
+/// Signs `login` in with `given`, if it is their password.
+pub fn sign_in(scope: &Scope, login: &str, given: &str) -> Result<Option<SignedIn>> {
+    Ok(verify(scope, login, given)?.map(|person| SignedIn {
+        sees_internal: access::Viewer::Person(&person).is_staff(),
+        key: person.key,
+    }))
+}

@@ -106,7 +106,7 @@ fn staff_only(request: &Request, shared: &Shared) -> Option<Response> {
     if !reachable || !forms.enabled || super::signin::is_public(path) {
         return None;
     }
-    if forms.sessions.is_staff(request) {
+    if forms.sessions.sees_internal(request) {
         return None;
     }
     if path == "/" || path.ends_with(".html") || path.ends_with('/') {

@@ -15,7 +15,6 @@ use super::html::{escape, failure, page};
 use super::http::{Request, Response};
 use super::register::Forms;
 use crate::domain::follow_up::stored as digest;
-use crate::domain::model::Role;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -33,12 +32,13 @@ pub struct Sessions {
 #[derive(Clone)]
 struct Session {
     person: String,
-    role: Role,
+    /// What the application layer decided at sign-in.
+    sees_internal: bool,
     until: Instant,
 }
 
 impl Sessions {
-    fn start(&self, person: String, role: Role) -> String {
+    fn start(&self, person: String, sees_internal: bool) -> String {
         use rand_core::{OsRng, RngCore};
         let mut random = [0u8; 32];
         OsRng.fill_bytes(&mut random);
@@ -50,7 +50,7 @@ impl Sessions {
             digest(&token),
             Session {
                 person,
-                role,
+                sees_internal,
                 until: now + LIFETIME,
             },
         );
@@ -65,10 +65,10 @@ impl Sessions {
         Some((key, session))
     }
 
-    /// Whether the request comes from signed-in staff.
-    pub fn is_staff(&self, request: &Request) -> bool {
-        self.of(request)
-            .is_some_and(|(_, s)| matches!(s.role, Role::Admin | Role::Operator))
+    /// Whether the request comes from someone signed in whom the access
+    /// rules let see the internal pages.
+    pub fn sees_internal(&self, request: &Request) -> bool {
+        self.of(request).is_some_and(|(_, s)| s.sees_internal)
     }
 
     fn end(&self, key: &str) {
@@ -145,13 +145,13 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                     .with_header("Retry-After", "3600"),
                 );
             }
-            match crate::app::passwords::verify(
+            match crate::app::passwords::sign_in(
                 &forms.scope,
                 &get(&answers, "login"),
                 &get(&answers, "password"),
             ) {
-                Ok(Some(person)) => {
-                    let token = forms.sessions.start(person.key, person.role);
+                Ok(Some(signed_in)) => {
+                    let token = forms.sessions.start(signed_in.key, signed_in.sees_internal);
                     Response::text(303, "Signed in.\n")
                         .with_header("Location", "/index.html")
                         .with_header("Set-Cookie", set_cookie(&token, LIFETIME.as_secs(), secure))
