@@ -146,7 +146,19 @@ impl Git {
             .or_else(|_| self.repo.refname_to_id(&tracking))
             .ok();
         let refspec = format!("+refs/heads/{branch}:{seen}");
-        let out = self.run_program(&["fetch", "--quiet", "--no-tags", remote, &refspec], limit)?;
+        // `--refmap=`: no opportunistic update of `refs/remotes/…` from the
+        // remote's configured refspec, which a killed run could leave locked.
+        let out = self.run_program(
+            &[
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--refmap=",
+                remote,
+                &refspec,
+            ],
+            limit,
+        )?;
         if !out.status.success() {
             let said = String::from_utf8_lossy(&out.stderr);
             if said.contains("couldn't find remote ref") {
@@ -376,8 +388,23 @@ impl Git {
         limit: Option<Duration>,
     ) -> Result<bool> {
         let refspec = format!("{local}:refs/heads/{branch}");
-        let out = self.run_program(&["push", "--quiet", "--porcelain", remote, &refspec], limit)?;
+        // To the remote's push URL rather than its name: git then leaves
+        // `refs/remotes/…` alone (a push killed while updating it would
+        // leave it locked); tkt moves it after, if it is free.
+        let target = self.push_url(remote).unwrap_or_else(|| remote.to_string());
+        let out = self.run_program(
+            &["push", "--quiet", "--porcelain", &target, &refspec],
+            limit,
+        )?;
         if out.status.success() {
+            if let Ok(pushed) = self.repo.refname_to_id(local) {
+                let seen = format!("refs/tkt/remotes/{remote}/{branch}");
+                let _ = self.repo.reference(&seen, pushed, true, "tkt sync: push");
+                let tracking = format!("refs/remotes/{remote}/{branch}");
+                let _ = self
+                    .repo
+                    .reference(&tracking, pushed, true, "tkt sync: push");
+            }
             return Ok(true);
         }
         let said = String::from_utf8_lossy(&out.stdout).to_string()
@@ -389,6 +416,19 @@ impl Git {
             return Ok(false);
         }
         bail!("`git push {remote}` failed:\n{}", said.trim_end())
+    }
+
+    /// The one URL git pushes `remote` to (`None`: several, or unknown).
+    fn push_url(&self, remote: &str) -> Option<String> {
+        let out = self
+            .run_program(&["remote", "get-url", "--push", "--all", remote], None)
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        let mut urls = text.lines().filter(|l| !l.trim().is_empty());
+        match (urls.next(), urls.next()) {
+            (Some(url), None) if out.status.success() => Some(url.trim().to_string()),
+            _ => None,
+        }
     }
 
     /// How many commits `from` has that `to` lacks.
