@@ -6,6 +6,7 @@ use crate::app::Reader;
 use crate::domain::model::{Priority, Status, Ticket};
 use crate::domain::query::{age, sort_by_urgency, Filter};
 use crate::domain::sla::{self, SlaState};
+use crate::domain::text::csv_safe;
 use anyhow::{Context, Result};
 use clap::Args;
 
@@ -201,7 +202,7 @@ fn print_csv(tickets: &[Ticket]) -> Result<()> {
         "tags",
     ])?;
     for t in tickets {
-        w.write_record([
+        let record = [
             t.id.as_str(),
             t.status.as_str(),
             t.priority.as_str(),
@@ -212,7 +213,8 @@ fn print_csv(tickets: &[Ticket]) -> Result<()> {
             &t.updated.to_rfc3339(),
             &t.subject,
             &t.tags.join(" "),
-        ])?;
+        ];
+        w.write_record(record.iter().map(|c| csv_safe(c).into_owned()))?;
     }
     w.flush()?;
     Ok(())

@@ -161,19 +161,26 @@ fn print_csv(items: &[OverdueItem]) -> Result<()> {
         "subject",
     ])?;
     for i in items {
-        w.write_record([
+        let due = i.due.map(|d| d.to_rfc3339()).unwrap_or_default();
+        let (used, allowed) = (i.used_seconds.to_string(), i.allowed_seconds.to_string());
+        let record = [
             i.folio,
             i.target,
             i.state.as_str(),
-            &i.due.map(|d| d.to_rfc3339()).unwrap_or_default(),
-            &i.used_seconds.to_string(),
-            &i.allowed_seconds.to_string(),
+            due.as_str(),
+            used.as_str(),
+            allowed.as_str(),
             if i.paused { "yes" } else { "no" },
             i.priority,
             i.status,
             i.assignee.unwrap_or(""),
             i.subject,
-        ])?;
+        ];
+        w.write_record(
+            record
+                .iter()
+                .map(|c| crate::domain::text::csv_safe(c).into_owned()),
+        )?;
     }
     w.flush()?;
     Ok(())

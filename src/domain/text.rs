@@ -50,6 +50,18 @@ pub fn utc_stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The text with its first letter in upper case: "first response" →
 /// "First response".
+/// A CSV cell a spreadsheet will not run as a formula: text that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+/// (OWASP's advice against CSV injection). Every cell tkt writes goes
+/// through this: subjects and names come from untrusted people.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Text safe between HTML tags and inside double-quoted attributes.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -98,6 +110,22 @@ pub fn markdown_plain_text(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_defused() {
+        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"] {
+            assert_eq!(super::csv_safe(formula), format!("'{formula}"));
+        }
+        for plain in [
+            "Scanner jams",
+            "2026-12-01T10:00:00+00:00",
+            "",
+            "a=b",
+            "TKT001",
+        ] {
+            assert_eq!(super::csv_safe(plain), plain);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -238,3 +238,21 @@ fn works_from_a_subfolder_and_with_dir() {
         .unwrap();
     assert!(with_env.status.success());
 }
+
+#[test]
+fn csv_exports_never_hand_a_spreadsheet_a_formula() {
+    let desk = Desk::new();
+    desk.ticket("=HYPERLINK(\"http://evil.example\",\"Click\")", &[]);
+    desk.ticket("@SUM(1+1)", &[]);
+    let csv = desk.ok(&["list", "--all", "--format", "csv"]);
+    contains(
+        &csv,
+        "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\"",
+    );
+    contains(&csv, "'@SUM(1+1)");
+    assert!(
+        !csv.lines()
+            .any(|l| l.split(',').any(|c| c.starts_with(['=', '@']))),
+        "{csv}"
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::{Report, Row, Workload};
 use crate::domain::model::{Status, TargetKind};
+use crate::domain::text::csv_safe;
 
 /// Statuses with a time-in-status column: time in closed is not measured.
 const STATUSES: [Status; 4] = [
@@ -23,7 +24,7 @@ pub fn rows_csv<'a>(rows: impl Iterator<Item = &'a Row>) -> anyhow::Result<Strin
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(csv_header())?;
     for row in rows {
-        w.write_record(csv_row(row))?;
+        w.write_record(csv_row(row).iter().map(|c| csv_safe(c).into_owned()))?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
@@ -109,8 +110,8 @@ pub fn workload_csv(people: &[Workload]) -> anyhow::Result<String> {
     for p in people {
         let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
         w.write_record([
-            p.person.clone(),
-            p.name.clone(),
+            csv_safe(&p.person).into_owned(),
+            csv_safe(&p.name).into_owned(),
             p.open_assigned.to_string(),
             p.resolved.to_string(),
             p.first_response.count.to_string(),
