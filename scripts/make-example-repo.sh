@@ -355,7 +355,22 @@ views:
 sync:
   auto: false
   remote: origin        # default: the branch's upstream, else origin
-  timeout_seconds: 10   # the longest one fetch or push may take
+  timeout_seconds: 10   # the longest a command waits for the remote
+
+# The web front end of `tkt serve` (docs/FORMAT.md, README "Running the
+# helpdesk for your team"): a registration form at /new for staff who will
+# never install git, private follow-up links, FAQ suggestions, signing in
+# (passwords set with `tkt passwd`, kept outside the repository). The base
+# URL is this machine here; on a server it is the public address, and then
+# the internal pages go only to signed-in operators and admins.
+web:
+  base_url: http://localhost:8080
+  registration:
+    open_to: domains    # the practice's own addresses become requesters
+    domains: [example.org]
+  requester_sees: [status, replies, actions, assignee]
+  requester_priority: false
+  allowed_origins: [https://www.ortega-lindqvist.example]   # `tkt form snippet` on the practice's site
 EOF
 commit_as "09-18 16:40" helena "Helpdesk configuration: categories with forms, SLA targets, views" helpdesk.yaml
 

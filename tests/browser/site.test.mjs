@@ -600,10 +600,16 @@ describe("the web forms over tkt serve", () => {
 
   before(async () => {
     desk = copyExample(tmp, "web");
+    // The example's own `web:` section (its last), opened to anyone and
+    // published under a public name.
     const config = path.join(desk, "helpdesk.yaml");
-    fs.appendFileSync(
+    const text = fs.readFileSync(config, "utf8");
+    const kept = text.slice(0, text.indexOf("\nweb:\n") + 1);
+    assert.ok(kept.length > 1, "example-repo/helpdesk.yaml has no web: section");
+    fs.writeFileSync(
       config,
-      "web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n" +
+      kept +
+        "web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n" +
         "  requester_sees: [status, replies, actions, assignee]\n",
     );
     git(desk, ["init", "-q"]);
