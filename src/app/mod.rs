@@ -32,6 +32,7 @@ pub mod unit;
 pub mod update;
 pub mod uploads;
 pub mod web_form;
+pub mod workbench;
 
 pub use desk::Desk;
 pub use reader::{Reader, TicketView};

@@ -2,6 +2,7 @@
 //! when the tracker changes. Like every front end it reads through the
 //! application layer and the site renderer, never through the CLI.
 
+mod act;
 mod csrf;
 mod follow_up;
 mod host;

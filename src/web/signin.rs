@@ -71,12 +71,31 @@ impl Sessions {
         self.of(request).is_some_and(|(_, s)| s.sees_internal)
     }
 
+    /// Who is signed in on this request: their person key, and the
+    /// session's own key, to bind form tokens to the session.
+    pub fn signed_in(&self, request: &Request) -> Option<SignedIn> {
+        self.of(request).map(|(session, s)| SignedIn {
+            person: s.person,
+            session,
+            staff: s.sees_internal,
+        })
+    }
+
     fn end(&self, key: &str) {
         self.open
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(key);
     }
+}
+
+/// A signed-in person, as a page that acts for them needs them.
+pub struct SignedIn {
+    pub person: String,
+    /// The digest the session is kept under (never the cookie itself).
+    pub session: String,
+    /// What the application layer decided at sign-in: the team.
+    pub staff: bool,
 }
 
 /// The value of cookie `name` in the request, if sent once.
@@ -151,9 +170,14 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                 &get(&answers, "password"),
             ) {
                 Ok(Some(signed_in)) => {
+                    let landing = match local_path(&get(&answers, "next")) {
+                        Some(next) => next.to_string(),
+                        None if signed_in.sees_internal => "/index.html".to_string(),
+                        None => "/mine".to_string(),
+                    };
                     let token = forms.sessions.start(signed_in.key, signed_in.sees_internal);
                     Response::text(303, "Signed in.\n")
-                        .with_header("Location", "/index.html")
+                        .with_header("Location", landing)
                         .with_header("Set-Cookie", set_cookie(&token, LIFETIME.as_secs(), secure))
                 }
                 Ok(None) => show(forms, request, &form.desk_name, &form.key, Some(WRONG), 400),
@@ -203,6 +227,30 @@ fn fields(request: &Request) -> HashMap<String, String> {
         .collect()
 }
 
+/// `next` from the query (a GET) or the posted form.
+fn form_value(request: &Request, name: &str) -> Option<String> {
+    let source = if request.method == "POST" {
+        request.body.clone()
+    } else {
+        request.query().trim_start_matches('?').as_bytes().to_vec()
+    };
+    form_urlencoded::parse(&source)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `next` if it is a path on this server (`/act/TKT042`): never another
+/// site (`//evil.example`, `/\\evil.example`, `https://…`), never a
+/// header break. Anything else lands on the default page: no open
+/// redirect.
+fn local_path(next: &str) -> Option<&str> {
+    let safe = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    safe.then_some(next)
+}
+
 fn set_cookie(token: &str, max_age: u64, secure: bool) -> String {
     format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
@@ -236,9 +284,18 @@ fn show(
         ));
     }
     let token = csrf::fresh(key, "signin");
+    let next = form_value(request, "next")
+        .filter(|next| local_path(next).is_some())
+        .map(|next| {
+            format!(
+                "<input type=\"hidden\" name=\"next\" value=\"{}\">\n",
+                escape(&next)
+            )
+        })
+        .unwrap_or_default();
     main.push_str(&format!(
         "<form method=\"post\" action=\"/signin\" class=\"signin-form\">\n\
-         <input type=\"hidden\" name=\"token\" value=\"{}\">\n\
+         <input type=\"hidden\" name=\"token\" value=\"{}\">\n{next}\
          <p class=\"field\"><label for=\"f-login\">Email address or person key</label>\n\
          <input id=\"f-login\" name=\"login\" type=\"text\" autocomplete=\"username\" required></p>\n\
          <p class=\"field\"><label for=\"f-password\">Password</label>\n\

@@ -8,7 +8,7 @@ use crate::serve::{Answer, Serve};
 
 /// A desk whose `web:` settings open the form to anyone, at most `rate`
 /// registrations per address and hour.
-fn web_desk(rate: u32) -> Desk {
+pub fn web_desk(rate: u32) -> Desk {
     let desk = Desk::new();
     let config = desk.read("helpdesk.yaml");
     desk.write(
@@ -23,7 +23,7 @@ fn web_desk(rate: u32) -> Desk {
 }
 
 impl Serve {
-    fn post_form(&self, path: &str, body: &str, extra_headers: &str) -> Answer {
+    pub fn post_form(&self, path: &str, body: &str, extra_headers: &str) -> Answer {
         self.send(
             format!(
                 "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
@@ -37,13 +37,13 @@ impl Serve {
 }
 
 /// The anti-forgery token in a page's form.
-fn token_of(page: &Answer) -> String {
+pub fn token_of(page: &Answer) -> String {
     let text = page.text();
     let at = text.find("name=\"token\" value=\"").expect("a token field") + 20;
     text[at..].split('"').next().unwrap().to_string()
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
+pub fn encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .map(|(k, v)| {
@@ -347,7 +347,7 @@ fn the_requester_follows_replies_confirms_and_reopens_through_the_link() {
 }
 
 /// Sets `person`'s password with `tkt passwd --stdin`.
-fn set_password(desk: &Desk, person: &str, password: &str) {
+pub fn set_password(desk: &Desk, person: &str, password: &str) {
     use std::io::Write;
     let mut child = desk
         .std_cmd()
@@ -361,7 +361,7 @@ fn set_password(desk: &Desk, person: &str, password: &str) {
 }
 
 impl Serve {
-    fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
+    pub fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
         self.send(
             format!(
                 "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
@@ -372,7 +372,7 @@ impl Serve {
     }
 
     /// Signs in; returns the session cookie (`tkt_session=…`), if any.
-    fn sign_in(&self, login: &str, password: &str) -> (Answer, Option<String>) {
+    pub fn sign_in(&self, login: &str, password: &str) -> (Answer, Option<String>) {
         let token = token_of(&self.get("/signin"));
         let answer = self.post_form(
             "/signin",

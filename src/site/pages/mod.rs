@@ -70,6 +70,9 @@ pub struct SiteInfo {
     pub errors: usize,
     /// The web registration form's address, when `web:` is set.
     pub form: Option<String>,
+    /// The web front end's address (`web: base_url`, no trailing slash),
+    /// when `web:` is set: signing in, and operators acting on tickets.
+    pub web: Option<String>,
 }
 
 impl SiteInfo {
@@ -84,6 +87,11 @@ impl SiteInfo {
                 .web
                 .as_ref()
                 .map(|w| format!("{}/new", w.base_url.trim_end_matches('/'))),
+            web: desk
+                .config
+                .web
+                .as_ref()
+                .map(|w| w.base_url.trim_end_matches('/').to_string()),
         }
     }
 }
