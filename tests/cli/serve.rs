@@ -195,6 +195,49 @@ fn oversized_heads_are_refused_and_the_server_goes_on() {
     assert_eq!(serve.get("/").status, 200, "still serving");
 }
 
+/// Request smuggling needs two parties to disagree on where a request
+/// ends. tkt takes a body only by one plain `Content-Length` and answers
+/// one request per connection, so every ambiguous framing is refused and
+/// nothing sent after a request is ever answered.
+#[test]
+fn ambiguous_request_framing_is_refused_and_nothing_is_smuggled() {
+    let desk = Desk::new();
+    let serve = Serve::start(&desk, &[]);
+    let smuggled = "GET /data/tickets.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let cases: &[(&str, u16)] = &[
+        // CL.TE and TE.CL: both framings at once.
+        ("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", 411),
+        ("Transfer-Encoding: chunked\r\nContent-Length: 4\r\n", 411),
+        ("Transfer-Encoding: xchunked\r\n", 411),
+        ("Transfer-Encoding : chunked\r\n", 400),
+        ("Content-Length: 4\r\nContent-Length: 5\r\n", 400),
+        ("Content-Length: 4\r\nContent-Length: 4\r\n", 400),
+        ("Content-Length: 4, 4\r\n", 400),
+        ("Content-Length: +4\r\n", 400),
+        ("Content-Length: 0x4\r\n", 400),
+        ("Content-Length:\r\n", 400),
+        // An obsolete folded header line.
+        ("X-Folded: a\r\n Content-Length: 4\r\n", 400),
+    ];
+    for (headers, status) in cases {
+        let request =
+            format!("POST /new HTTP/1.1\r\nHost: localhost\r\n{headers}\r\n0\r\n\r\n{smuggled}");
+        let answer = serve.send(request.as_bytes());
+        assert_eq!(answer.status, *status, "{headers:?}: {answer:?}");
+        assert_eq!(answer.header("Connection"), Some("close"));
+        assert!(
+            !answer.text().contains("HTTP/1.1"),
+            "{headers:?}: a second answer came back: {answer:?}"
+        );
+    }
+    // A well-framed request followed by another: only the first is answered.
+    let pipelined = format!("GET /faq/index.html HTTP/1.1\r\nHost: localhost\r\n\r\n{smuggled}");
+    let answer = serve.send(pipelined.as_bytes());
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text().matches("HTTP/1.1 ").count(), 0, "{answer:?}");
+    assert_eq!(serve.get("/").status, 200, "still serving");
+}
+
 #[test]
 fn only_its_own_host_names_are_answered() {
     let desk = Desk::new();
