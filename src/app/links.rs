@@ -9,6 +9,7 @@ use crate::domain::follow_up;
 use crate::domain::model::config::RequesterSees;
 use crate::domain::model::{Action, EntryKind, Status};
 use crate::domain::model::{Folio, Ticket};
+use crate::domain::refusal::Refusal;
 use crate::store::{render_ticket, Tracker, Transaction};
 use anyhow::Result;
 use rand_core::{OsRng, RngCore};
@@ -117,7 +118,68 @@ pub fn follow_up(scope: &Scope, token: &str) -> Result<Option<FollowUp>> {
     let Some((folio, ticket)) = open(scope, token)? else {
         return Ok(None);
     };
+    view(&scope.open_tracker()?, folio, ticket)
+}
+
+/// A ticket in a requester's list (`/mine`).
+#[derive(Debug, Clone)]
+pub struct OwnTicket {
+    pub folio: String,
+    pub subject: String,
+    pub status: Status,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+/// The tickets the scope's actor asked for, most recently active first.
+pub fn own_tickets(scope: &Scope) -> Result<Vec<OwnTicket>> {
     let tracker = scope.open_tracker()?;
+    let me = actor(scope, &tracker)?;
+    let mut own: Vec<OwnTicket> = tracker
+        .folios()?
+        .into_iter()
+        .filter_map(|folio| Some((tracker.read_ticket(&folio).ok()?, folio)))
+        .filter(|(t, _)| t.requester == me)
+        .map(|(t, folio)| OwnTicket {
+            folio: folio.to_string(),
+            subject: t.subject,
+            status: t.status,
+            updated: t.updated,
+        })
+        .collect();
+    own.sort_by(|a, b| b.updated.cmp(&a.updated));
+    Ok(own)
+}
+
+/// One of the actor's own tickets as its follow-up page shows it; `None`
+/// for a ticket that is not theirs (or does not exist): the same answer,
+/// so a folio typed in the address tells nothing.
+pub fn own_follow_up(scope: &Scope, id: &str) -> Result<Option<FollowUp>> {
+    let tracker = scope.open_tracker()?;
+    let me = actor(scope, &tracker)?;
+    let Ok(folio) = tracker.folio(id) else {
+        return Ok(None);
+    };
+    match tracker.read_ticket(&folio) {
+        Ok(ticket) if ticket.requester == me => view(&tracker, folio, ticket),
+        _ => Ok(None),
+    }
+}
+
+/// The person the scope acts as, who must be in `helpdesk.yaml`.
+fn actor(scope: &Scope, tracker: &Tracker) -> Result<String> {
+    let key = scope
+        .actor
+        .as_deref()
+        .ok_or_else(|| Refusal::forbidden("sign in to see your tickets"))?;
+    let person = tracker
+        .config
+        .require_person(key)
+        .map_err(|e| Refusal::invalid("actor", e))?;
+    Ok(person.key.clone())
+}
+
+/// What the follow-up page of `ticket` shows, by the `web:` settings.
+fn view(tracker: &Tracker, folio: Folio, ticket: Ticket) -> Result<Option<FollowUp>> {
     let Some(web) = tracker.config.web.as_ref() else {
         return Ok(None);
     };

@@ -340,7 +340,7 @@ fn sign_in_never_sends_anyone_to_another_site() {
 }
 
 #[test]
-fn the_internal_ticket_page_links_to_the_operators_page() {
+fn ticket_pages_link_to_the_operators_page_and_the_dashboard_to_the_form() {
     let (desk, folio) = desk_with_ticket();
     let serve = Serve::start(&desk, &[]);
     let cookie = serve.sign_in("ben", BEN).1.unwrap();
@@ -352,5 +352,10 @@ fn the_internal_ticket_page_links_to_the_operators_page() {
     contains(
         &page.text(),
         "href=\"https://help.example.org/signin\">Sign in</a>",
+    );
+    let dashboard = serve.get_with_cookie("/index.html", &cookie);
+    contains(
+        &dashboard.text(),
+        "<a class=\"button\" href=\"https://help.example.org/new\">Register a ticket</a>",
     );
 }
