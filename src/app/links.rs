@@ -146,7 +146,7 @@ pub fn own_tickets(scope: &Scope) -> Result<Vec<OwnTicket>> {
             updated: t.updated,
         })
         .collect();
-    own.sort_by(|a, b| b.updated.cmp(&a.updated));
+    own.sort_by_key(|t| std::cmp::Reverse(t.updated));
     Ok(own)
 }
 
