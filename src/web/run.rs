@@ -105,7 +105,8 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     });
     let answering = Arc::clone(&shared);
     let handler = Box::new(move |request: &_| answer(request, &answering));
-    let server = Server::start(listener, LIMITS, EVERY_RESPONSE, handler)?;
+    let allowance = Box::new(|_: &_| None);
+    let server = Server::start(listener, LIMITS, EVERY_RESPONSE, handler, allowance)?;
     println!(
         "Serving {} at http://{host}:{port}/ (Ctrl-C to stop)",
         tracker.config.name
