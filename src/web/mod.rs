@@ -4,6 +4,7 @@
 
 mod csrf;
 mod follow_up;
+mod form_post;
 mod host;
 mod html;
 pub mod http;
