@@ -24,4 +24,5 @@ mod symlinks;
 mod sync;
 mod teams;
 mod web_form;
+mod web_uploads;
 mod workflow;

@@ -23,7 +23,7 @@ fn web_desk(rate: u32) -> Desk {
 }
 
 impl Serve {
-    fn post_form(&self, path: &str, body: &str, extra_headers: &str) -> Answer {
+    pub fn post_form(&self, path: &str, body: &str, extra_headers: &str) -> Answer {
         self.send(
             format!(
                 "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
@@ -37,13 +37,13 @@ impl Serve {
 }
 
 /// The anti-forgery token in a page's form.
-fn token_of(page: &Answer) -> String {
+pub fn token_of(page: &Answer) -> String {
     let text = page.text();
     let at = text.find("name=\"token\" value=\"").expect("a token field") + 20;
     text[at..].split('"').next().unwrap().to_string()
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
+pub fn encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .map(|(k, v)| {
@@ -64,7 +64,7 @@ fn encode(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn good(token: &str) -> Vec<(&str, &str)> {
+pub fn good(token: &str) -> Vec<(&str, &str)> {
     vec![
         ("token", token),
         ("name", "Sam Lee"),
