@@ -200,14 +200,11 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
         return show(view, token, &Again::saying(expired).keeping(&posted), 403);
     }
     let action = posted.get("do").to_string();
-    let refused_files = match (&posted.file_problem, action.as_str()) {
-        (Some(problem), _) => Some(problem.clone()),
-        (None, "reply") => None,
-        (None, _) if posted.files_sent() > 0 => {
-            Some("Files are sent with a reply: use “Send the reply”.".to_string())
-        }
-        (None, _) => None,
-    };
+    // Files go with a reply only, and within the limits.
+    let refused_files = posted.file_problem.clone().or_else(|| {
+        (action != "reply" && posted.files_sent() > 0)
+            .then(|| "Files are sent with a reply: use “Send the reply”.".to_string())
+    });
     if let Some(problem) = refused_files {
         let again = Again {
             message: Some("Nothing was sent; see below."),
