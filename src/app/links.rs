@@ -10,6 +10,7 @@ use crate::domain::model::config::RequesterSees;
 use crate::domain::model::{Action, EntryKind, Status};
 use crate::domain::model::{Folio, Ticket};
 use crate::domain::refusal::Refusal;
+use crate::domain::trailers::Via;
 use crate::store::{render_ticket, Tracker, Transaction};
 use anyhow::Result;
 use rand_core::{OsRng, RngCore};
@@ -97,6 +98,7 @@ pub struct FollowUp {
     pub status: Option<Status>,
     pub assignee: Option<String>,
     pub actions: Option<Vec<Action>>,
+    /// The ticket's attachments and those of its public replies.
     pub attachments: Option<Vec<String>>,
     /// Public replies: who (a name), when, what.
     pub replies: Option<Vec<(String, chrono::DateTime<chrono::Utc>, String)>>,
@@ -110,6 +112,8 @@ pub struct FollowUp {
     pub key: [u8; 32],
     /// The helpdesk's address (`web: base_url`), for the origin check.
     pub base_url: String,
+    /// What the reply form's attachments may be.
+    pub uploads: super::uploads::UploadLimits,
 }
 
 /// The follow-up page of the ticket `token` opens, if any (and if `web:`
@@ -190,13 +194,22 @@ fn view(tracker: &Tracker, folio: Folio, ticket: Ticket) -> Result<Option<Follow
             .person(key)
             .map_or_else(|| key.to_string(), |p| p.name.clone())
     };
+    // Public replies only: a note, and what is attached to one, is internal.
+    let public: Vec<_> = tracker
+        .read_timeline(&folio)
+        .items
+        .into_iter()
+        .filter(|(_, e)| e.kind == EntryKind::Reply)
+        .map(|(_, e)| e)
+        .collect();
+    let attachments = sees(RequesterSees::Attachments).then(|| {
+        let replied = public.iter().flat_map(|e| e.attachments.iter().cloned());
+        ticket.attachments.iter().cloned().chain(replied).collect()
+    });
     let replies = sees(RequesterSees::Replies).then(|| {
-        tracker
-            .read_timeline(&folio)
-            .items
+        public
             .into_iter()
-            .filter(|(_, e)| e.kind == EntryKind::Reply)
-            .map(|(_, e)| (name(&e.author), e.date, e.body))
+            .map(|e| (name(&e.author), e.date, e.body))
             .collect()
     });
     Ok(Some(FollowUp {
@@ -208,7 +221,7 @@ fn view(tracker: &Tracker, folio: Folio, ticket: Ticket) -> Result<Option<Follow
             .then(|| ticket.assignee.as_deref().map(name))
             .flatten(),
         actions: sees(RequesterSees::Actions).then(|| ticket.actions.clone()),
-        attachments: sees(RequesterSees::Attachments).then(|| ticket.attachments.clone()),
+        attachments,
         replies,
         solution: ticket.solution.clone(),
         resolved: ticket.status == Status::Resolved,
@@ -217,5 +230,6 @@ fn view(tracker: &Tracker, folio: Folio, ticket: Ticket) -> Result<Option<Follow
         description: ticket.description,
         key: crate::git::Git::open(&tracker.root)?.web_key()?,
         base_url: web.base_url.clone(),
+        uploads: super::uploads::UploadLimits::of(&tracker.config, Some(Via::Web)),
     }))
 }

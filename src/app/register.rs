@@ -144,7 +144,7 @@ fn register_in(
     let ticket_rel = Tracker::ticket_rel(&folio);
     let attachments = uploads::read_all(
         req.attachments,
-        config.attachments.max_size,
+        unit.upload_limits(),
         &unit.tracker.attachments_dir(&folio),
     )?;
     let assignee = match &req.assignee {

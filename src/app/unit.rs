@@ -183,6 +183,12 @@ impl UnitOfWork {
         Ok(committed)
     }
 
+    /// What attachments this change may carry: through the web forms,
+    /// the `web: limits` hold as well as the tracker's own.
+    pub fn upload_limits(&self) -> super::uploads::UploadLimits {
+        super::uploads::UploadLimits::of(&self.tracker.config, self.via)
+    }
+
     /// Whether this clone syncs with a remote at all (then a folio is
     /// provisional until pushed).
     pub fn has_remote(&self) -> bool {

@@ -61,7 +61,7 @@ pub fn post(scope: &Scope, req: Post) -> Result<Done<Folio>> {
         }
         let attachments = uploads::read_all(
             req.attachments,
-            unit.tracker.config.attachments.max_size,
+            unit.upload_limits(),
             &unit.tracker.attachments_dir(folio),
         )?;
         let summary = crate::domain::trailers::post_summary(what, &unit.actor.key, &changes);

@@ -3,8 +3,10 @@
 //! Where the bytes come from (a file the user named, a form upload, a
 //! mail part) is the front end's business.
 
+use crate::domain::model::config::Config;
 use crate::domain::model::ByteSize;
 use crate::domain::refusal::Refusal;
+use crate::domain::trailers::Via;
 use crate::store::{attachment_name, Transaction};
 use anyhow::Result;
 use std::collections::HashSet;
@@ -33,15 +35,68 @@ impl Upload {
     }
 }
 
+/// How many attachments one change may carry and how large each may be.
+/// From the command line: any number, each within `attachments.max_size`.
+/// Through the web forms (`Via: web`): the `web: limits` as well, so a
+/// requester's upload is held to what the form promised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub files: usize,
+    pub file_size: ByteSize,
+    /// The setting that bounds `file_size`, named in a refusal.
+    setting: &'static str,
+}
+
+impl UploadLimits {
+    pub fn of(config: &Config, via: Option<Via>) -> UploadLimits {
+        let tracker_wide = UploadLimits {
+            files: usize::MAX,
+            file_size: config.attachments.max_size,
+            setting: "attachments.max_size",
+        };
+        match (&config.web, via) {
+            (Some(web), Some(Via::Web)) => {
+                let web = &web.limits;
+                let smaller = web.attachment_size.bytes < tracker_wide.file_size.bytes;
+                UploadLimits {
+                    files: web.attachments,
+                    file_size: if smaller {
+                        web.attachment_size
+                    } else {
+                        tracker_wide.file_size
+                    },
+                    setting: if smaller {
+                        "web: limits: attachment_size"
+                    } else {
+                        tracker_wide.setting
+                    },
+                }
+            }
+            _ => tracker_wide,
+        }
+    }
+}
+
 /// An attachment read, checked and named, ready to stage.
 pub struct Attachment {
     pub name: String,
     bytes: Vec<u8>,
 }
 
-/// Reads every upload up to `limit` (one byte more tells it is too big),
-/// and gives each a safe name not yet used in the ticket's `dir`.
-pub fn read_all(uploads: Vec<Upload>, limit: ByteSize, dir: &Path) -> Result<Vec<Attachment>> {
+/// Reads every upload up to the size limit (one byte more tells it is too
+/// big), and gives each a safe name not yet used in the ticket's `dir`.
+pub fn read_all(uploads: Vec<Upload>, limits: UploadLimits, dir: &Path) -> Result<Vec<Attachment>> {
+    if uploads.len() > limits.files {
+        return Err(Refusal::invalid(
+            "attachments",
+            format!(
+                "at most {} attachments at once (web: limits: attachments in helpdesk.yaml)",
+                limits.files
+            ),
+        )
+        .into());
+    }
+    let limit = limits.file_size;
     let mut taken: HashSet<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -60,8 +115,8 @@ pub fn read_all(uploads: Vec<Upload>, limit: ByteSize, dir: &Path) -> Result<Vec
             return Err(Refusal::invalid(
                 "attachments",
                 format!(
-                    "cannot attach {}: it is over the {limit} limit (attachments.max_size in helpdesk.yaml)",
-                    upload.name
+                    "cannot attach {}: it is over the {limit} limit ({} in helpdesk.yaml)",
+                    upload.name, limits.setting
                 ),
             )
             .into());
@@ -116,6 +171,14 @@ fn unique(name: &str, taken: &HashSet<String>) -> String {
 mod tests {
     use super::*;
 
+    fn each(bytes: u64) -> UploadLimits {
+        UploadLimits {
+            files: 3,
+            file_size: ByteSize { bytes },
+            setting: "attachments.max_size",
+        }
+    }
+
     #[test]
     fn format_controls_are_stripped_from_names() {
         for (raw, clean) in [
@@ -135,7 +198,7 @@ mod tests {
         let upload = |name: &str| Upload::from_bytes(name, b"x".to_vec());
         let read = read_all(
             vec![upload("photo\u{202E}gnp.exe"), upload("\u{202E}\u{200B}")],
-            ByteSize { bytes: 1024 },
+            each(1024),
             dir.path(),
         )
         .unwrap();
@@ -158,17 +221,45 @@ mod tests {
     fn reads_no_further_than_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         let endless = Upload::new("zero", std::io::repeat(0));
-        let err = read_all(vec![endless], ByteSize { bytes: 1024 }, dir.path())
+        let err = read_all(vec![endless], each(1024), dir.path())
             .err()
             .unwrap();
         let refusal = err.downcast_ref::<Refusal>().unwrap();
         assert_eq!(refusal.field, Some("attachments"));
         let ok = read_all(
             vec![Upload::from_bytes("a.txt", b"hi".to_vec())],
-            ByteSize { bytes: 2 },
+            each(2),
             dir.path(),
         )
         .unwrap();
         assert_eq!(ok[0].name, "a.txt");
+    }
+
+    #[test]
+    fn web_uploads_are_held_to_the_web_limits_too() {
+        let mut config: Config = serde_yaml::from_str(
+            "name: D\ncategories: []\nattachments: {max_size: 2MiB}\n\
+             web: {base_url: 'https://h.example.org', limits: {attachments: 2, attachment_size: 1MiB}}\n",
+        )
+        .unwrap();
+        let web = UploadLimits::of(&config, Some(Via::Web));
+        assert_eq!((web.files, web.file_size.bytes), (2, 1 << 20));
+        let cli = UploadLimits::of(&config, None);
+        assert_eq!((cli.files, cli.file_size.bytes), (usize::MAX, 2 << 20));
+        // The tracker-wide limit holds when it is the smaller one.
+        config.attachments.max_size = ByteSize { bytes: 1024 };
+        let web = UploadLimits::of(&config, Some(Via::Web));
+        assert_eq!((web.files, web.file_size.bytes), (2, 1024));
+        let dir = tempfile::tempdir().unwrap();
+        let three = (0..3)
+            .map(|i| Upload::from_bytes(format!("{i}.txt"), vec![b'x']))
+            .collect();
+        let err = read_all(three, web, dir.path()).err().unwrap();
+        let refusal = err.downcast_ref::<Refusal>().unwrap();
+        assert_eq!(refusal.field, Some("attachments"));
+        assert!(
+            refusal.message.contains("at most 2 attachments"),
+            "{refusal:?}"
+        );
     }
 }

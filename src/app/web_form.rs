@@ -4,8 +4,10 @@
 //! request, so a changed `helpdesk.yaml` shows at once.
 
 use super::unit::Scope;
+use super::uploads::UploadLimits;
 use crate::domain::model::config::WebSettings;
 use crate::domain::model::Category;
+use crate::domain::trailers::Via;
 use crate::git::Git;
 use anyhow::Result;
 
@@ -13,6 +15,8 @@ pub struct RegistrationForm {
     pub desk_name: String,
     pub categories: Vec<Category>,
     pub web: WebSettings,
+    /// How many files a form may carry and how large each may be.
+    pub uploads: UploadLimits,
     /// Signs and checks the form's anti-forgery tokens.
     pub key: [u8; 32],
 }
@@ -27,14 +31,23 @@ pub fn registration_form(scope: &Scope) -> Result<Option<RegistrationForm>> {
     Ok(Some(RegistrationForm {
         desk_name: tracker.config.name.clone(),
         categories: tracker.config.categories.clone(),
+        uploads: UploadLimits::of(&tracker.config, Some(Via::Web)),
         web,
         key,
     }))
 }
 
-/// What the external form snippet needs: the categories and the base URL
-/// it posts to. Refused when `web:` is not set.
-pub fn snippet_parts(scope: &Scope) -> Result<(Vec<Category>, WebSettings)> {
+/// What the external form snippet needs.
+pub struct SnippetParts {
+    pub categories: Vec<Category>,
+    /// The base URL it posts to, the origins it may be posted from.
+    pub web: WebSettings,
+    /// What its attachments input promises.
+    pub uploads: UploadLimits,
+}
+
+/// The external form snippet's parts. Refused when `web:` is not set.
+pub fn snippet_parts(scope: &Scope) -> Result<SnippetParts> {
     let tracker = scope.open_tracker()?;
     let web = tracker.config.web.clone().ok_or_else(|| {
         crate::domain::refusal::Refusal::invalid(
@@ -43,7 +56,11 @@ pub fn snippet_parts(scope: &Scope) -> Result<(Vec<Category>, WebSettings)> {
              site that will hold the form) first",
         )
     })?;
-    Ok((tracker.config.categories.clone(), web))
+    Ok(SnippetParts {
+        categories: tracker.config.categories.clone(),
+        uploads: UploadLimits::of(&tracker.config, Some(Via::Web)),
+        web,
+    })
 }
 
 /// The FAQ entries that best match `subject` (at most 3), as the public

@@ -27,7 +27,11 @@ pub enum FormCommand {
 pub fn run(global: &Global, command: FormCommand) -> Result<i32> {
     match command {
         FormCommand::Snippet { category } => {
-            let (categories, web) = crate::app::web_form::snippet_parts(global)?;
+            let crate::app::web_form::SnippetParts {
+                categories,
+                web,
+                uploads,
+            } = crate::app::web_form::snippet_parts(global)?;
             let chosen = match &category {
                 Some(key) => match categories.iter().find(|c| &c.key == key) {
                     Some(c) => Some(c),
@@ -43,7 +47,12 @@ pub fn run(global: &Global, command: FormCommand) -> Result<i32> {
             };
             print!(
                 "{}",
-                crate::site::forms::registration_snippet(chosen, &categories, &web.base_url)
+                crate::site::forms::registration_snippet(
+                    chosen,
+                    &categories,
+                    &web.base_url,
+                    uploads,
+                )
             );
             if web.allowed_origins.is_empty() {
                 eprintln!(

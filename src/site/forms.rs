@@ -3,7 +3,8 @@
 //! organisation pastes it into its own web site). Plain HTML, every value
 //! escaped, no script: both work without JavaScript.
 
-use crate::domain::model::{Category, FieldSpec, FieldType};
+use crate::app::uploads::UploadLimits;
+use crate::domain::model::{ByteSize, Category, FieldSpec, FieldType};
 use crate::domain::text::escape_html as escape;
 use std::fmt::Write;
 
@@ -63,6 +64,42 @@ pub fn field_input(spec: &FieldSpec, value: &str, attrs: &str) -> String {
     }
 }
 
+/// The form name of the attachments input (one part per file).
+pub const ATTACHMENTS: &str = "attachments";
+
+/// The file input for attachments (several at once) with the hint that
+/// names the limits (`id="h-attachments"`, for `aria-describedby`);
+/// `attrs` adds attributes (already escaped). `None` when the form takes
+/// no attachments.
+pub fn attachments_input(limits: UploadLimits, attrs: &str) -> Option<String> {
+    (limits.files > 0).then(|| {
+        format!(
+            "<input id=\"f-{ATTACHMENTS}\" name=\"{ATTACHMENTS}\" type=\"file\"{multiple}{attrs}>\n\
+             <span class=\"field-hint muted\" id=\"h-{ATTACHMENTS}\">{hint}</span>",
+            multiple = if limits.files > 1 { " multiple" } else { "" },
+            hint = escape(&attachments_hint(limits)),
+        )
+    })
+}
+
+/// "Up to 5 files, at most 5 MiB each."
+pub fn attachments_hint(limits: UploadLimits) -> String {
+    let size = spaced(limits.file_size);
+    match limits.files {
+        1 => format!("One file, at most {size}."),
+        n => format!("Up to {n} files, at most {size} each."),
+    }
+}
+
+/// `5MiB` as people write it: `5 MiB`.
+fn spaced(size: ByteSize) -> String {
+    let text = size.to_string();
+    match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => format!("{} {}", &text[..at], &text[at..]),
+        None => text,
+    }
+}
+
 /// The external registration form for `category` (or, without one, with
 /// a choice of category and no category fields: the helpdesk's own page
 /// asks for any it needs). It posts to `base_url` without an anti-forgery
@@ -71,6 +108,7 @@ pub fn registration_snippet(
     category: Option<&Category>,
     categories: &[Category],
     base_url: &str,
+    files: UploadLimits,
 ) -> String {
     let base = base_url.trim_end_matches('/');
     let action = match category {
@@ -81,8 +119,13 @@ pub fn registration_snippet(
         "<!-- Helpdesk registration form: paste into your page. It works without\n     \
          JavaScript and posts to the helpdesk, which must list this page's origin\n     \
          under web: allowed_origins in helpdesk.yaml. -->\n\
-         <form class=\"helpdesk-form\" method=\"post\" action=\"{}\">\n",
-        escape(&action)
+         <form class=\"helpdesk-form\" method=\"post\" action=\"{}\"{}>\n",
+        escape(&action),
+        if files.files > 0 {
+            " enctype=\"multipart/form-data\""
+        } else {
+            ""
+        }
     );
     let mut field = |label: &str, input: String| {
         let _ = writeln!(html, "  <p><label>{}<br>{input}</label></p>", escape(label));
@@ -122,6 +165,9 @@ pub fn registration_snippet(
         "<textarea id=\"f-description\" name=\"description\" rows=\"8\" required></textarea>"
             .into(),
     );
+    if let Some(input) = attachments_input(files, " aria-describedby=\"h-attachments\"") {
+        field("Attachments (optional)", input);
+    }
     html.push_str(
         "  <p hidden><label>Leave this empty <input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>\n  \
          <p><button type=\"submit\">Send to the helpdesk</button></p>\n</form>\n",

@@ -1,17 +1,21 @@
 //! The requester's follow-up page (`/t/<token>`): their ticket as the
 //! `web:` settings allow (never an internal note, never another ticket),
-//! and a form to reply, confirm the resolution (→ closed) or reopen; each
-//! one commit authored by the requester, `Via: web`. A token that opens
-//! nothing gets the same 404 as a page that does not exist.
+//! and a form to reply (with attachments, within the `web: limits`),
+//! confirm the resolution (→ closed) or reopen; each one commit authored
+//! by the requester, `Via: web`. A reply that cannot be taken comes back
+//! with its text kept. A token that opens nothing gets the same 404 as a
+//! page that does not exist.
 
 use super::csrf;
+use super::form_post::Posted;
 use super::html::{escape, failure, page};
 use super::http::{Request, Response};
-use super::register::Forms;
+use super::register::{files_described, Errors, Forms, ATTACH_AGAIN};
 use crate::app::links::FollowUp;
 use crate::app::{refusal_of, Post, Scope, TicketChange};
 use crate::domain::model::EntryKind;
 use crate::domain::text::utc_stamp;
+use crate::site::forms::{attachments_input, ATTACHMENTS};
 use std::fmt::Write;
 use std::time::Instant;
 
@@ -26,14 +30,42 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
         Err(e) => return Some(failure(&format!("{e:#}"))),
     };
     Some(match request.method.as_str() {
-        "GET" | "HEAD" => show(&view, token, None, 200),
+        "GET" | "HEAD" => show(&view, token, &Again::default(), 200),
         "POST" => post(request, forms, &view, token),
         _ => Response::text(405, "Use GET to see the ticket and POST to act on it.\n")
             .with_header("Allow", "GET, HEAD, POST"),
     })
 }
 
-fn show(view: &FollowUp, token: &str, message: Option<&str>, status: u16) -> Response {
+/// What the page shows again after a post it did not take: why, the
+/// reply as typed, and a message beside the attachments.
+#[derive(Default)]
+struct Again<'a> {
+    message: Option<&'a str>,
+    body: &'a str,
+    files: Option<String>,
+}
+
+impl<'a> Again<'a> {
+    fn saying(message: &'a str) -> Again<'a> {
+        Again {
+            message: Some(message),
+            ..Again::default()
+        }
+    }
+
+    /// With what `posted` held: the reply's text, and files to attach again.
+    fn keeping(mut self, posted: &'a Posted) -> Again<'a> {
+        self.body = posted.get("body");
+        if posted.files_sent() > 0 && self.files.is_none() {
+            self.files = Some(ATTACH_AGAIN.into());
+        }
+        self
+    }
+}
+
+fn show(view: &FollowUp, token: &str, again: &Again, status: u16) -> Response {
+    let message = again.message;
     let mut main = format!(
         "<h1>{} · {}</h1>\n",
         escape(&view.folio),
@@ -102,15 +134,38 @@ fn show(view: &FollowUp, token: &str, message: Option<&str>, status: u16) -> Res
         );
     }
     let form_token = csrf::fresh(&view.key, &purpose(token));
+    let errors: Errors = again
+        .files
+        .iter()
+        .map(|m| (ATTACHMENTS.to_string(), m.clone()))
+        .collect();
+    let files = attachments_input(view.uploads, &files_described(&errors)).map(|input| {
+        format!(
+            "<p class=\"field{invalid}\"><label for=\"f-{ATTACHMENTS}\">Attachments (optional)</label>\n{input}{error}</p>\n",
+            invalid = if again.files.is_some() { " invalid" } else { "" },
+            error = again
+                .files
+                .as_deref()
+                .map(|e| format!("\n<span class=\"field-error\" id=\"e-{ATTACHMENTS}\">{}</span>", escape(e)))
+                .unwrap_or_default(),
+        )
+    });
     let _ = writeln!(
         main,
-        "<h2>Write to the helpdesk</h2>\n<form method=\"post\" action=\"/t/{t}\">\n\
+        "<h2>Write to the helpdesk</h2>\n<form method=\"post\" action=\"/t/{t}\"{enctype}>\n\
          <input type=\"hidden\" name=\"token\" value=\"{f}\">\n\
          <p class=\"field\"><label for=\"f-body\">Your reply</label>\n\
-         <textarea id=\"f-body\" name=\"body\" rows=\"6\"></textarea></p>\n\
+         <textarea id=\"f-body\" name=\"body\" rows=\"6\">{body}</textarea></p>\n{files}\
          <p><button type=\"submit\" name=\"do\" value=\"reply\">Send the reply</button>\n{extra}</p>\n</form>",
         t = escape(token),
         f = escape(&form_token),
+        enctype = if files.is_some() {
+            " enctype=\"multipart/form-data\""
+        } else {
+            ""
+        },
+        body = escape(again.body),
+        files = files.as_deref().unwrap_or(""),
         extra = if view.resolved {
             "<button type=\"submit\" name=\"do\" value=\"confirm\">The solution works: close the ticket</button>\n\
              <button type=\"submit\" name=\"do\" value=\"reopen\">It is not solved: reopen</button>"
@@ -130,23 +185,33 @@ fn show(view: &FollowUp, token: &str, message: Option<&str>, status: u16) -> Res
 }
 
 fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Response {
-    let answers: std::collections::HashMap<String, String> = form_urlencoded::parse(&request.body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |name: &str| answers.get(name).map(String::as_str).unwrap_or("");
+    let mut posted = match Posted::read(request, view.uploads) {
+        Ok(posted) => posted,
+        Err(why) => return Response::text(400, why),
+    };
     if !csrf::genuine(
         request,
         &view.key,
         &purpose(token),
-        get("token"),
+        posted.get("token"),
         &view.base_url,
     ) {
-        return show(
-            view,
-            token,
-            Some("This page had expired; nothing was sent. Please try again."),
-            403,
-        );
+        let expired = "This page had expired; nothing was sent. Please try again.";
+        return show(view, token, &Again::saying(expired).keeping(&posted), 403);
+    }
+    let action = posted.get("do").to_string();
+    // Files go with a reply only, and within the limits.
+    let refused_files = posted.file_problem.clone().or_else(|| {
+        (action != "reply" && posted.files_sent() > 0)
+            .then(|| "Files are sent with a reply: use “Send the reply”.".to_string())
+    });
+    if let Some(problem) = refused_files {
+        let again = Again {
+            message: Some("Nothing was sent; see below."),
+            files: Some(problem),
+            ..Again::default()
+        };
+        return show(view, token, &again.keeping(&posted), 400);
     }
     let Some(peer) = request.client() else {
         return failure("the client's address is unknown");
@@ -156,28 +221,24 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
         .flatten()
         .map_or(30, |f| f.web.rate_limits.replies_per_hour);
     if !forms.replies.allow(peer, per_hour, Instant::now()) {
-        return show(
-            view,
-            token,
-            Some("Too many messages from here; please try again in an hour."),
-            429,
-        )
-        .with_header("Retry-After", "3600");
+        let limited = "Too many messages from here; please try again in an hour.";
+        return show(view, token, &Again::saying(limited).keeping(&posted), 429)
+            .with_header("Retry-After", "3600");
     }
     // The requester acts: their ticket, their words.
     let scope = Scope {
         actor: Some(view.requester.clone()),
         ..forms.scope.clone()
     };
-    let body = get("body").replace("\r\n", "\n");
-    let done = match get("do") {
+    let body = posted.get("body").replace("\r\n", "\n");
+    let done = match action.as_str() {
         "reply" => crate::app::post(
             &scope,
             Post {
                 ticket: view.folio.clone(),
                 kind: EntryKind::Reply,
                 body,
-                attachments: vec![],
+                attachments: posted.take_uploads(),
                 status: None,
                 reopen: false,
                 time_spent: None,
@@ -186,12 +247,8 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
         "confirm" => crate::app::change(&scope, &view.folio, TicketChange::Close),
         "reopen" => crate::app::change(&scope, &view.folio, TicketChange::Reopen),
         _ => {
-            return show(
-                view,
-                token,
-                Some("Choose what to do with the buttons below."),
-                400,
-            )
+            let choose = "Choose what to do with the buttons below.";
+            return show(view, token, &Again::saying(choose).keeping(&posted), 400);
         }
     };
     match done {
@@ -200,7 +257,17 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
             Response::text(303, "See the ticket.\n").with_header("Location", format!("/t/{token}"))
         }
         Err(e) => match refusal_of(&e) {
-            Some(refusal) => show(view, token, Some(&refusal.message), 400),
+            Some(refusal) => {
+                let again = match refusal.field {
+                    Some("attachments") => Again {
+                        message: Some("Nothing was sent; see below."),
+                        files: Some(refusal.message.clone()),
+                        ..Again::default()
+                    },
+                    _ => Again::saying(&refusal.message),
+                };
+                show(view, token, &again.keeping(&posted), 400)
+            }
             None => failure(&format!("{e:#}")),
         },
     }

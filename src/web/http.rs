@@ -7,14 +7,16 @@
 //! queue to a fixed pool of workers; a full queue is answered 503 at once.
 //! Each connection carries one request (`Connection: close`): its head must
 //! arrive within [`Limits::head_timeout`] and fit [`Limits::head_bytes`], a
-//! body (none is used yet; web forms will) must declare its length and fit
-//! [`Limits::body_bytes`], and every write must progress within
+//! body must declare its length and fit [`Limits::body_bytes`] (or the
+//! larger [`Allowance`] the server grants a request by its head, such as a
+//! form with attachments: a few such bodies at a time, arriving at a
+//! minimum rate), and every write must progress within
 //! [`Limits::write_timeout`], so a client that never reads frees its worker.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -32,8 +34,16 @@ pub struct Limits {
     pub head_bytes: usize,
     /// Number of header lines.
     pub headers: usize,
-    /// A request body (declared with Content-Length).
+    /// A request body (declared with Content-Length), unless an
+    /// [`Allowance`] grants more.
     pub body_bytes: usize,
+    /// Bodies larger than `body_bytes` read (and handled) at once; beyond
+    /// them, 503. Each may take memory up to its allowance.
+    pub large_bodies: usize,
+    /// Bytes per second a body must keep arriving at, after the
+    /// `request_timeout` every request has: a large upload gets the time
+    /// it needs, a client that trickles is cut off.
+    pub min_body_rate: usize,
     /// From accepting the connection to the end of the request head.
     pub head_timeout: Duration,
     /// From accepting the connection to the end of the request body.
@@ -49,6 +59,8 @@ pub const LIMITS: Limits = Limits {
     head_bytes: 16 * 1024,
     headers: 64,
     body_bytes: 64 * 1024,
+    large_bodies: 4,
+    min_body_rate: 64 * 1024,
     head_timeout: Duration::from_secs(5),
     request_timeout: Duration::from_secs(10),
     write_timeout: Duration::from_secs(10),
@@ -151,6 +163,19 @@ impl Response {
 /// Answers one request; called on a worker thread.
 pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 
+/// A body larger than [`Limits::body_bytes`] that a request may send, and
+/// what to tell a client whose body is larger still.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allowance {
+    pub bytes: usize,
+    pub too_large: String,
+}
+
+/// Decides from a request's head (its body not yet read, `body` empty)
+/// whether it may send a larger body: only asked when the declared length
+/// is over [`Limits::body_bytes`], so the common request costs nothing.
+pub type BodyAllowance = dyn Fn(&Request) -> Option<Allowance> + Send + Sync;
+
 /// A running server: an accept thread and its workers.
 pub struct Server {
     address: SocketAddr,
@@ -165,17 +190,22 @@ struct Setup {
     /// Sent with every response, the server's own errors included.
     always: &'static [(&'static str, &'static str)],
     handler: Box<Handler>,
+    allowance: Box<BodyAllowance>,
+    /// Bodies over `body_bytes` being read or handled now.
+    large: AtomicUsize,
     stopping: Arc<AtomicBool>,
 }
 
 impl Server {
     /// Starts serving `listener` with `handler`; every response carries
-    /// the `always` headers.
+    /// the `always` headers; `allowance` may let a request send a larger
+    /// body than `limits` does.
     pub fn start(
         listener: TcpListener,
         limits: Limits,
         always: &'static [(&'static str, &'static str)],
         handler: Box<Handler>,
+        allowance: Box<BodyAllowance>,
     ) -> io::Result<Server> {
         let address = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
@@ -183,6 +213,8 @@ impl Server {
             limits,
             always,
             handler,
+            allowance,
+            large: AtomicUsize::new(0),
             stopping: Arc::clone(&stopping),
         });
         let (queue, waiting) = mpsc::sync_channel::<TcpStream>(limits.queue);
@@ -287,10 +319,17 @@ fn serve_connection(mut stream: TcpStream, setup: &Setup) {
     {
         return;
     }
-    let (response, head_only, unread) = match read_request(&mut stream, &setup.limits) {
-        Ok(mut request) => {
+    let body = BodyRules {
+        allowance: &*setup.allowance,
+        large: &setup.large,
+    };
+    let (response, head_only, unread) = match read_request(&mut stream, &setup.limits, &body) {
+        Ok((mut request, slot)) => {
             request.peer = stream.peer_addr().ok().map(|a| a.ip());
-            (handle(setup, &request), request.method == "HEAD", false)
+            let response = handle(setup, &request);
+            // The large body's memory is given back before writing.
+            drop((request.body, slot));
+            (response, request.method == "HEAD", false)
         }
         Err(Refusal::Silent) => return,
         Err(Refusal::Answer(status, why)) => (Response::text(status, why), false, true),
@@ -344,14 +383,53 @@ fn refuse(status: u16, why: impl Into<String>) -> Refusal {
     Refusal::Answer(status, why.into())
 }
 
-/// Reads one request from `stream` within `limits`.
-fn read_request(stream: &mut TcpStream, limits: &Limits) -> Result<Request, Refusal> {
+/// What decides about bodies larger than [`Limits::body_bytes`].
+struct BodyRules<'a> {
+    allowance: &'a BodyAllowance,
+    /// How many are being read or handled now.
+    large: &'a AtomicUsize,
+}
+
+/// One of the [`Limits::large_bodies`] places, given back when dropped.
+struct LargeSlot<'a>(&'a AtomicUsize);
+
+impl Drop for LargeSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Reads one request from `stream` within `limits`; a large body comes
+/// with the place it holds until the request is answered.
+fn read_request<'a>(
+    stream: &mut TcpStream,
+    limits: &Limits,
+    rules: &BodyRules<'a>,
+) -> Result<(Request, Option<LargeSlot<'a>>), Refusal> {
     let accepted = Instant::now();
     let (head, rest) = read_head(stream, limits, accepted + limits.head_timeout)?;
     let mut request = parse_head(&head, limits)?;
-    let length = body_length(&request, limits)?;
-    request.body = read_body(stream, rest, length, accepted + limits.request_timeout)?;
-    Ok(request)
+    let length = body_length(&request, limits, rules.allowance)?;
+    let slot = if length > limits.body_bytes {
+        Some(large_slot(rules.large, limits)?)
+    } else {
+        None
+    };
+    request.body = read_body(stream, rest, length, accepted, limits)?;
+    Ok((request, slot))
+}
+
+/// A place for one more large body, or 503 when all are taken.
+fn large_slot<'a>(large: &'a AtomicUsize, limits: &Limits) -> Result<LargeSlot<'a>, Refusal> {
+    let taken = large.fetch_add(1, Ordering::SeqCst);
+    let slot = LargeSlot(large);
+    if taken >= limits.large_bodies {
+        return Err(refuse(
+            503,
+            "The server is receiving other large uploads; nothing was sent. Try again in a minute.\n",
+        ));
+    }
+    Ok(slot)
 }
 
 /// Reads until the head is complete; returns it and whatever followed.
@@ -383,15 +461,20 @@ fn read_head(
     }
 }
 
-/// Reads the rest of a body of `length` bytes that begins with `body`.
+/// Reads the rest of a body of `length` bytes that begins with `body`:
+/// by [`Limits::request_timeout`] after `accepted`, plus the time the part
+/// already read took at [`Limits::min_body_rate`].
 fn read_body(
     stream: &mut TcpStream,
     mut body: Vec<u8>,
     length: usize,
-    deadline: Instant,
+    accepted: Instant,
+    limits: &Limits,
 ) -> Result<Vec<u8>, Refusal> {
     while body.len() < length {
         let room = length - body.len();
+        let earned = body.len() as f64 / limits.min_body_rate.max(1) as f64;
+        let deadline = accepted + limits.request_timeout + Duration::from_secs_f64(earned);
         match read_some(stream, &mut body, room, deadline) {
             Ok(0) => {
                 let why = "The request body is shorter than its Content-Length.\n";
@@ -487,8 +570,12 @@ fn parse_head(head: &[u8], limits: &Limits) -> Result<Request, Refusal> {
 }
 
 /// The declared body length: Content-Length only (one value, within the
-/// limit); a chunked body is refused with 411.
-fn body_length(request: &Request, limits: &Limits) -> Result<usize, Refusal> {
+/// limit or the request's allowance); a chunked body is refused with 411.
+fn body_length(
+    request: &Request,
+    limits: &Limits,
+    allowance: &BodyAllowance,
+) -> Result<usize, Refusal> {
     if request.header_values("Transfer-Encoding").next().is_some() {
         return Err(refuse(
             411,
@@ -504,16 +591,20 @@ fn body_length(request: &Request, limits: &Limits) -> Result<usize, Refusal> {
         _ => None,
     }
     .ok_or_else(|| refuse(400, "Content-Length must be one whole number.\n"))?;
-    if length > limits.body_bytes {
-        return Err(refuse(
+    if length <= limits.body_bytes {
+        return Ok(length);
+    }
+    match allowance(request) {
+        Some(granted) if length <= granted.bytes => Ok(length),
+        Some(granted) => Err(refuse(413, granted.too_large)),
+        None => Err(refuse(
             413,
             format!(
                 "The request body is larger than {} KiB.\n",
                 limits.body_bytes / 1024
             ),
-        ));
+        )),
     }
-    Ok(length)
 }
 
 /// The status line and headers of `response`.
@@ -608,11 +699,33 @@ mod tests {
         (client, server)
     }
 
+    fn no_allowance(_: &Request) -> Option<Allowance> {
+        None
+    }
+
+    /// Up to 100 bytes for a POST to /upload.
+    fn upload_allowance(request: &Request) -> Option<Allowance> {
+        (request.method == "POST" && request.path() == "/upload").then(|| Allowance {
+            bytes: 100,
+            too_large: "At most 100 bytes of upload.\n".into(),
+        })
+    }
+
     fn read_with(limits: Limits, bytes: &[u8]) -> Result<Request, Refusal> {
+        read_allowing(limits, bytes, &no_allowance, &AtomicUsize::new(0))
+    }
+
+    fn read_allowing(
+        limits: Limits,
+        bytes: &[u8],
+        allowance: &BodyAllowance,
+        large: &AtomicUsize,
+    ) -> Result<Request, Refusal> {
         let (mut client, mut server) = pair();
         client.write_all(bytes).unwrap();
         client.shutdown(Shutdown::Write).unwrap();
-        read_request(&mut server, &limits)
+        let rules = BodyRules { allowance, large };
+        read_request(&mut server, &limits, &rules).map(|(request, _)| request)
     }
 
     fn read(bytes: &[u8]) -> Result<Request, Refusal> {
@@ -673,11 +786,84 @@ mod tests {
             head_timeout: Duration::from_millis(100),
             ..LIMITS
         };
+        let rules = BodyRules {
+            allowance: &no_allowance,
+            large: &AtomicUsize::new(0),
+        };
+        let read = |server: &mut TcpStream| {
+            read_request(server, &limits, &rules).map(|(request, _)| request)
+        };
         let (mut client, mut server) = pair();
         client.write_all(b"GET / HTTP/1.1\r\nHo").unwrap();
-        assert_eq!(status(read_request(&mut server, &limits)), 408);
+        assert_eq!(status(read(&mut server)), 408);
         let (_silent, mut server) = pair();
-        assert_eq!(read_request(&mut server, &limits), Err(Refusal::Silent));
+        assert_eq!(read(&mut server), Err(Refusal::Silent));
+    }
+
+    #[test]
+    fn an_allowance_admits_a_larger_body_a_few_at_a_time() {
+        let limits = Limits {
+            body_bytes: 10,
+            large_bodies: 1,
+            ..LIMITS
+        };
+        let post = |path: &str, len: usize| {
+            format!(
+                "POST {path} HTTP/1.1\r\nContent-Length: {len}\r\n\r\n{}",
+                "x".repeat(len)
+            )
+        };
+        let free = AtomicUsize::new(0);
+        let read = |bytes: &str, large: &AtomicUsize| {
+            read_allowing(limits, bytes.as_bytes(), &upload_allowance, large)
+        };
+        assert_eq!(read(&post("/upload", 100), &free).unwrap().body.len(), 100);
+        assert_eq!(free.load(Ordering::SeqCst), 0, "the place is given back");
+        assert_eq!(status(read(&post("/other", 11), &free)), 413);
+        assert_eq!(
+            read(&post("/upload", 101), &free),
+            Err(Refusal::Answer(
+                413,
+                "At most 100 bytes of upload.\n".into()
+            ))
+        );
+        // Small bodies never need a place; large ones wait for none.
+        let taken = AtomicUsize::new(1);
+        assert_eq!(status(read(&post("/upload", 10), &taken)), 200);
+        assert_eq!(status(read(&post("/upload", 11), &taken)), 503);
+        assert_eq!(taken.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_body_that_trickles_is_cut_off() {
+        let limits = Limits {
+            request_timeout: Duration::from_millis(200),
+            min_body_rate: 100,
+            ..LIMITS
+        };
+        let rules = BodyRules {
+            allowance: &no_allowance,
+            large: &AtomicUsize::new(0),
+        };
+        let (mut client, mut server) = pair();
+        client
+            .write_all(b"POST / HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+            .unwrap();
+        let started = Instant::now();
+        // 100 bytes at once earn a second more; then nothing comes, and
+        // the body is cut off long before its whole length's 10 s.
+        client.write_all(&[b'x'; 100]).unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(8));
+            drop(client);
+        });
+        let read = read_request(&mut server, &limits, &rules).map(|(request, _)| request);
+        assert_eq!(status(read), 408);
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(1000) && took < Duration::from_secs(6),
+            "{took:?}"
+        );
     }
 
     fn answer_to(address: SocketAddr, request: &str) -> String {
@@ -704,8 +890,14 @@ mod tests {
             ..LIMITS
         };
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let server =
-            Server::start(listener, limits, &[("X-Test", "1")], Box::new(handler)).unwrap();
+        let server = Server::start(
+            listener,
+            limits,
+            &[("X-Test", "1")],
+            Box::new(handler),
+            Box::new(no_allowance),
+        )
+        .unwrap();
         let address = server.address();
         let get = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
         let first = std::thread::spawn(move || answer_to(address, get));

@@ -5,6 +5,7 @@
 mod act;
 mod csrf;
 mod follow_up;
+mod form_post;
 mod host;
 mod html;
 pub mod http;

@@ -1,13 +1,16 @@
 //! The web registration form (`/new`, `/new/<category>`): a requester who
 //! will never install git registers a ticket from the browser. It works
 //! without JavaScript; a form with mistakes comes back with every value
-//! kept and a message beside each field. Posts need the form's
+//! kept and a message beside each field. It takes attachments
+//! (`multipart/form-data`, within the `web: limits`); a post without files
+//! may still come form-urlencoded. Posts need the form's
 //! anti-forgery token, a same-site `Origin` (when the browser sends one),
 //! an empty honeypot field, and stay within the per-address rate limit;
 //! the ticket is then registered through the application layer (one
 //! commit by the requester, `Via: web`).
 
 use super::csrf;
+use super::form_post::Posted;
 use super::html::{escape, failure, page};
 use super::http::{Request, Response};
 use super::rate::RateLimiter;
@@ -98,18 +101,18 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     Some(match (request.method.as_str(), category) {
         ("GET" | "HEAD", None) => choose_category(&form),
         ("GET" | "HEAD", Some(key)) => match find(&form, key) {
-            Some(cat) => show(&form, cat, (&Answers::default(), &HashMap::new()), &[], 200),
+            Some(cat) => show(&form, cat, (&Posted::default(), &HashMap::new()), &[], 200),
             None => not_found(&form),
         },
-        ("POST", Some(key)) => match find(&form, key) {
-            Some(cat) => post(request, forms, &form, cat),
-            None => not_found(&form),
-        },
-        // The external form without a category in its address names one.
-        ("POST", None) => {
-            let chosen = Answers::parse(&request.body).get("category").to_string();
-            match find(&form, &chosen) {
-                Some(cat) => post(request, forms, &form, cat),
+        ("POST", category) => {
+            let posted = match Posted::read(request, form.uploads) {
+                Ok(posted) => posted,
+                Err(why) => return Some(Response::text(400, why)),
+            };
+            // The external form without a category in its address names one.
+            let key = category.unwrap_or(posted.get("category")).to_string();
+            match find(&form, &key) {
+                Some(cat) => post(request, forms, &form, cat, posted),
                 None => not_found(&form),
             }
         }
@@ -179,36 +182,13 @@ fn choose_category(form: &RegistrationForm) -> Response {
     page(200, &form.desk_name, "Ask for help", &main)
 }
 
-/// The values a person typed, to show them again.
-#[derive(Default)]
-struct Answers {
-    values: HashMap<String, String>,
-}
-
-impl Answers {
-    fn parse(body: &[u8]) -> Answers {
-        let mut values = HashMap::new();
-        for (name, value) in form_urlencoded::parse(body) {
-            // A repeated name keeps its first value.
-            values
-                .entry(name.into_owned())
-                .or_insert(value.into_owned());
-        }
-        Answers { values }
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
-}
-
 /// Messages beside fields, by field name (`""`: about the whole form).
-type Errors = HashMap<String, String>;
+pub type Errors = HashMap<String, String>;
 
 fn show(
     form: &RegistrationForm,
     category: &Category,
-    (answers, errors): (&Answers, &Errors),
+    (answers, errors): (&Posted, &Errors),
     suggested: &[(String, String)],
     status: u16,
 ) -> Response {
@@ -225,11 +205,17 @@ fn show(
             "<p class=\"form-error\" role=\"alert\">Please correct the fields marked below.</p>\n",
         );
     }
+    let files = forms::attachments_input(form.uploads, &files_described(errors));
     let _ = writeln!(
         main,
-        "<form method=\"post\" action=\"/new/{}\" class=\"register-form\" novalidate>\n\
+        "<form method=\"post\" action=\"/new/{}\" class=\"register-form\"{} novalidate>\n\
          <input type=\"hidden\" name=\"token\" value=\"{}\">",
         escape(&category.key),
+        if files.is_some() {
+            " enctype=\"multipart/form-data\""
+        } else {
+            ""
+        },
         escape(&token)
     );
     let limits = &form.web.limits;
@@ -335,6 +321,9 @@ fn show(
         ),
         true,
     );
+    if let Some(input) = files {
+        field(forms::ATTACHMENTS, "Attachments (optional)", input, false);
+    }
     let _ = writeln!(
         main,
         "<p class=\"honeypot\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT}\">Leave this empty</label>\
@@ -350,8 +339,8 @@ fn post(
     forms: &Forms,
     form: &RegistrationForm,
     category: &Category,
+    mut answers: Posted,
 ) -> Response {
-    let answers = Answers::parse(&request.body);
     // The form from this server carries a token; the external form, pasted
     // into another site, cannot, and is taken only from the origins listed.
     let genuine = if answers.get("token").is_empty() {
@@ -381,7 +370,10 @@ fn post(
         let errors = Errors::from([(String::new(), "Leave the last field empty.".into())]);
         return again(forms, form, category, (&answers, &errors), 400);
     }
-    let errors = check(form, category, &answers);
+    let mut errors = check(form, category, &answers);
+    if let Some(problem) = &answers.file_problem {
+        errors.insert(forms::ATTACHMENTS.into(), problem.clone());
+    }
     if !errors.is_empty() {
         return again(forms, form, category, (&answers, &errors), 400);
     }
@@ -423,7 +415,7 @@ fn post(
         related: Some(answers.get("related").to_string()).filter(|r| !r.trim().is_empty()),
         fields,
         tags: vec![],
-        attachments: vec![],
+        attachments: answers.take_uploads(),
         confidential: false,
         resolve: None,
     };
@@ -446,16 +438,40 @@ fn post(
 }
 
 /// The form again, with the person's values, the messages, and the FAQ
-/// entries that might answer the subject they gave.
+/// entries that might answer the subject they gave. Files cannot be put
+/// back into a file input: if some were sent, the person is asked to
+/// attach them again.
 fn again(
     forms: &Forms,
     form: &RegistrationForm,
     category: &Category,
-    typed: (&Answers, &Errors),
+    (answers, errors): (&Posted, &Errors),
     status: u16,
 ) -> Response {
-    let suggested = suggestions(&forms.scope, typed.0.get("subject")).unwrap_or_default();
-    show(form, category, typed, &suggested, status)
+    let suggested = suggestions(&forms.scope, answers.get("subject")).unwrap_or_default();
+    let mut errors = errors.clone();
+    if answers.files_sent() > 0 {
+        errors
+            .entry(forms::ATTACHMENTS.into())
+            .or_insert_with(|| ATTACH_AGAIN.into());
+    }
+    show(form, category, (answers, &errors), &suggested, status)
+}
+
+/// Beside the attachments of a form that came back.
+pub const ATTACH_AGAIN: &str =
+    "Nothing was sent yet: please attach your files again when you send the form.";
+
+/// The attachments input's description: its hint, and its message if any.
+pub fn files_described(errors: &Errors) -> String {
+    let hint = format!("h-{}", forms::ATTACHMENTS);
+    match errors.contains_key(forms::ATTACHMENTS) {
+        true => format!(
+            " aria-invalid=\"true\" aria-describedby=\"e-{} {hint}\"",
+            forms::ATTACHMENTS
+        ),
+        false => format!(" aria-describedby=\"{hint}\""),
+    }
 }
 
 /// The box the FAQ suggestions go in (`aria-live`: read out as it fills).
@@ -481,7 +497,7 @@ fn suggestion_box(suggested: &[(String, String)]) -> String {
 
 /// The mistakes a person can correct, by field, before anything is sent
 /// to the application layer (which checks everything again).
-fn check(form: &RegistrationForm, category: &Category, answers: &Answers) -> Errors {
+fn check(form: &RegistrationForm, category: &Category, answers: &Posted) -> Errors {
     let mut errors = Errors::new();
     let limits = &form.web.limits;
     for (name, what, max) in [

@@ -105,7 +105,10 @@ pub fn run(scope: &Scope, args: ServeOptions) -> Result<i32> {
     });
     let answering = Arc::clone(&shared);
     let handler = Box::new(move |request: &_| answer(request, &answering));
-    let server = Server::start(listener, LIMITS, EVERY_RESPONSE, handler)?;
+    // A form with attachments may send more than the server's own limit.
+    let forms = Arc::clone(&shared);
+    let allowance = Box::new(move |request: &_| super::form_post::allowance(request, &forms.forms));
+    let server = Server::start(listener, LIMITS, EVERY_RESPONSE, handler, allowance)?;
     println!(
         "Serving {} at http://{host}:{port}/ (Ctrl-C to stop)",
         tracker.config.name

@@ -610,7 +610,7 @@ describe("the web forms over tkt serve", () => {
       config,
       kept +
         "web:\n  base_url: https://help.example.org\n  registration:\n    open_to: anyone\n" +
-        "  requester_sees: [status, replies, actions, assignee]\n",
+        "  requester_sees: [status, replies, actions, assignee, attachments]\n",
     );
     git(desk, ["init", "-q"]);
     git(desk, ["config", "user.name", "Browser Test"]);
@@ -666,6 +666,11 @@ describe("the web forms over tkt serve", () => {
     await page.fill("#f-subject", "The meeting-room screen shows no signal");
     await page.selectOption("#f-field\\.device", "other");
     await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
+    await page.setInputFiles("#f-attachments", {
+      name: "no-signal.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("The screen says: NO SIGNAL (HDMI 1)\n"),
+    });
     await page.click("button[type=submit]");
     await page.locator("h1", { hasText: "Ticket TKT031 registered" }).waitFor({ timeout: WAIT_MS });
     const link = await page.locator("a.follow-up-link").getAttribute("href");
@@ -678,12 +683,27 @@ describe("the web forms over tkt serve", () => {
     await page.goto(followUp);
     await page.locator("text=Which laptop model is it?").waitFor({ timeout: WAIT_MS });
     assert.ok(!(await page.content()).includes("adapter stock"), "an internal note was shown");
+    // The file sent with the form is the ticket's, and the page lists it.
+    await page.locator("li", { hasText: "no-signal.txt" }).waitFor({ timeout: WAIT_MS });
+    assert.equal(
+      fs.readFileSync(path.join(desk, "tickets", "TKT031", "attachments", "no-signal.txt"), "utf8"),
+      "The screen says: NO SIGNAL (HDMI 1)\n",
+    );
 
     await page.fill("#f-body", "A ThinkPad X1, with the USB-C adapter.");
+    await page.setInputFiles("#f-attachments", {
+      name: "adapter.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("USB-C to HDMI, 4K\n"),
+    });
     await page.click("button[value=reply]");
     await page.locator("text=A ThinkPad X1, with the USB-C adapter.").waitFor({ timeout: WAIT_MS });
+    await page.locator("li", { hasText: "adapter.txt" }).waitFor({ timeout: WAIT_MS });
     const shown = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
     assert.equal(shown.requester, "samira");
+    assert.deepEqual(shown.attachments, ["no-signal.txt"]);
+    const replied = shown.timeline.find((e) => e.author === "samira" && e.kind === "reply");
+    assert.deepEqual(replied && replied.attachments, ["adapter.txt"]);
     assert.ok(shown.timeline.some((e) => e.author === "samira" && e.kind === "reply"), "no reply by the requester");
 
     tkt(["--dir", desk, "--as", "tomas", "resolve", "31", "--solution", "Replaced the USB-C adapter."]);

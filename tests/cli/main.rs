@@ -25,4 +25,5 @@ mod sync;
 mod teams;
 mod web_form;
 mod web_operator;
+mod web_uploads;
 mod workflow;

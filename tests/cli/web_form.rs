@@ -64,7 +64,7 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn good(token: &str) -> Vec<(&str, &str)> {
+pub fn good(token: &str) -> Vec<(&str, &str)> {
     vec![
         ("token", token),
         ("name", "Sam Lee"),
