@@ -1,4 +1,5 @@
-//! The requester's follow-up page (`/t/<token>`): their ticket as the
+//! The requester's follow-up page (`/t/<token>`, or `/mine/<folio>` when
+//! signed in): their ticket as the
 //! `web:` settings allow (never an internal note, never another ticket),
 //! and a form to reply (with attachments, within the `web: limits`),
 //! confirm the resolution (→ closed) or reopen; each one commit authored
@@ -11,6 +12,7 @@ use super::form_post::Posted;
 use super::html::{escape, failure, page};
 use super::http::{Request, Response};
 use super::register::{files_described, Errors, Forms, ATTACH_AGAIN};
+use super::signin::SignedIn;
 use crate::app::links::FollowUp;
 use crate::app::{refusal_of, Post, Scope, TicketChange};
 use crate::domain::model::EntryKind;
@@ -29,12 +31,42 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
         Ok(None) => return Some(no_such_page()),
         Err(e) => return Some(failure(&format!("{e:#}"))),
     };
-    Some(match request.method.as_str() {
-        "GET" | "HEAD" => show(&view, token, &Again::default(), 200),
-        "POST" => post(request, forms, &view, token),
+    let place = Place {
+        path: format!("/t/{token}"),
+        purpose: format!("{PURPOSE}:{}", crate::domain::follow_up::stored(token)),
+    };
+    Some(respond(request, forms, &view, &place))
+}
+
+/// The same page for a signed-in requester's own ticket (`/mine/<folio>`);
+/// someone else's ticket, or none, is the same 404.
+pub fn own(request: &Request, forms: &Forms, scope: &Scope, who: &SignedIn, id: &str) -> Response {
+    let view = match crate::app::links::own_follow_up(scope, id) {
+        Ok(Some(view)) => view,
+        Ok(None) => return no_such_page(),
+        Err(e) => return failure(&format!("{e:#}")),
+    };
+    let place = Place {
+        path: format!("/mine/{}", view.folio),
+        purpose: format!("mine:{}:{}", who.session, view.folio),
+    };
+    respond(request, forms, &view, &place)
+}
+
+/// Where the page is, and what its form tokens are good for: this ticket's
+/// link (or this session and ticket) only.
+struct Place {
+    path: String,
+    purpose: String,
+}
+
+fn respond(request: &Request, forms: &Forms, view: &FollowUp, place: &Place) -> Response {
+    match request.method.as_str() {
+        "GET" | "HEAD" => show(view, place, &Again::default(), 200),
+        "POST" => post(request, forms, view, place),
         _ => Response::text(405, "Use GET to see the ticket and POST to act on it.\n")
             .with_header("Allow", "GET, HEAD, POST"),
-    })
+    }
 }
 
 /// What the page shows again after a post it did not take: why, the
@@ -64,7 +96,7 @@ impl<'a> Again<'a> {
     }
 }
 
-fn show(view: &FollowUp, token: &str, again: &Again, status: u16) -> Response {
+fn show(view: &FollowUp, place: &Place, again: &Again, status: u16) -> Response {
     let message = again.message;
     let mut main = format!(
         "<h1>{} · {}</h1>\n",
@@ -133,7 +165,7 @@ fn show(view: &FollowUp, token: &str, again: &Again, status: u16) -> Response {
             escape(solution)
         );
     }
-    let form_token = csrf::fresh(&view.key, &purpose(token));
+    let form_token = csrf::fresh(&view.key, &place.purpose);
     let errors: Errors = again
         .files
         .iter()
@@ -152,12 +184,12 @@ fn show(view: &FollowUp, token: &str, again: &Again, status: u16) -> Response {
     });
     let _ = writeln!(
         main,
-        "<h2>Write to the helpdesk</h2>\n<form method=\"post\" action=\"/t/{t}\"{enctype}>\n\
+        "<h2>Write to the helpdesk</h2>\n<form method=\"post\" action=\"{t}\"{enctype}>\n\
          <input type=\"hidden\" name=\"token\" value=\"{f}\">\n\
          <p class=\"field\"><label for=\"f-body\">Your reply</label>\n\
          <textarea id=\"f-body\" name=\"body\" rows=\"6\">{body}</textarea></p>\n{files}\
          <p><button type=\"submit\" name=\"do\" value=\"reply\">Send the reply</button>\n{extra}</p>\n</form>",
-        t = escape(token),
+        t = escape(&place.path),
         f = escape(&form_token),
         enctype = if files.is_some() {
             " enctype=\"multipart/form-data\""
@@ -184,7 +216,7 @@ fn show(view: &FollowUp, token: &str, again: &Again, status: u16) -> Response {
     .with_header("Cache-Control", "no-store")
 }
 
-fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Response {
+fn post(request: &Request, forms: &Forms, view: &FollowUp, place: &Place) -> Response {
     let mut posted = match Posted::read(request, view.uploads) {
         Ok(posted) => posted,
         Err(why) => return Response::text(400, why),
@@ -192,12 +224,12 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
     if !csrf::genuine(
         request,
         &view.key,
-        &purpose(token),
+        &place.purpose,
         posted.get("token"),
         &view.base_url,
     ) {
         let expired = "This page had expired; nothing was sent. Please try again.";
-        return show(view, token, &Again::saying(expired).keeping(&posted), 403);
+        return show(view, place, &Again::saying(expired).keeping(&posted), 403);
     }
     let action = posted.get("do").to_string();
     // Files go with a reply only, and within the limits.
@@ -211,7 +243,7 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
             files: Some(problem),
             ..Again::default()
         };
-        return show(view, token, &again.keeping(&posted), 400);
+        return show(view, place, &again.keeping(&posted), 400);
     }
     let Some(peer) = request.client() else {
         return failure("the client's address is unknown");
@@ -222,7 +254,7 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
         .map_or(30, |f| f.web.rate_limits.replies_per_hour);
     if !forms.replies.allow(peer, per_hour, Instant::now()) {
         let limited = "Too many messages from here; please try again in an hour.";
-        return show(view, token, &Again::saying(limited).keeping(&posted), 429)
+        return show(view, place, &Again::saying(limited).keeping(&posted), 429)
             .with_header("Retry-After", "3600");
     }
     // The requester acts: their ticket, their words.
@@ -248,13 +280,13 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
         "reopen" => crate::app::change(&scope, &view.folio, TicketChange::Reopen),
         _ => {
             let choose = "Choose what to do with the buttons below.";
-            return show(view, token, &Again::saying(choose).keeping(&posted), 400);
+            return show(view, place, &Again::saying(choose).keeping(&posted), 400);
         }
     };
     match done {
         // Back to the page (GET), which shows the new state.
         Ok(_) => {
-            Response::text(303, "See the ticket.\n").with_header("Location", format!("/t/{token}"))
+            Response::text(303, "See the ticket.\n").with_header("Location", place.path.clone())
         }
         Err(e) => match refusal_of(&e) {
             Some(refusal) => {
@@ -266,16 +298,11 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, token: &str) -> Respo
                     },
                     _ => Again::saying(&refusal.message),
                 };
-                show(view, token, &again.keeping(&posted), 400)
+                show(view, place, &again.keeping(&posted), 400)
             }
             None => failure(&format!("{e:#}")),
         },
     }
-}
-
-/// Tokens of this page's form work only for this ticket's link.
-fn purpose(token: &str) -> String {
-    format!("{PURPOSE}:{}", crate::domain::follow_up::stored(token))
 }
 
 fn no_such_page() -> Response {

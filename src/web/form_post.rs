@@ -152,12 +152,15 @@ fn shown(file_name: &str) -> String {
     }
 }
 
-/// How large a multipart post to a web form (`/new…`, `/t/…`) may be:
+/// How large a multipart post to a web form (`/new…`, `/t/…`, `/mine/…`) may be:
 /// its files at their limits, plus room for the text fields; `None` for
 /// any other request (which keeps the server's own small limit).
 pub fn allowance(request: &Request, forms: &Forms) -> Option<Allowance> {
     let path = request.path();
-    let form_path = path == "/new" || path.starts_with("/new/") || path.starts_with("/t/");
+    let form_path = path == "/new"
+        || ["/new/", "/t/", "/mine/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
     if request.method != "POST" || !form_path || !is_multipart(request) {
         return None;
     }

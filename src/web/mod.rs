@@ -9,6 +9,7 @@ mod form_post;
 mod host;
 mod html;
 pub mod http;
+mod mine;
 mod rate;
 mod register;
 mod run;

@@ -72,6 +72,9 @@ pub fn answer(request: &Request, shared: &Shared) -> Response {
     if let Some(response) = super::act::answer(request, &shared.forms) {
         return response;
     }
+    if let Some(response) = super::mine::answer(request, &shared.forms) {
+        return response;
+    }
     if let Some(refusal) = staff_only(request, shared) {
         return refusal;
     }

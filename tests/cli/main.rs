@@ -25,5 +25,6 @@ mod sync;
 mod teams;
 mod web_form;
 mod web_operator;
+mod web_requester;
 mod web_uploads;
 mod workflow;
