@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -244,6 +245,42 @@ function rowCells(page) {
 }
 const COL = { folio: 0, subject: 1, status: 2, priority: 3, category: 4, assignee: 5 };
 
+/** axe-core's browser bundle, evaluated in each page checked. */
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * The serious and critical axe-core violations on the open page, one line
+ * per rule: id, help text and the selectors of the offending elements.
+ */
+async function axeViolations(page) {
+  // Evaluated over the DevTools protocol, which the page's
+  // Content-Security-Policy does not govern: tkt serve's `default-src
+  // 'self'` refuses an inline <script> with the source.
+  await page.evaluate(AXE_SOURCE);
+  const { violations, passes } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.ok(passes.length > 0, `axe-core checked nothing on ${page.url()}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * Checks the open page with axe-core and adds what is wrong to `found`
+ * (page name → violations), so that one test can report every page.
+ */
+async function axeCheck(page, name, found) {
+  const violations = await axeViolations(page);
+  if (violations.length > 0) found[`${name} (${page.url()})`] = violations;
+}
+
+/** Fails listing every page that has serious or critical violations. */
+function assertNoViolations(found) {
+  const report = Object.entries(found)
+    .map(([name, vs]) => `${name}:\n  ${vs.join("\n  ")}`)
+    .join("\n");
+  assert.deepEqual(Object.keys(found), [], `serious or critical accessibility violations (axe-core):\n${report}`);
+}
+
 // ---------------------------------------------------------------- built site
 
 for (const kind of ["http", "file"]) {
@@ -412,6 +449,99 @@ describe("built site over file://: what needs HTTP says so", () => {
     // The FAQ itself is still there to read.
     assert.ok((await page.locator(".faq-group li a").count()) > 0);
     await done(p);
+  });
+});
+
+// ---------------------------------------------------------------- accessibility
+
+describe("accessibility of every kind of page of the built site (axe-core)", () => {
+  let otherServer;
+  let otherBase;
+
+  before(async () => {
+    // The public site (its own home page) and a --keep-going build with a
+    // broken ticket (errors.html), served side by side.
+    const others = path.join(tmp, "other-sites");
+    fs.mkdirSync(others);
+    tkt(["--dir", repo, "build", "--audience", "public", "--out", path.join(others, "public")]);
+    const broken = copyExample(tmp, "broken");
+    fs.writeFileSync(path.join(broken, "tickets", "TKT003", "ticket.md"), "---\nsubject: [unclosed\n---\nA broken file.\n");
+    spawnSync(TKT_BIN, ["--dir", broken, "build", "--keep-going", "--out", path.join(others, "broken")], { env: tktEnv() });
+    assert.ok(fs.existsSync(path.join(others, "broken", "errors.html")), "the --keep-going build wrote no errors.html");
+    otherServer = await staticServer(others);
+    otherBase = `http://127.0.0.1:${otherServer.address().port}/`;
+  });
+
+  after(async () => {
+    await new Promise((r) => (otherServer ? otherServer.close(r) : r()));
+  });
+
+  /** Ticket pages that differ in what they show. */
+  function ticketKinds() {
+    const has = (t, key) => new RegExp(`^${key}:`, "m").test(fs.readFileSync(path.join(repo, "tickets", t.folio, "ticket.md"), "utf8"));
+    const kinds = {
+      "ticket with attachments": tickets.find((t) => has(t, "attachments")),
+      "resolved ticket": tickets.find((t) => t.status === "resolved"),
+      "open ticket with actions": tickets.find((t) => t.status !== "closed" && t.status !== "resolved" && has(t, "actions")),
+      "ticket waiting on the requester": tickets.find((t) => t.status === "waiting-on-requester"),
+      "confidential ticket": tickets.find((t) => t.confidential === "true"),
+      "escalated ticket with related tickets": tickets.find((t) => has(t, "escalated") && has(t, "related")),
+    };
+    for (const [kind, t] of Object.entries(kinds)) assert.ok(t, `example-repo has no ${kind}`);
+    return Object.entries(kinds).map(([kind, t]) => [kind, `tickets/${t.folio}/index.html`]);
+  }
+
+  test("no page has a serious or critical violation", async () => {
+    const faq = fs.readdirSync(path.join(repo, "faq")).sort().find((f) => f.endsWith(".md"));
+    const canned = fs.readdirSync(path.join(repo, "canned")).sort().find((f) => f.endsWith(".md"));
+    const aTicket = ticketKinds()[0][1];
+    // [what, address, a selector that shows once scripts have filled the page]
+    const pages = [
+      ["dashboard", bases.http + "index.html"],
+      ["ticket list, filled", bases.http + "tickets/index.html#status=*", "#ticket-results tbody tr"],
+      ["index of the static lists", bases.http + "lists/index.html"],
+      ["static list by status", bases.http + "lists/status/open/index.html"],
+      ["static list of a saved view", bases.http + "lists/view/my-queue/index.html"],
+      ...ticketKinds().map(([kind, url]) => [kind, bases.http + url]),
+      ["audit trail of a ticket", bases.http + aTicket.replace(/index\.html$/, "history.html")],
+      ["FAQ index", bases.http + "faq/index.html"],
+      ["FAQ entry", bases.http + `faq/${faq.replace(/\.md$/, ".html")}`],
+      ["knowledge base", bases.http + "kb/index.html"],
+      ["canned answers", bases.http + "canned/index.html"],
+      ["canned answer", bases.http + `canned/${canned.replace(/\.md$/, ".html")}`],
+      ["reports, all time", bases.http + "reports/index.html"],
+      ["reports, last weeks", bases.http + "reports/last-4-weeks/index.html"],
+      ["search results", bases.http + "search.html?q=streaks", "#search-results li a"],
+      ["how to ask", bases.http + "register.html"],
+      ["not found", bases.http + "404.html"],
+      ["page listing unreadable files", otherBase + "broken/errors.html"],
+      ["public home", otherBase + "public/index.html"],
+      ["public reports", otherBase + "public/reports/index.html"],
+      ["public how to ask", otherBase + "public/register.html"],
+      ["public search results", otherBase + "public/search.html?q=scanner", "#search-results li a"],
+    ];
+    const p = await openPage();
+    const { page } = p;
+    const found = {};
+    for (const [name, url, ready] of pages) {
+      await page.goto(url);
+      if (ready) await page.locator(ready).first().waitFor();
+      await axeCheck(page, name, found);
+    }
+    // The FAQ index with its search results shown.
+    await page.goto(bases.http + "faq/index.html");
+    await page.fill("#faq-search input[name=q]", "rollers");
+    await page.locator("#faq-results li a").first().waitFor();
+    await axeCheck(page, "FAQ index with search results", found);
+    // Narrow screens overflow other boxes than wide ones.
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const [name, url, ready] of pages.filter(([name]) => /^(reports|ticket list|dashboard|audit)/.test(name))) {
+      await page.goto(url);
+      if (ready) await page.locator(ready).first().waitFor();
+      await axeCheck(page, `${name}, on a narrow screen`, found);
+    }
+    await done(p);
+    assertNoViolations(found);
   });
 });
 
