@@ -773,6 +773,24 @@ describe("the web forms over tkt serve", () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
+  /**
+   * Registers a technical request on the open /new page as Samira and
+   * returns the follow-up address (on this server) the answer links to.
+   */
+  async function register(page, subject) {
+    await page.click("text=Technical support");
+    await page.fill("#f-name", "Samira Haddad");
+    await page.fill("#f-email", "samira@partner.example");
+    await page.fill("#f-subject", subject);
+    await page.selectOption("#f-field\\.device", "other");
+    await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
+    await page.click("button[type=submit]");
+    await page.locator("h1", { hasText: /^Ticket TKT\d+ registered/ }).waitFor({ timeout: WAIT_MS });
+    const link = await page.locator("a.follow-up-link").getAttribute("href");
+    assert.match(link, /^https:\/\/help\.example\.org\/t\/[0-9a-f]{32}$/);
+    return base + new URL(link).pathname;
+  }
+
   test("FAQ entries that might answer are offered while the subject is typed", async () => {
     const p = await openPage(base + "/new/technical");
     const { page } = p;
@@ -790,17 +808,8 @@ describe("the web forms over tkt serve", () => {
   test("a requester registers, follows the ticket, replies and confirms the solution", async () => {
     const p = await openPage(base + "/new");
     const { page } = p;
-    await page.click("text=Technical support");
-    await page.fill("#f-name", "Samira Haddad");
-    await page.fill("#f-email", "samira@partner.example");
-    await page.fill("#f-subject", "The meeting-room screen shows no signal");
-    await page.selectOption("#f-field\\.device", "other");
-    await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
-    await page.click("button[type=submit]");
-    await page.locator("h1", { hasText: "Ticket TKT031 registered" }).waitFor({ timeout: WAIT_MS });
-    const link = await page.locator("a.follow-up-link").getAttribute("href");
-    assert.match(link, /^https:\/\/help\.example\.org\/t\/[0-9a-f]{32}$/);
-    const followUp = base + new URL(link).pathname;
+    const followUp = await register(page, "The meeting-room screen shows no signal");
+    assert.ok(await page.locator("h1", { hasText: "Ticket TKT031 registered" }).isVisible());
 
     // The operator answers in the repository; the requester sees it.
     tkt(["--dir", desk, "--as", "tomas", "reply", "31", "-m", "Which laptop model is it?"]);
@@ -823,5 +832,80 @@ describe("the web forms over tkt serve", () => {
     const closed = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
     assert.equal(closed.status, "closed");
     await done(p);
+  });
+
+  test("no form, follow-up or sign-in page has a serious or critical accessibility violation (axe-core)", async () => {
+    const p = await openPage();
+    const { page } = p;
+    const found = {};
+    await page.goto(base + "/new");
+    await axeCheck(page, "choosing a form", found);
+    await page.goto(base + "/new/no-such-category");
+    await axeCheck(page, "no such form", found);
+    await page.goto(base + "/new/technical");
+    await axeCheck(page, "a registration form", found);
+    await page.locator("#f-subject").pressSequentially("scanner jamming", { delay: 20 });
+    await page.locator("#faq-suggestions a").first().waitFor();
+    await axeCheck(page, "a registration form offering FAQ entries", found);
+    await page.goto(base + "/new/technical");
+    await page.click("button[type=submit]");
+    await page.locator(".form-error").first().waitFor();
+    await axeCheck(page, "a registration form sent empty", found);
+
+    await page.goto(base + "/new");
+    const followUp = await register(page, "The projector in room 2 flickers");
+    await axeCheck(page, "a registered request", found);
+    await page.goto(followUp);
+    await axeCheck(page, "a follow-up page", found);
+    const folio = /^TKT(\d+)/.exec((await page.textContent("h1")).trim())?.[1];
+    assert.ok(folio, "the follow-up page names no ticket");
+    tkt(["--dir", desk, "--as", "tomas", "reply", folio, "-m", "Which cable do you use?"]);
+    tkt(["--dir", desk, "--as", "tomas", "resolve", folio, "--solution", "Replaced the HDMI cable."]);
+    await page.goto(followUp);
+    await page.locator("button[value=confirm]").waitFor();
+    await axeCheck(page, "a follow-up page of a resolved request", found);
+    await page.click("button[value=reply]");
+    await page.locator(".form-error").first().waitFor();
+    await axeCheck(page, "a follow-up page with an empty reply sent", found);
+
+    await page.goto(base + "/signin");
+    await axeCheck(page, "signing in", found);
+    tkt(["--dir", desk, "--as", "helena", "passwd", "tomas", "--stdin"], { input: "a long enough password\n" });
+    await page.fill("#f-login", "tomas");
+    await page.fill("#f-password", "not the password");
+    await page.click("button[type=submit]");
+    await page.locator(".form-error").waitFor();
+    await axeCheck(page, "signing in with a wrong password", found);
+    await page.fill("#f-login", "tomas");
+    await page.fill("#f-password", "a long enough password");
+    await page.click("button[type=submit]");
+    await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
+    await page.goto(base + "/signin");
+    await page.locator("button", { hasText: "Sign out" }).waitFor();
+    await axeCheck(page, "signed in", found);
+    await page.goto(base + "/index.html");
+    assert.equal(new URL(page.url()).pathname, "/index.html", "signed in, the dashboard is not shown");
+    await axeCheck(page, "the dashboard over tkt serve, signed in", found);
+    await page.goto(base + "/signin");
+    await page.click("button:has-text('Sign out')");
+
+    // These pages answer with an error status, as they should; the browser
+    // reports each twice: the response, and a console line.
+    const meant = [
+      [404, `${base}/new/no-such-category`],
+      [400, `${base}/new/technical`],
+      [400, followUp],
+      [400, `${base}/signin`],
+    ];
+    const isMeant = (e) =>
+      meant.some(
+        ([status, url]) =>
+          e === `HTTP ${status}: ${url}` ||
+          (e.startsWith(`console error: Failed to load resource: the server responded with a status of ${status} `) &&
+            e.endsWith(`(${url})`)),
+      );
+    p.errors.splice(0, p.errors.length, ...p.errors.filter((e) => !isMeant(e)));
+    await done(p);
+    assertNoViolations(found);
   });
 });
