@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -57,6 +58,7 @@ function tkt(args, opts = {}) {
 function git(cwd, args) {
   const r = spawnSync("git", args, { cwd, encoding: "utf8" });
   assert.equal(r.status, 0, `git ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
 }
 
 /** A copy of example-repo (without a built _site) in a new folder under `tmp`. */
@@ -244,6 +246,42 @@ function rowCells(page) {
 }
 const COL = { folio: 0, subject: 1, status: 2, priority: 3, category: 4, assignee: 5 };
 
+/** axe-core's browser bundle, evaluated in each page checked. */
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * The serious and critical axe-core violations on the open page, one line
+ * per rule: id, help text and the selectors of the offending elements.
+ */
+async function axeViolations(page) {
+  // Evaluated over the DevTools protocol, which the page's
+  // Content-Security-Policy does not govern: tkt serve's `default-src
+  // 'self'` refuses an inline <script> with the source.
+  await page.evaluate(AXE_SOURCE);
+  const { violations, passes } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.ok(passes.length > 0, `axe-core checked nothing on ${page.url()}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * Checks the open page with axe-core and adds what is wrong to `found`
+ * (page name → violations), so that one test can report every page.
+ */
+async function axeCheck(page, name, found) {
+  const violations = await axeViolations(page);
+  if (violations.length > 0) found[`${name} (${page.url()})`] = violations;
+}
+
+/** Fails listing every page that has serious or critical violations. */
+function assertNoViolations(found) {
+  const report = Object.entries(found)
+    .map(([name, vs]) => `${name}:\n  ${vs.join("\n  ")}`)
+    .join("\n");
+  assert.deepEqual(Object.keys(found), [], `serious or critical accessibility violations (axe-core):\n${report}`);
+}
+
 // ---------------------------------------------------------------- built site
 
 for (const kind of ["http", "file"]) {
@@ -412,6 +450,99 @@ describe("built site over file://: what needs HTTP says so", () => {
     // The FAQ itself is still there to read.
     assert.ok((await page.locator(".faq-group li a").count()) > 0);
     await done(p);
+  });
+});
+
+// ---------------------------------------------------------------- accessibility
+
+describe("accessibility of every kind of page of the built site (axe-core)", () => {
+  let otherServer;
+  let otherBase;
+
+  before(async () => {
+    // The public site (its own home page) and a --keep-going build with a
+    // broken ticket (errors.html), served side by side.
+    const others = path.join(tmp, "other-sites");
+    fs.mkdirSync(others);
+    tkt(["--dir", repo, "build", "--audience", "public", "--out", path.join(others, "public")]);
+    const broken = copyExample(tmp, "broken");
+    fs.writeFileSync(path.join(broken, "tickets", "TKT003", "ticket.md"), "---\nsubject: [unclosed\n---\nA broken file.\n");
+    spawnSync(TKT_BIN, ["--dir", broken, "build", "--keep-going", "--out", path.join(others, "broken")], { env: tktEnv() });
+    assert.ok(fs.existsSync(path.join(others, "broken", "errors.html")), "the --keep-going build wrote no errors.html");
+    otherServer = await staticServer(others);
+    otherBase = `http://127.0.0.1:${otherServer.address().port}/`;
+  });
+
+  after(async () => {
+    await new Promise((r) => (otherServer ? otherServer.close(r) : r()));
+  });
+
+  /** Ticket pages that differ in what they show. */
+  function ticketKinds() {
+    const has = (t, key) => new RegExp(`^${key}:`, "m").test(fs.readFileSync(path.join(repo, "tickets", t.folio, "ticket.md"), "utf8"));
+    const kinds = {
+      "ticket with attachments": tickets.find((t) => has(t, "attachments")),
+      "resolved ticket": tickets.find((t) => t.status === "resolved"),
+      "open ticket with actions": tickets.find((t) => t.status !== "closed" && t.status !== "resolved" && has(t, "actions")),
+      "ticket waiting on the requester": tickets.find((t) => t.status === "waiting-on-requester"),
+      "confidential ticket": tickets.find((t) => t.confidential === "true"),
+      "escalated ticket with related tickets": tickets.find((t) => has(t, "escalated") && has(t, "related")),
+    };
+    for (const [kind, t] of Object.entries(kinds)) assert.ok(t, `example-repo has no ${kind}`);
+    return Object.entries(kinds).map(([kind, t]) => [kind, `tickets/${t.folio}/index.html`]);
+  }
+
+  test("no page has a serious or critical violation", async () => {
+    const faq = fs.readdirSync(path.join(repo, "faq")).sort().find((f) => f.endsWith(".md"));
+    const canned = fs.readdirSync(path.join(repo, "canned")).sort().find((f) => f.endsWith(".md"));
+    const aTicket = ticketKinds()[0][1];
+    // [what, address, a selector that shows once scripts have filled the page]
+    const pages = [
+      ["dashboard", bases.http + "index.html"],
+      ["ticket list, filled", bases.http + "tickets/index.html#status=*", "#ticket-results tbody tr"],
+      ["index of the static lists", bases.http + "lists/index.html"],
+      ["static list by status", bases.http + "lists/status/open/index.html"],
+      ["static list of a saved view", bases.http + "lists/view/my-queue/index.html"],
+      ...ticketKinds().map(([kind, url]) => [kind, bases.http + url]),
+      ["audit trail of a ticket", bases.http + aTicket.replace(/index\.html$/, "history.html")],
+      ["FAQ index", bases.http + "faq/index.html"],
+      ["FAQ entry", bases.http + `faq/${faq.replace(/\.md$/, ".html")}`],
+      ["knowledge base", bases.http + "kb/index.html"],
+      ["canned answers", bases.http + "canned/index.html"],
+      ["canned answer", bases.http + `canned/${canned.replace(/\.md$/, ".html")}`],
+      ["reports, all time", bases.http + "reports/index.html"],
+      ["reports, last weeks", bases.http + "reports/last-4-weeks/index.html"],
+      ["search results", bases.http + "search.html?q=streaks", "#search-results li a"],
+      ["how to ask", bases.http + "register.html"],
+      ["not found", bases.http + "404.html"],
+      ["page listing unreadable files", otherBase + "broken/errors.html"],
+      ["public home", otherBase + "public/index.html"],
+      ["public reports", otherBase + "public/reports/index.html"],
+      ["public how to ask", otherBase + "public/register.html"],
+      ["public search results", otherBase + "public/search.html?q=scanner", "#search-results li a"],
+    ];
+    const p = await openPage();
+    const { page } = p;
+    const found = {};
+    for (const [name, url, ready] of pages) {
+      await page.goto(url);
+      if (ready) await page.locator(ready).first().waitFor();
+      await axeCheck(page, name, found);
+    }
+    // The FAQ index with its search results shown.
+    await page.goto(bases.http + "faq/index.html");
+    await page.fill("#faq-search input[name=q]", "rollers");
+    await page.locator("#faq-results li a").first().waitFor();
+    await axeCheck(page, "FAQ index with search results", found);
+    // Narrow screens overflow other boxes than wide ones.
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const [name, url, ready] of pages.filter(([name]) => /^(reports|ticket list|dashboard|audit)/.test(name))) {
+      await page.goto(url);
+      if (ready) await page.locator(ready).first().waitFor();
+      await axeCheck(page, `${name}, on a narrow screen`, found);
+    }
+    await done(p);
+    assertNoViolations(found);
   });
 });
 
@@ -643,6 +774,26 @@ describe("the web forms over tkt serve", () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
+  /**
+   * Registers a technical request on the open /new page as Samira, with
+   * `file` attached if given, and returns the follow-up address (on this
+   * server) the answer links to.
+   */
+  async function register(page, subject, file) {
+    await page.click("text=Technical support");
+    await page.fill("#f-name", "Samira Haddad");
+    await page.fill("#f-email", "samira@partner.example");
+    await page.fill("#f-subject", subject);
+    await page.selectOption("#f-field\\.device", "other");
+    await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
+    if (file) await page.setInputFiles("#f-attachments", file);
+    await page.click("button[type=submit]");
+    await page.locator("h1", { hasText: /^Ticket TKT\d+ registered/ }).waitFor({ timeout: WAIT_MS });
+    const link = await page.locator("a.follow-up-link").getAttribute("href");
+    assert.match(link, /^https:\/\/help\.example\.org\/t\/[0-9a-f]{32}$/);
+    return base + new URL(link).pathname;
+  }
+
   test("FAQ entries that might answer are offered while the subject is typed", async () => {
     const p = await openPage(base + "/new/technical");
     const { page } = p;
@@ -660,22 +811,12 @@ describe("the web forms over tkt serve", () => {
   test("a requester registers, follows the ticket, replies and confirms the solution", async () => {
     const p = await openPage(base + "/new");
     const { page } = p;
-    await page.click("text=Technical support");
-    await page.fill("#f-name", "Samira Haddad");
-    await page.fill("#f-email", "samira@partner.example");
-    await page.fill("#f-subject", "The meeting-room screen shows no signal");
-    await page.selectOption("#f-field\\.device", "other");
-    await page.fill("#f-description", "Since this morning the screen stays black with my laptop.");
-    await page.setInputFiles("#f-attachments", {
+    const followUp = await register(page, "The meeting-room screen shows no signal", {
       name: "no-signal.txt",
       mimeType: "text/plain",
       buffer: Buffer.from("The screen says: NO SIGNAL (HDMI 1)\n"),
     });
-    await page.click("button[type=submit]");
-    await page.locator("h1", { hasText: "Ticket TKT031 registered" }).waitFor({ timeout: WAIT_MS });
-    const link = await page.locator("a.follow-up-link").getAttribute("href");
-    assert.match(link, /^https:\/\/help\.example\.org\/t\/[0-9a-f]{32}$/);
-    const followUp = base + new URL(link).pathname;
+    assert.ok(await page.locator("h1", { hasText: "Ticket TKT031 registered" }).isVisible());
 
     // The operator answers in the repository; the requester sees it.
     tkt(["--dir", desk, "--as", "tomas", "reply", "31", "-m", "Which laptop model is it?"]);
@@ -712,6 +853,144 @@ describe("the web forms over tkt serve", () => {
     await page.locator("dd", { hasText: "closed" }).waitFor({ timeout: WAIT_MS });
     const closed = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
     assert.equal(closed.status, "closed");
+    await done(p);
+  });
+
+  test("no form, follow-up or sign-in page has a serious or critical accessibility violation (axe-core)", async () => {
+    const p = await openPage();
+    const { page } = p;
+    const found = {};
+    await page.goto(base + "/new");
+    await axeCheck(page, "choosing a form", found);
+    await page.goto(base + "/new/no-such-category");
+    await axeCheck(page, "no such form", found);
+    await page.goto(base + "/new/technical");
+    await axeCheck(page, "a registration form", found);
+    await page.locator("#f-subject").pressSequentially("scanner jamming", { delay: 20 });
+    await page.locator("#faq-suggestions a").first().waitFor();
+    await axeCheck(page, "a registration form offering FAQ entries", found);
+    await page.goto(base + "/new/technical");
+    await page.click("button[type=submit]");
+    await page.locator(".form-error").first().waitFor();
+    await axeCheck(page, "a registration form sent empty", found);
+
+    await page.goto(base + "/new");
+    const followUp = await register(page, "The projector in room 2 flickers");
+    await axeCheck(page, "a registered request", found);
+    await page.goto(followUp);
+    await axeCheck(page, "a follow-up page", found);
+    const folio = /^TKT(\d+)/.exec((await page.textContent("h1")).trim())?.[1];
+    assert.ok(folio, "the follow-up page names no ticket");
+    tkt(["--dir", desk, "--as", "tomas", "reply", folio, "-m", "Which cable do you use?"]);
+    tkt(["--dir", desk, "--as", "tomas", "resolve", folio, "--solution", "Replaced the HDMI cable."]);
+    await page.goto(followUp);
+    await page.locator("button[value=confirm]").waitFor();
+    await axeCheck(page, "a follow-up page of a resolved request", found);
+    await page.click("button[value=reply]");
+    await page.locator(".form-error").first().waitFor();
+    await axeCheck(page, "a follow-up page with an empty reply sent", found);
+
+    await page.goto(base + "/signin");
+    await axeCheck(page, "signing in", found);
+    tkt(["--dir", desk, "--as", "helena", "passwd", "tomas", "--stdin"], { input: "a long enough password\n" });
+    await page.fill("#f-login", "tomas");
+    await page.fill("#f-password", "not the password");
+    await page.click("button[type=submit]");
+    await page.locator(".form-error").waitFor();
+    await axeCheck(page, "signing in with a wrong password", found);
+    await page.fill("#f-login", "tomas");
+    await page.fill("#f-password", "a long enough password");
+    await page.click("button[type=submit]");
+    await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
+    await page.goto(base + "/signin");
+    await page.locator("button", { hasText: "Sign out" }).waitFor();
+    await axeCheck(page, "signed in", found);
+    await page.goto(base + "/index.html");
+    assert.equal(new URL(page.url()).pathname, "/index.html", "signed in, the dashboard is not shown");
+    await axeCheck(page, "the dashboard over tkt serve, signed in", found);
+    await page.goto(`${base}/act/TKT${folio}`);
+    await page.locator("h1", { hasText: `TKT${folio}` }).waitFor();
+    await axeCheck(page, "the operator's page of a ticket", found);
+    await page.click("button[value=escalate]");
+    await page.locator(".form-error").first().waitFor();
+    await axeCheck(page, "the operator's page with a refusal", found);
+    await page.goto(base + "/signin");
+    await page.click("button:has-text('Sign out')");
+    await page.locator("button", { hasText: "Sign out" }).waitFor({ state: "detached" });
+
+    // The requester, signed in: their own tickets, and one of them.
+    tkt(["--dir", desk, "--as", "helena", "passwd", "samira", "--stdin"], { input: "samira's own passphrase\n" });
+    await page.goto(base + "/signin");
+    await page.fill("#f-login", "samira@partner.example");
+    await page.fill("#f-password", "samira's own passphrase");
+    await page.click("form.signin-form button[type=submit]");
+    await page.waitForURL((u) => u.pathname === "/mine");
+    await axeCheck(page, "a requester's own tickets", found);
+    await page.click(`a[href="/mine/TKT${folio}"]`);
+    await page.locator("h1", { hasText: `TKT${folio}` }).waitFor();
+    await axeCheck(page, "a requester's own ticket", found);
+    await page.goto(base + "/mine");
+    await page.click("button:has-text('Sign out')");
+    // Closing the tab while the sign-out is under way can stall it.
+    await page.waitForURL((u) => u.pathname === "/signin");
+
+    // These pages answer with an error status, as they should; the browser
+    // reports each twice: the response, and a console line.
+    const meant = [
+      [404, `${base}/new/no-such-category`],
+      [400, `${base}/new/technical`],
+      [400, followUp],
+      [400, `${base}/signin`],
+      [400, `${base}/act/TKT${folio}`],
+    ];
+    const isMeant = (e) =>
+      meant.some(
+        ([status, url]) =>
+          e === `HTTP ${status}: ${url}` ||
+          (e.startsWith(`console error: Failed to load resource: the server responded with a status of ${status} `) &&
+            e.endsWith(`(${url})`)),
+      );
+    p.errors.splice(0, p.errors.length, ...p.errors.filter((e) => !isMeant(e)));
+    await done(p);
+    assertNoViolations(found);
+  });
+
+  test("an operator signs in, replies and resolves with a canned answer", async () => {
+    tkt(["--dir", desk, "--as", "tomas", "passwd", "tomas", "--stdin"], { input: "a long operator passphrase\n" });
+    const folio = tkt([
+      "--dir", desk, "--as", "tomas", "new", "-s", "The label printer prints blank labels",
+      "-c", "technical", "--field", "device=printer", "--requester", "priya",
+      "-m", "Every label comes out blank since the update.",
+    ]).trim();
+
+    // Not signed in: the operator's page sends to sign in, and back.
+    const p = await openPage(base + "/act/" + folio);
+    const { page } = p;
+    await page.locator("#f-login").waitFor({ timeout: WAIT_MS });
+    await page.fill("#f-login", "tomas");
+    await page.fill("#f-password", "a long operator passphrase");
+    await page.click("form.signin-form button[type=submit]");
+    await page.locator("h1", { hasText: folio }).waitFor({ timeout: WAIT_MS });
+
+    await page.fill("#f-body", "Which label roll is loaded?");
+    await page.click("button[value=reply]");
+    await page.locator("[role=status]", { hasText: "The reply was sent." }).waitFor({ timeout: WAIT_MS });
+
+    await page.selectOption("#f-solution_canned", "resolved-please-confirm");
+    await page.click("button[value=fill-solution]");
+    const filled = await page.inputValue("#f-solution");
+    assert.ok(filled.trim().length > 0, "the canned answer was not filled in");
+    await page.click("button[value=resolve]");
+    await page.locator("[role=status]", { hasText: "The ticket was resolved" }).waitFor({ timeout: WAIT_MS });
+
+    const shown = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", folio, "--json"]));
+    assert.equal(shown.status, "resolved");
+    assert.equal(shown.solution.trim(), filled.replace(/\r\n/g, "\n").trim());
+    assert.ok(shown.timeline.some((e) => e.author === "tomas" && e.kind === "reply"), "no reply by the operator");
+    // Two commits, the operator's, from the web.
+    const log = git(desk, ["log", "-2", "--format=%an|%B"]);
+    assert.equal(log.match(/Via: web/g)?.length, 2, log);
+    assert.equal(log.match(/^Tomás Reyes\|/gm)?.length, 2, log);
     await done(p);
   });
 });
