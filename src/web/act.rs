@@ -49,7 +49,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     };
     let bench = match crate::app::workbench::workbench(&scope, folio) {
         Ok(bench) => bench,
-        Err(e) => return Some(refused(&e)),
+        Err(e) => return Some(refused(forms, &e)),
     };
     let form = match crate::app::web_form::registration_form(&forms.scope) {
         Ok(Some(form)) => form,
@@ -270,11 +270,11 @@ fn query_value(query: &str, name: &str) -> Option<String> {
 
 /// A refusal to show the workbench at all: not found stays not found
 /// (a requester cannot learn which folios exist), anything else 403.
-fn refused(e: &anyhow::Error) -> Response {
+fn refused(forms: &Forms, e: &anyhow::Error) -> Response {
     use crate::domain::refusal::RefusalKind;
     match refusal_of(e) {
-        Some(r) if r.kind == RefusalKind::NotFound => Response::text(404, "Not found.\n"),
-        Some(r) => Response::text(403, format!("{}\n", r.message)),
+        Some(r) if r.kind == RefusalKind::NotFound => forms.not_found(),
+        Some(r) => forms.forbidden(&r.message),
         None => failure(&format!("{e:#}")),
     }
 }

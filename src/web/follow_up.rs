@@ -28,7 +28,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     let token = request.path().strip_prefix("/t/")?.trim_end_matches('/');
     let view = match crate::app::links::follow_up(&forms.scope, token) {
         Ok(Some(view)) => view,
-        Ok(None) => return Some(no_such_page()),
+        Ok(None) => return Some(forms.not_found()),
         Err(e) => return Some(failure(&format!("{e:#}"))),
     };
     let place = Place {
@@ -43,7 +43,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
 pub fn own(request: &Request, forms: &Forms, scope: &Scope, who: &SignedIn, id: &str) -> Response {
     let view = match crate::app::links::own_follow_up(scope, id) {
         Ok(Some(view)) => view,
-        Ok(None) => return no_such_page(),
+        Ok(None) => return forms.not_found(),
         Err(e) => return failure(&format!("{e:#}")),
     };
     let place = Place {
@@ -303,8 +303,4 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, place: &Place) -> Res
             None => failure(&format!("{e:#}")),
         },
     }
-}
-
-fn no_such_page() -> Response {
-    Response::text(404, "Not found.\n")
 }

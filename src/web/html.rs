@@ -34,6 +34,19 @@ pub fn page(status: u16, desk: &str, title: &str, main: &str) -> Response {
     .with_header("Referrer-Policy", "same-origin")
 }
 
+/// A short page saying why nothing is shown (not found, not allowed), in
+/// the site's look: a browser shows it with a title and a language, and a
+/// way back.
+pub fn notice(status: u16, desk: &str, title: &str, text: &str) -> Response {
+    let main = format!(
+        "<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/index.html\">The helpdesk's home page</a> · \
+         <a href=\"/signin\">Sign in</a></p>",
+        escape(title),
+        escape(text)
+    );
+    page(status, desk, title, &main).with_header("Cache-Control", "no-store")
+}
+
 /// The answer when the tracker could not be read or written: the cause
 /// goes to the server's log, the client learns nothing changed.
 pub fn failure(why: &str) -> Response {

@@ -69,6 +69,30 @@ impl Forms {
             published,
         }
     }
+
+    /// The "not found" page of the web front end: the same for a page
+    /// that does not exist, a link that opens nothing and someone else's
+    /// ticket, so none of them tells which folios or links exist.
+    pub fn not_found(&self) -> Response {
+        super::html::notice(
+            404,
+            &self.desk_name(),
+            "Not found",
+            "There is no such page here, or the link is no longer valid (the helpdesk may have sent a new one).",
+        )
+    }
+
+    /// A page for someone signed in whom the access rules refuse.
+    pub fn forbidden(&self, why: &str) -> Response {
+        super::html::notice(403, &self.desk_name(), "Not allowed", why)
+    }
+
+    fn desk_name(&self) -> String {
+        crate::app::web_form::registration_form(&self.scope)
+            .ok()
+            .flatten()
+            .map_or_else(|| "Helpdesk".to_string(), |f| f.desk_name)
+    }
 }
 
 /// Whether a base URL's host is this machine (`localhost`, `127.x`, `[::1]`).

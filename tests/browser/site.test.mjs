@@ -889,6 +889,8 @@ describe("the web forms over tkt serve", () => {
     await page.click("button[value=reply]");
     await page.locator(".form-error").first().waitFor();
     await axeCheck(page, "a follow-up page with an empty reply sent", found);
+    await page.goto(base + "/t/" + "0".repeat(32));
+    await axeCheck(page, "a follow-up link that opens nothing", found);
 
     await page.goto(base + "/signin");
     await axeCheck(page, "signing in", found);
@@ -942,6 +944,7 @@ describe("the web forms over tkt serve", () => {
       [400, followUp],
       [400, `${base}/signin`],
       [400, `${base}/act/TKT${folio}`],
+      [404, `${base}/t/${"0".repeat(32)}`],
     ];
     const isMeant = (e) =>
       meant.some(
