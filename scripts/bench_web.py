@@ -59,7 +59,27 @@ def register(base, n):
     }).encode()
     status, page, ms = request(base, FORM, form)
     folio = re.search(r"Ticket (\w+) registered", page)
+    link = re.search(r'href="https?://[^/"]+(/t/[0-9a-f]+)"', page)
+    if link:
+        with LINKS_LOCK:
+            LINKS.append(link.group(1))
     return status, folio.group(1) if folio else None, ms
+
+
+LINKS, LINKS_LOCK = [], threading.Lock()
+
+
+def follow_ups(base):
+    """Opens every registered ticket's follow-up link, then as many links
+    that open nothing: the server finds the ticket by the link's digest."""
+    hits = [request(base, link) for link in LINKS]
+    misses = [request(base, "/t/" + f"{n:032x}") for n in range(len(LINKS))]
+    for name, got, want in (("opening a ticket", hits, 200), ("opening nothing", misses, 404)):
+        ms = [t for s, _, t in got if s == want]
+        wrong = len(got) - len(ms)
+        if ms:
+            print(f"follow-up link {name}: {len(ms)} requests, median {statistics.median(ms):.1f} ms, "
+                  f"p95 {percentile(ms, 95):.1f} ms" + (f"; {wrong} with another status" if wrong else ""))
 
 
 def main():
@@ -113,6 +133,7 @@ def main():
         elapsed = time.perf_counter() - start
         stop.set()
         watcher.join()
+        follow_ups(base)
     finally:
         serve.terminate()
         serve.wait(timeout=30)

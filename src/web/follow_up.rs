@@ -26,7 +26,7 @@ const PURPOSE: &str = "follow-up";
 /// The answer for `/t/<token>`, or `None` for other paths.
 pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     let token = request.path().strip_prefix("/t/")?.trim_end_matches('/');
-    let view = match crate::app::links::follow_up(&forms.scope, token) {
+    let view = match crate::app::links::follow_up(&forms.scope, &forms.links, token) {
         Ok(Some(view)) => view,
         Ok(None) => return Some(forms.not_found()),
         Err(e) => return Some(failure(&format!("{e:#}"))),

@@ -36,6 +36,8 @@ pub struct Forms {
     pub replies: RateLimiter,
     pub sign_ins: RateLimiter,
     pub sessions: super::signin::Sessions,
+    /// Which ticket each follow-up link opens.
+    pub links: crate::app::links::LinkIndex,
     /// Whether `web:` was set when the server started.
     pub enabled: bool,
     /// Whether `web: base_url` names another machine than this one (the
@@ -65,6 +67,7 @@ impl Forms {
             replies: RateLimiter::default(),
             sign_ins: RateLimiter::default(),
             sessions: super::signin::Sessions::default(),
+            links: crate::app::links::LinkIndex::default(),
             enabled,
             published,
         }
