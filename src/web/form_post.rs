@@ -154,13 +154,17 @@ fn shown(file_name: &str) -> String {
 
 /// How large a multipart post to a web form (`/new…`, `/t/…`, `/mine/…`) may be:
 /// its files at their limits, plus room for the text fields; `None` for
-/// any other request (which keeps the server's own small limit).
+/// any other request (which keeps the server's own small limit), and for a
+/// follow-up link that opens nothing or `/mine` without a session, which
+/// are refused after at most that small body.
 pub fn allowance(request: &Request, forms: &Forms) -> Option<Allowance> {
     let path = request.path();
     let form_path = path == "/new"
-        || ["/new/", "/t/", "/mine/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix));
+        || path.starts_with("/new/")
+        || path
+            .strip_prefix("/t/")
+            .is_some_and(|token| opens_a_ticket(forms, token.trim_end_matches('/')))
+        || (path.starts_with("/mine/") && forms.sessions.signed_in(request).is_some());
     if request.method != "POST" || !form_path || !is_multipart(request) {
         return None;
     }
@@ -171,6 +175,14 @@ pub fn allowance(request: &Request, forms: &Forms) -> Option<Allowance> {
         form.uploads,
         form.web.limits.description_chars,
     ))
+}
+
+/// Whether a follow-up link's token opens a ticket (an index lookup).
+fn opens_a_ticket(forms: &Forms, token: &str) -> bool {
+    forms
+        .links
+        .open(&forms.scope, token)
+        .is_ok_and(|found| found.is_some())
 }
 
 /// `limits.files` files of `limits.file_size` each with their part heads,

@@ -249,6 +249,20 @@ fn a_body_over_the_ceiling_is_refused_before_it_is_read() {
     fields.push(("notes", &long));
     let urlencoded = serve.post_form("/new/technical", &encode(&fields), "");
     assert_eq!(urlencoded.status, 413, "{urlencoded:?}");
+    // A link that opens nothing, or /mine without a session, gets no room
+    // for files: the server's own limit holds.
+    let big = vec![b'x'; 100 * 1024];
+    for path in [format!("/t/{}", "0".repeat(32)), "/mine/TKT001".to_string()] {
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\
+             Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            serve.port,
+            big.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&big);
+        assert_eq!(serve.send(&request).status, 413, "{path}");
+    }
     assert_eq!(desk.commit_count(), commits);
 }
 
