@@ -26,8 +26,18 @@ Examples:
   tkt serve --port 9000 --no-watch
   tkt serve --bind 0.0.0.0 --host helpdesk.lan
                                          let others on the network see it as
-                                         http://helpdesk.lan:8080/ (no authentication!)
+                                         http://helpdesk.lan:8080/ (with web: set,
+                                         only signed-in staff see tickets; without,
+                                         anyone who can reach the port does)
   tkt serve --audience public --out public-site
+
+With a `web:` section in helpdesk.yaml it is also the web front end:
+  /new, /new/<category>   the registration form (no account needed)
+  /t/<token>              a requester's private follow-up link
+  /signin, /signout       signing in with the password `tkt passwd` set
+  /act/TKT042             an operator's page: reply, note, status, priority,
+                          delegate, take over, actions, resolve, escalate
+  /mine                   a signed-in requester's own tickets
 
 Only requests addressed to localhost, 127.0.0.1, [::1], the --bind address
 or a --host name are answered (421 otherwise), so that a web page elsewhere
