@@ -8,14 +8,17 @@
 //! a token bound to the session and the ticket.
 
 use super::csrf;
+use super::form_post::Posted;
 use super::html::{escape, failure, page};
 use super::http::{Request, Response};
-use super::register::Forms;
+use super::register::{Forms, ATTACH_AGAIN};
 use super::signin::SignedIn;
+use crate::app::uploads::UploadLimits;
 use crate::app::workbench::Workbench;
 use crate::app::{refusal_of, Post, Reader, Scope, TicketChange};
 use crate::domain::model::{EntryKind, Priority, Status};
 use crate::domain::text::utc_stamp;
+use crate::site::forms::{attachments_input, ATTACHMENTS};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -59,6 +62,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     let signer = Signer {
         key: form.key,
         purpose: format!("act:{}:{}", who.session, bench.folio),
+        uploads: form.uploads,
     };
     let empty = HashMap::new();
     Some(match request.method.as_str() {
@@ -67,8 +71,12 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
             show(&bench, &signer, &empty, Notice::done(done.as_deref()), 200)
         }
         "POST" => {
-            let answers = fields(request);
-            let token = answers.get("token").map(String::as_str).unwrap_or("");
+            let mut posted = match Posted::read(request, form.uploads) {
+                Ok(posted) => posted,
+                Err(why) => return Some(Response::text(400, why)),
+            };
+            let answers = posted.values().clone();
+            let token = posted.get("token");
             if !csrf::genuine(
                 request,
                 &signer.key,
@@ -85,17 +93,18 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                     403,
                 ));
             }
-            act(&scope, &who, &bench, &signer, &answers)
+            act(&scope, &who, &bench, &signer, &mut posted)
         }
         _ => Response::text(405, "Use GET to see the ticket and POST to act on it.\n")
             .with_header("Allow", "GET, HEAD, POST"),
     })
 }
 
-/// Signs this page's forms.
+/// Signs this page's forms, and what files they take.
 struct Signer {
     key: [u8; 32],
     purpose: String,
+    uploads: UploadLimits,
 }
 
 enum Notice {
@@ -132,12 +141,26 @@ fn act(
     who: &SignedIn,
     bench: &Workbench,
     signer: &Signer,
-    answers: &HashMap<String, String>,
+    posted: &mut Posted,
 ) -> Response {
+    let answers = &posted.values().clone();
     let what = answers.get("do").map(String::as_str).unwrap_or("");
-    let asked = match ask(scope, bench, what, answers) {
+    // Files go with a reply or a note, within the limits; a page that
+    // comes back cannot keep them.
+    let files_refused = posted.file_problem.clone().or_else(|| {
+        (posted.files_sent() > 0 && !matches!(what, "reply" | "note"))
+            .then(|| "Files are sent with a reply or a note.".to_string())
+    });
+    let asked = match files_refused {
+        Some(problem) => Err(format!("{problem} Nothing was sent.")),
+        None => ask(scope, bench, what, answers),
+    };
+    let asked = match asked {
         Ok(asked) => asked,
-        Err(message) => return show(bench, signer, answers, Notice::Error(message), 400),
+        Err(message) => {
+            let message = again(message, posted);
+            return show(bench, signer, answers, Notice::Error(message), 400);
+        }
     };
     let done = match asked {
         Ask::Fill { field, text } => {
@@ -151,7 +174,7 @@ fn act(
                 ticket: bench.folio.clone(),
                 kind,
                 body,
-                attachments: vec![],
+                attachments: posted.take_uploads(),
                 status: None,
                 reopen: false,
                 time_spent: None,
@@ -167,7 +190,7 @@ fn act(
                 bench,
                 signer,
                 answers,
-                Notice::Error(refusal.message.clone()),
+                Notice::Error(again(refusal.message.clone(), posted)),
                 400,
             ),
             None => {
@@ -175,6 +198,15 @@ fn act(
                 failure(&format!("{e:#}"))
             }
         },
+    }
+}
+
+/// `message`, asking for the files again when some were sent.
+fn again(message: String, posted: &Posted) -> String {
+    if posted.files_sent() > 0 {
+        format!("{message} {ATTACH_AGAIN}")
+    } else {
+        message
     }
 }
 
@@ -256,12 +288,6 @@ fn encode(folio: &str) -> String {
     form_urlencoded::byte_serialize(folio.as_bytes()).collect()
 }
 
-fn fields(request: &Request) -> HashMap<String, String> {
-    form_urlencoded::parse(&request.body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
 fn query_value(query: &str, name: &str) -> Option<String> {
     form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
         .find(|(k, _)| k == name)
@@ -318,6 +344,7 @@ fn show(
         folio: &bench.folio,
         token: &token,
         kept,
+        uploads: signer.uploads,
     };
     forms.write(&mut main, bench);
     page(
@@ -391,6 +418,7 @@ struct Html<'a> {
     folio: &'a str,
     token: &'a str,
     kept: &'a HashMap<String, String>,
+    uploads: UploadLimits,
 }
 
 impl Html<'_> {
@@ -415,9 +443,14 @@ impl Html<'_> {
     /// change is its own form, so Enter in a field sends that field's
     /// change and nothing else.
     fn form(&self, main: &mut String, body: &str) {
+        self.form_as(main, body, "");
+    }
+
+    /// A form whose body is sent as `enctype` says (for files).
+    fn form_as(&self, main: &mut String, body: &str, enctype: &str) {
         let _ = writeln!(
             main,
-            "<form method=\"post\" action=\"/act/{f}\" class=\"act-form\">\n\
+            "<form method=\"post\" action=\"/act/{f}\" class=\"act-form\"{enctype}>\n\
              <input type=\"hidden\" name=\"token\" value=\"{t}\">\n{body}</form>",
             f = escape(self.folio),
             t = escape(self.token),
@@ -454,18 +487,31 @@ impl Html<'_> {
     }
 
     fn write_post(&self, main: &mut String, bench: &Workbench) {
+        let files = attachments_input(self.uploads, " aria-describedby=\"h-attachments\"").map(
+            |input| {
+                format!(
+                    "<p class=\"field\"><label for=\"f-{ATTACHMENTS}\">Attachments (optional)</label>\n{input}</p>\n"
+                )
+            },
+        );
         let body = format!(
             "<p class=\"field\"><label for=\"f-body\">Text</label>\n\
              <textarea id=\"f-body\" name=\"body\" rows=\"8\">{}</textarea>\n\
              <span class=\"hint\">A reply goes to the requester; a note is for the team only. \
              With a canned answer chosen and the box empty, the reply is the canned answer.</span></p>\n\
-             {}<p><button type=\"submit\" name=\"do\" value=\"reply\">Send the reply</button>\n\
+             {}{}<p><button type=\"submit\" name=\"do\" value=\"reply\">Send the reply</button>\n\
              <button type=\"submit\" name=\"do\" value=\"note\">Add an internal note</button></p>\n",
             self.kept("body"),
+            files.as_deref().unwrap_or(""),
             self.canned_choice(bench, "body"),
         );
+        let enctype = if files.is_some() {
+            " enctype=\"multipart/form-data\""
+        } else {
+            ""
+        };
         Self::section(main, "Reply or note", "h-post", |main| {
-            self.form(main, &body)
+            self.form_as(main, &body, enctype)
         });
     }
 

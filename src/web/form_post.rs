@@ -54,6 +54,11 @@ impl Posted {
         self.values.entry(name).or_insert(value);
     }
 
+    /// Every value sent, by field name.
+    pub fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+
     /// The value of field `name` (empty when it was not sent).
     pub fn get(&self, name: &str) -> &str {
         self.values.get(name).map(String::as_str).unwrap_or("")
@@ -152,10 +157,12 @@ fn shown(file_name: &str) -> String {
     }
 }
 
-/// How large a multipart post to a web form (`/new…`, `/t/…`, `/mine/…`) may be:
+/// How large a multipart post to a web form (`/new…`, `/t/…`, `/mine/…`,
+/// `/act/…`) may be:
 /// its files at their limits, plus room for the text fields; `None` for
 /// any other request (which keeps the server's own small limit), and for a
-/// follow-up link that opens nothing or `/mine` without a session, which
+/// follow-up link that opens nothing, `/mine` without a session or `/act`
+/// without a staff session, which
 /// are refused after at most that small body.
 pub fn allowance(request: &Request, forms: &Forms) -> Option<Allowance> {
     let path = request.path();
@@ -164,7 +171,12 @@ pub fn allowance(request: &Request, forms: &Forms) -> Option<Allowance> {
         || path
             .strip_prefix("/t/")
             .is_some_and(|token| opens_a_ticket(forms, token.trim_end_matches('/')))
-        || (path.starts_with("/mine/") && forms.sessions.signed_in(request).is_some());
+        || (path.starts_with("/mine/") && forms.sessions.signed_in(request).is_some())
+        || (path.starts_with("/act/")
+            && forms
+                .sessions
+                .signed_in(request)
+                .is_some_and(|who| who.staff));
     if request.method != "POST" || !form_path || !is_multipart(request) {
         return None;
     }

@@ -359,3 +359,51 @@ fn ticket_pages_link_to_the_operators_page_and_the_dashboard_to_the_form() {
         "<a class=\"button\" href=\"https://help.example.org/new\">Register a ticket</a>",
     );
 }
+
+#[test]
+fn an_operator_replies_with_a_file_and_a_refused_post_asks_for_it_again() {
+    use crate::web_uploads::{multipart, BOUNDARY};
+    let (desk, folio) = desk_with_ticket();
+    let serve = Serve::start(&desk, &[]);
+    let cookie = serve.sign_in("ben", BEN).1.unwrap();
+    let post = |fields: &[(&str, &str)], files: &[(&str, &[u8])]| {
+        let page = serve.get_with_cookie(&format!("/act/{folio}"), &cookie);
+        contains(&page.text(), "enctype=\"multipart/form-data\"");
+        let token = token_of(&page);
+        let mut all = vec![("token", token.as_str())];
+        all.extend_from_slice(fields);
+        let body = multipart(&all, files);
+        let mut request = format!(
+            "POST /act/{folio} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: {cookie}\r\n\
+             Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            serve.port,
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&body);
+        serve.send(&request)
+    };
+    let before = desk.commit_count();
+    let sent = post(
+        &[("do", "reply"), ("body", "The driver, attached.")],
+        &[("driver-notes.txt", b"Install 4.2, then restart.")],
+    );
+    assert_eq!(sent.status, 303, "{sent:?}");
+    assert_eq!(desk.commit_count(), before + 1);
+    let files = desk.last_commit_files();
+    assert!(
+        files.iter().any(|f| f.ends_with("driver-notes.txt")),
+        "{files:?}"
+    );
+    contains(&head_message(&desk), "Actor: ben");
+
+    // Files go with a reply or a note only; the page asks for them again.
+    let refused = post(
+        &[("do", "escalate"), ("reason", "Urgent")],
+        &[("x.txt", b"x")],
+    );
+    assert_eq!(refused.status, 400, "{refused:?}");
+    contains(&refused.text(), "Files are sent with a reply or a note.");
+    contains(&refused.text(), "attach your files again");
+    assert_eq!(desk.commit_count(), before + 1);
+}

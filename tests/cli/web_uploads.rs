@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-const BOUNDARY: &str = "----tktTestBoundary7MA4YWxkTrZu0gW";
+pub const BOUNDARY: &str = "----tktTestBoundary7MA4YWxkTrZu0gW";
 
 /// A desk open to anyone through the web form, at most two attachments of
 /// 100 KiB each, requesters seeing them; served on this machine (the
@@ -34,7 +34,7 @@ fn upload_desk() -> Desk {
 
 /// A multipart body: the text `fields`, then each of `files` (file name,
 /// content) as a part named `attachments`.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
