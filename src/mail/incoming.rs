@@ -96,7 +96,12 @@ pub fn parse(raw: &[u8]) -> Result<IncomingMail, MailError> {
     }
     let message = MessageParser::default()
         .parse(raw)
-        .filter(|m| !m.root_part().headers.is_empty())
+        .filter(|m| {
+            m.root_part()
+                .headers
+                .iter()
+                .any(|h| is_field_name(h.name()))
+        })
         .ok_or(MailError::Unparseable)?;
     let from = message
         .from()
@@ -117,6 +122,12 @@ pub fn parse(raw: &[u8]) -> Result<IncomingMail, MailError> {
         bounce: bounce(&message),
         from,
     })
+}
+
+/// RFC 5322 field names are printable ASCII without spaces or colons;
+/// mail-parser also reports a line of prose as a (nameless) header.
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
 }
 
 fn address(addr: &Addr<'_>) -> Option<Address> {
@@ -260,9 +271,9 @@ fn safe_name(name: &str) -> String {
 /// `image-1.png`, `attachment-2.pdf`, `message-1.eml`: a name for a part
 /// that came without one.
 fn generated_name(content_type: &str, n: usize) -> String {
-    let stem = match content_type.split('/').next() {
-        Some("image") => "image",
-        Some("message") => "message",
+    let stem = match content_type {
+        "message/rfc822" | "message/global" => "message",
+        _ if content_type.starts_with("image/") => "image",
         _ => "attachment",
     };
     format!("{stem}-{n}.{}", extension(content_type))
@@ -392,6 +403,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn field_names_have_no_spaces() {
+        assert!(is_field_name("X-MS-Has-Attach"));
+        assert!(!is_field_name("with no headers at all"));
+        assert!(!is_field_name(""));
+    }
+
+    #[test]
     fn ids_lose_their_angle_brackets() {
         assert_eq!(strip_id(" <abc@host.example> "), "abc@host.example");
         assert_eq!(strip_id("abc@host"), "abc@host");
@@ -411,6 +429,10 @@ mod tests {
         assert_eq!(generated_name("image/jpeg", 2), "image-2.jpg");
         assert_eq!(generated_name("message/rfc822", 1), "message-1.eml");
         assert_eq!(generated_name("application/x-thing", 3), "attachment-3.bin");
+        assert_eq!(
+            generated_name("message/delivery-status", 1),
+            "attachment-1.txt"
+        );
     }
 
     #[test]
@@ -437,6 +459,52 @@ mod tests {
         assert_eq!(
             final_recipients(status),
             ["gone@example.org", "also@example.net"]
+        );
+    }
+
+    /// The reason found for a message with these extra headers.
+    fn reason(from: &str, extra: &str) -> Option<(&'static str, String)> {
+        let raw = format!("From: {from}\r\nSubject: hi\r\n{extra}\r\nbody\r\n");
+        parse(raw.as_bytes())
+            .unwrap()
+            .automatic
+            .map(|a| (a.header, a.value))
+    }
+
+    #[test]
+    fn machine_mail_is_named_by_its_header() {
+        let a = "a@b.example";
+        assert_eq!(reason(a, ""), None);
+        assert_eq!(reason(a, "Auto-Submitted: no\r\n"), None);
+        assert_eq!(reason(a, "Precedence: first-class\r\n"), None);
+        assert_eq!(
+            reason(a, "Auto-Submitted: auto-generated\r\n"),
+            Some(("Auto-Submitted", "auto-generated".into()))
+        );
+        assert_eq!(
+            reason(a, "Precedence: Bulk\r\n").map(|r| r.0),
+            Some("Precedence")
+        );
+        assert_eq!(
+            reason(a, "X-Auto-Response-Suppress: All\r\n").map(|r| r.0),
+            Some("X-Auto-Response-Suppress")
+        );
+        assert_eq!(
+            reason(a, "List-Unsubscribe: <mailto:x@l.example>\r\n").map(|r| r.0),
+            Some("List-Unsubscribe")
+        );
+        assert_eq!(
+            reason(a, "List-Id: <l.example>\r\n").map(|r| r.0),
+            Some("List-Id")
+        );
+        assert_eq!(
+            reason(a, "Return-Path: <>\r\n").map(|r| r.0),
+            Some("Return-Path")
+        );
+        assert_eq!(reason(a, "Return-Path: <a@b.example>\r\n"), None);
+        assert_eq!(
+            reason("Postmaster@b.example", ""),
+            Some(("From", "Postmaster@b.example".into()))
         );
     }
 
