@@ -208,3 +208,31 @@ fn what_is_not_a_mail_is_refused_with_a_reason() {
     let no_from = parse(b"To: a@b.example\r\nSubject: x\r\n\r\nbody").unwrap_err();
     assert_eq!(no_from.to_string(), "the message has no From address");
 }
+
+#[test]
+fn image_without_content_id_or_name_is_still_inline_and_named_safely() {
+    // Some clients send a pasted image with neither Content-ID nor
+    // Content-Disposition (osTicket PR #779): it is still an inline image.
+    let raw = b"From: a@b.example\r\nSubject: pasted\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nSee the screenshot.\r\n\
+        --b\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n\
+        --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../report.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
+    let mail = parse(raw).unwrap();
+    assert_eq!(mail.text, "See the screenshot.");
+    assert_eq!(names(&mail), ["image-1.jpg", "report.pdf"]);
+    let image = &mail.attachments[0];
+    assert!(image.inline && image.inline_cid.is_none());
+    assert_eq!(image.bytes, [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]);
+    assert!(!mail.attachments[1].inline);
+    assert_eq!(mail.attachments[1].bytes, b"%PDF-1.4\n");
+}
+
+#[test]
+fn html_alternative_is_used_only_when_there_is_no_plain_text() {
+    let raw = b"From: a@b.example\r\nSubject: s\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/alternative; boundary=b\r\n\r\n\
+        --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Only <b>HTML</b> here</p>\r\n--b--\r\n";
+    assert_eq!(parse(raw).unwrap().text, "Only HTML here");
+}
