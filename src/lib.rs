@@ -5,6 +5,7 @@
 //!
 //! - [`domain`]: the pure core. Model, front-matter, workflow and access
 //!   rules, SLA clock, reports, ranking. No files, git, terminal or HTTP.
+//! - [`mail`]: pure too; reads one email message into a typed value.
 //! - [`clock`], [`store`], [`git`]: the edges that read the time, the
 //!   tracker's files and the repository.
 //! - [`app`]: the use cases. Each runs in one unit of work (lock, actor,
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod git;
+pub mod mail;
 pub mod site;
 pub mod store;
 pub mod web;

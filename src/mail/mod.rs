@@ -1,0 +1,9 @@
+//! Email, read into typed values. This layer does no I/O: it takes the
+//! bytes of one message and returns what the rest of tkt needs to know
+//! about it (who, what, threading ids, attachments, and whether it is
+//! machine mail that must never be answered automatically).
+
+mod html_text;
+mod incoming;
+
+pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
