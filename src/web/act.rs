@@ -1,5 +1,5 @@
 //! The operator's page for one ticket (`/act/TKT042`): reply (with a
-//! canned answer), write an internal note, change the status or priority,
+//! canned answer, with files), write an internal note, change the status or priority,
 //! delegate, take over, add and complete actions, resolve (with a canned
 //! answer) and escalate — each one form, one commit authored by the
 //! signed-in person, `Via: web`. Whether they may is the application
