@@ -1,7 +1,7 @@
 //! Reading real-world-shaped mail (tests/mail/corpus/*.eml, written by hand
 //! after the headers and MIME layout each mail program produces).
 
-use tkt::mail::{parse, IncomingMail, MailError};
+use tkt::mail::{parse, trim_reply, IncomingMail, MailError};
 
 fn corpus(name: &str) -> IncomingMail {
     let path = format!("{}/tests/mail/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -235,4 +235,32 @@ fn html_alternative_is_used_only_when_there_is_no_plain_text() {
         Content-Type: multipart/alternative; boundary=b\r\n\r\n\
         --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Only <b>HTML</b> here</p>\r\n--b--\r\n";
     assert_eq!(parse(raw).unwrap().text, "Only HTML here");
+}
+
+#[test]
+fn outlook_reply_is_trimmed_at_the_original_message_line() {
+    let trimmed = trim_reply(&corpus("outlook-reply.eml").text);
+    assert_eq!(
+        trimmed.reply,
+        "Hello,\n\nthe printer still jams after the new toner was fitted. It happens on every \
+         second page when printing double-sided. Grüße from the third floor.\n\nJürgen"
+    );
+    assert_eq!(
+        trimmed.quoted.as_deref(),
+        Some(
+            "-----Original Message-----\nFrom: Helpdesk <help@helpdesk.example>\n\
+             Sent: Monday, March 9, 2026 4:02 PM\nSubject: [TKT042] Printer on floor 3 jams\n\n\
+             We fitted a new toner. Does the problem persist?"
+        )
+    );
+}
+
+#[test]
+fn new_mail_without_history_is_not_trimmed() {
+    for name in ["gmail-new.eml", "apple-mail-inline-image.eml"] {
+        let mail = corpus(name);
+        let trimmed = trim_reply(&mail.text);
+        assert_eq!(trimmed.reply, mail.text.trim_end(), "{name}");
+        assert_eq!(trimmed.quoted, None, "{name}");
+    }
 }

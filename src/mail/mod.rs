@@ -1,9 +1,12 @@
 //! Email, read into typed values. This layer does no I/O: it takes the
 //! bytes of one message and returns what the rest of tkt needs to know
 //! about it (who, what, threading ids, attachments, and whether it is
-//! machine mail that must never be answered automatically).
+//! machine mail that must never be answered automatically), and splits a
+//! reply's text from the quoted history and signature under it.
 
 mod html_text;
 mod incoming;
+mod trim;
 
 pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
+pub use trim::{trim_reply, Trimmed};
