@@ -609,17 +609,12 @@ fn read_cache(path: &Path, signers: &str) -> Option<Report> {
 }
 
 fn write_cache(path: &Path, signers: &str, report: &Report) -> Result<()> {
-    let dir = path.parent().expect("the cache lives in .git/tkt");
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     let file = CacheFile {
         version: CACHE_VERSION,
         signers: signers.to_string(),
         report: report.clone(),
     };
-    serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), &file)?;
-    tmp.persist(path)?;
-    Ok(())
+    super::clone_file::write(path, &serde_json::to_vec(&file)?)
 }
 
 #[cfg(test)]

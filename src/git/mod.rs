@@ -2,6 +2,7 @@
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
 mod audit;
+mod clone_file;
 mod commit;
 mod history;
 mod hooks;

@@ -7,8 +7,6 @@
 use super::Git;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 /// The clone's password hashes, by person key.
@@ -32,24 +30,11 @@ impl PasswordFile {
         }
     }
 
-    /// Stores `hash` for `key`, replacing any earlier one, through a
-    /// temporary file made with mode 0600 and renamed into place.
+    /// Stores `hash` for `key`, replacing any earlier one (a private
+    /// file, replaced whole).
     pub fn set(&self, key: &str, hash: &str) -> Result<()> {
         let mut all = self.read()?;
         all.insert(key.to_string(), hash.to_string());
-        let dir = self.path.parent().expect("the file lives in .git/tkt");
-        std::fs::create_dir_all(dir)?;
-        let tmp = self.path.with_extension("json.tmp");
-        let _ = std::fs::remove_file(&tmp);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(&serde_json::to_vec_pretty(&all)?)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &self.path)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        super::clone_file::write(&self.path, &serde_json::to_vec_pretty(&all)?)
     }
 }

@@ -4,7 +4,7 @@
 
 use super::Git;
 use crate::domain::renumber::Renumbered;
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 /// Where a clone keeps its renumberings.
 pub struct RenumberLog {
@@ -31,14 +31,7 @@ impl RenumberLog {
         }
         let mut all = self.read();
         all.extend_from_slice(renumbered);
-        let json = serde_json::to_vec_pretty(&all)?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, &self.path)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        super::clone_file::write(&self.path, &serde_json::to_vec_pretty(&all)?)
     }
 
     /// The latest renumbering away from `folio` on this clone, if any.

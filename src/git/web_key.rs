@@ -4,10 +4,8 @@
 //! it only invalidates forms already handed out.
 
 use super::Git;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rand_core::{OsRng, RngCore};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 
 pub const KEY_BYTES: usize = 32;
 
@@ -22,18 +20,7 @@ impl Git {
         }
         let mut key = [0u8; KEY_BYTES];
         OsRng.fill_bytes(&mut key);
-        std::fs::create_dir_all(self.cache_dir())?;
-        let tmp = path.with_extension("tmp");
-        let _ = std::fs::remove_file(&tmp);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(&key)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        super::clone_file::write(&path, &key)?;
         Ok(key)
     }
 }
