@@ -41,10 +41,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
         return None;
     }
     let Some(who) = forms.sessions.signed_in(request) else {
-        return Some(
-            Response::text(303, "Sign in first.\n")
-                .with_header("Location", format!("/signin?next=/act/{}", encode(folio))),
-        );
+        return Some(super::signin::first(request.path()));
     };
     let scope = Scope {
         actor: Some(who.person.clone()),
@@ -67,7 +64,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     let empty = HashMap::new();
     Some(match request.method.as_str() {
         "GET" | "HEAD" => {
-            let done = query_value(request.query(), "done");
+            let done = request.query_value("done");
             show(&bench, &signer, &empty, Notice::done(done.as_deref()), 200)
         }
         "POST" => {
@@ -283,17 +280,6 @@ fn parse<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, String> {
     value.parse()
 }
 
-/// A folio as typed in the address, safe in a `Location`.
-fn encode(folio: &str) -> String {
-    form_urlencoded::byte_serialize(folio.as_bytes()).collect()
-}
-
-fn query_value(query: &str, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 /// A refusal to show the workbench at all: not found stays not found
 /// (a requester cannot learn which folios exist), anything else 403.
 fn refused(forms: &Forms, e: &anyhow::Error) -> Response {
@@ -467,18 +453,7 @@ impl Html<'_> {
         }
         let name = format!("{field}_canned");
         let chosen = self.kept.get(&name).map(String::as_str).unwrap_or("");
-        let options: String = bench
-            .canned
-            .iter()
-            .map(|(slug, title)| {
-                format!(
-                    "<option value=\"{}\"{}>{}</option>\n",
-                    escape(slug),
-                    selected(slug == chosen),
-                    escape(title)
-                )
-            })
-            .collect();
+        let options = options(&bench.canned, chosen);
         format!(
             "<p class=\"field\"><label for=\"f-{name}\">Canned answer</label>\n\
              <select id=\"f-{name}\" name=\"{name}\"><option value=\"\">— none —</option>\n{options}</select>\n\
@@ -539,81 +514,93 @@ impl Html<'_> {
                 }
                 main.push_str("</ol>\n");
             }
-            self.form(
+            self.field_form(
                 main,
-                &format!(
-                    "<p class=\"field\"><label for=\"f-action\">New action</label>\n\
-                     <input id=\"f-action\" name=\"action\" type=\"text\" value=\"{}\">\n\
-                     <button type=\"submit\" name=\"do\" value=\"action-add\">Add the action</button></p>\n",
-                    self.kept("action")
-                ),
+                "New action",
+                "action",
+                &Input::Type,
+                &[("action-add", "Add the action")],
             );
         });
     }
 
     fn write_changes(&self, main: &mut String, bench: &Workbench) {
-        let options = |values: Vec<(String, String)>, current: &str| -> String {
-            values
-                .into_iter()
-                .map(|(v, l)| {
-                    format!(
-                        "<option value=\"{}\"{}>{}</option>",
-                        escape(&v),
-                        selected(v == current),
-                        escape(&l)
-                    )
-                })
-                .collect()
-        };
-        let statuses = bench
+        let statuses: Vec<_> = bench
             .statuses
             .iter()
             .map(|s| (s.as_str().to_string(), label(*s)))
             .collect();
-        let priorities = Priority::ALL
+        let priorities: Vec<_> = Priority::ALL
             .iter()
             .map(|p| (p.as_str().to_string(), p.as_str().to_string()))
             .collect();
         let assignee = bench.assignee.as_deref().unwrap_or(&bench.me);
         Self::section(main, "Status, priority, assignee", "h-changes", |main| {
-            self.form(
+            let status = options(&statuses, bench.status.as_str());
+            self.field_form(
                 main,
-                &format!(
-                    "<p class=\"field\"><label for=\"f-status\">Status</label>\n\
-                     <select id=\"f-status\" name=\"status\">{}</select>\n\
-                     <button type=\"submit\" name=\"do\" value=\"status\">Change the status</button></p>\n",
-                    options(statuses, bench.status.as_str())
-                ),
+                "Status",
+                "status",
+                &Input::Choose(&status),
+                &[("status", "Change the status")],
             );
-            self.form(
+            let priority = options(&priorities, bench.priority.as_str());
+            self.field_form(
                 main,
-                &format!(
-                    "<p class=\"field\"><label for=\"f-priority\">Priority</label>\n\
-                     <select id=\"f-priority\" name=\"priority\">{}</select>\n\
-                     <button type=\"submit\" name=\"do\" value=\"priority\">Change the priority</button></p>\n",
-                    options(priorities, bench.priority.as_str())
-                ),
+                "Priority",
+                "priority",
+                &Input::Choose(&priority),
+                &[("priority", "Change the priority")],
             );
-            self.form(
+            let people = options(&bench.staff, assignee);
+            self.field_form(
                 main,
-                &format!(
-                    "<p class=\"field\"><label for=\"f-person\">Delegate to</label>\n\
-                     <select id=\"f-person\" name=\"person\">{}</select>\n\
-                     <button type=\"submit\" name=\"do\" value=\"assign\">Delegate</button>\n\
-                     <button type=\"submit\" name=\"do\" value=\"take\">Take it over myself</button></p>\n",
-                    options(bench.staff.clone(), assignee)
-                ),
+                "Delegate to",
+                "person",
+                &Input::Choose(&people),
+                &[("assign", "Delegate"), ("take", "Take it over myself")],
             );
-            self.form(
+            self.field_form(
                 main,
-                &format!(
-                    "<p class=\"field\"><label for=\"f-reason\">Why it needs more attention</label>\n\
-                     <input id=\"f-reason\" name=\"reason\" type=\"text\" value=\"{}\">\n\
-                     <button type=\"submit\" name=\"do\" value=\"escalate\">Escalate</button></p>\n",
-                    self.kept("reason")
-                ),
+                "Why it needs more attention",
+                "reason",
+                &Input::Type,
+                &[("escalate", "Escalate")],
             );
         });
+    }
+
+    /// One field (`f-<name>`) and its buttons (`do` value, words), as a
+    /// form of its own.
+    fn field_form(
+        &self,
+        main: &mut String,
+        label: &str,
+        name: &str,
+        input: &Input,
+        buttons: &[(&str, &str)],
+    ) {
+        let control = match input {
+            Input::Choose(options) => {
+                format!("<select id=\"f-{name}\" name=\"{name}\">{options}</select>")
+            }
+            Input::Type => format!(
+                "<input id=\"f-{name}\" name=\"{name}\" type=\"text\" value=\"{}\">",
+                self.kept(name)
+            ),
+        };
+        let buttons: String = buttons
+            .iter()
+            .map(|(what, words)| {
+                format!("\n<button type=\"submit\" name=\"do\" value=\"{what}\">{words}</button>")
+            })
+            .collect();
+        self.form(
+            main,
+            &format!(
+                "<p class=\"field\"><label for=\"f-{name}\">{label}</label>\n{control}{buttons}</p>\n"
+            ),
+        );
     }
 
     fn write_resolve(&self, main: &mut String, bench: &Workbench) {
@@ -628,6 +615,28 @@ impl Html<'_> {
         );
         Self::section(main, "Resolve", "h-resolve", |main| self.form(main, &body));
     }
+}
+
+/// A form field: a choice among options (already written), or text typed
+/// in (kept after a refusal).
+enum Input<'o> {
+    Choose(&'o str),
+    Type,
+}
+
+/// `<option>`s for `values` (value, words), `current` selected.
+fn options(values: &[(String, String)], current: &str) -> String {
+    values
+        .iter()
+        .map(|(value, words)| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                escape(value),
+                selected(value == current),
+                escape(words)
+            )
+        })
+        .collect()
 }
 
 fn selected(yes: bool) -> &'static str {

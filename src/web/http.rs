@@ -115,6 +115,14 @@ impl Request {
     pub fn query(&self) -> &str {
         &self.target[self.path().len()..]
     }
+
+    /// The value of `name` in the query string, decoded; the first if sent
+    /// more than once.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        form_urlencoded::parse(self.query().trim_start_matches('?').as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
 }
 
 /// What a response carries after its head.

@@ -22,14 +22,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
         return None;
     }
     let Some(who) = forms.sessions.signed_in(request) else {
-        let next = if rest.is_empty() { "/mine" } else { path };
-        return Some(Response::text(303, "Sign in first.\n").with_header(
-            "Location",
-            format!(
-                "/signin?next={}",
-                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-            ),
-        ));
+        return Some(super::signin::first(path));
     };
     let scope = Scope {
         actor: Some(who.person.clone()),

@@ -154,10 +154,7 @@ pub fn suggest(request: &Request, forms: &Forms) -> Option<Response> {
     if request.path() != "/faq/suggest" || !forms.enabled {
         return None;
     }
-    let q = form_urlencoded::parse(request.query().trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let q = request.query_value("q").unwrap_or_default();
     let hits = match suggestions(&forms.scope, &q) {
         Ok(hits) => hits,
         Err(e) => return Some(failure(&format!("{e:#}"))),

@@ -125,8 +125,12 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
     let get = |answers: &HashMap<String, String>, name: &str| {
         answers.get(name).cloned().unwrap_or_default()
     };
+    // The sign-in page, with a message when it comes back.
+    let sign_in_page = |message: Option<&str>, status: u16| {
+        show(forms, request, &form.desk_name, &form.key, message, status)
+    };
     Some(match (path, request.method.as_str()) {
-        ("/signin", "GET" | "HEAD") => show(forms, request, &form.desk_name, &form.key, None, 200),
+        ("/signin", "GET" | "HEAD") => sign_in_page(None, 200),
         ("/signin", "POST") => {
             let answers = fields(request);
             if !csrf::genuine(
@@ -136,11 +140,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                 &get(&answers, "token"),
                 &form.web.base_url,
             ) {
-                return Some(show(
-                    forms,
-                    request,
-                    &form.desk_name,
-                    &form.key,
+                return Some(sign_in_page(
                     Some("The form had expired; please try again."),
                     403,
                 ));
@@ -153,11 +153,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                 .allow(peer, form.web.rate_limits.sign_ins_per_hour, Instant::now())
             {
                 return Some(
-                    show(
-                        forms,
-                        request,
-                        &form.desk_name,
-                        &form.key,
+                    sign_in_page(
                         Some("Too many attempts from here; please try again in an hour."),
                         429,
                     )
@@ -180,7 +176,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                         .with_header("Location", landing)
                         .with_header("Set-Cookie", set_cookie(&token, LIFETIME.as_secs(), secure))
                 }
-                Ok(None) => show(forms, request, &form.desk_name, &form.key, Some(WRONG), 400),
+                Ok(None) => sign_in_page(Some(WRONG), 400),
                 Err(e) => failure(&format!("{e:#}")),
             }
         }
@@ -195,11 +191,7 @@ pub fn answer(request: &Request, forms: &Forms) -> Option<Response> {
                     &get(&answers, "token"),
                     &form.web.base_url,
                 ) {
-                    return Some(show(
-                        forms,
-                        request,
-                        &form.desk_name,
-                        &form.key,
+                    return Some(sign_in_page(
                         Some("The page had expired; sign out again."),
                         403,
                     ));
@@ -227,16 +219,20 @@ fn fields(request: &Request) -> HashMap<String, String> {
         .collect()
 }
 
+/// The answer to someone not signed in who asked for `path` (a page of
+/// this server): sign in first, then back there.
+pub fn first(path: &str) -> Response {
+    let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    Response::text(303, "Sign in first.\n").with_header("Location", format!("/signin?next={next}"))
+}
+
 /// `next` from the query (a GET) or the posted form.
-fn form_value(request: &Request, name: &str) -> Option<String> {
-    let source = if request.method == "POST" {
-        request.body.clone()
+fn next_of(request: &Request) -> Option<String> {
+    if request.method == "POST" {
+        fields(request).remove("next")
     } else {
-        request.query().trim_start_matches('?').as_bytes().to_vec()
-    };
-    form_urlencoded::parse(&source)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+        request.query_value("next")
+    }
 }
 
 /// `next` if it is a path on this server (`/act/TKT042`): never another
@@ -284,7 +280,7 @@ fn show(
         ));
     }
     let token = csrf::fresh(key, "signin");
-    let next = form_value(request, "next")
+    let next = next_of(request)
         .filter(|next| local_path(next).is_some())
         .map(|next| {
             format!(

@@ -346,6 +346,16 @@ fn the_requester_follows_replies_confirms_and_reopens_through_the_link() {
     assert_eq!(desk.ok(&["check"]), "");
 }
 
+/// Lets the web site at `origin` post the external form.
+pub fn allow_origin(desk: &Desk, origin: &str) {
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}  allowed_origins: [{origin}]\n"),
+    );
+    desk.git(&["commit", "-qam", "allow the practice's site"]);
+}
+
 /// Sets `person`'s password with `tkt passwd --stdin`.
 pub fn set_password(desk: &Desk, person: &str, password: &str) {
     use std::io::Write;
@@ -512,12 +522,7 @@ fn sign_in_attempts_are_rate_limited() {
 #[test]
 fn the_external_form_posts_from_the_listed_origins_only() {
     let desk = web_desk(10);
-    let config = desk.read("helpdesk.yaml");
-    desk.write(
-        "helpdesk.yaml",
-        &format!("{config}  allowed_origins: [https://www.ortega.example]\n"),
-    );
-    desk.git(&["commit", "-qam", "allow the practice's site"]);
+    allow_origin(&desk, "https://www.ortega.example");
     // The snippet: plain HTML posting to the helpdesk, no script, no token.
     let snippet = desk.ok(&["form", "snippet", "--category", "technical"]);
     contains(

@@ -11,7 +11,7 @@ const BEN: &str = "correct horse battery staple";
 const RITA: &str = "a requester's own pass";
 
 impl Serve {
-    fn post_with_cookie(&self, path: &str, cookie: &str, body: &str, extra: &str) -> Answer {
+    pub fn post_with_cookie(&self, path: &str, cookie: &str, body: &str, extra: &str) -> Answer {
         self.send(
             format!(
                 "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nConnection: close\r\n\
@@ -183,7 +183,7 @@ fn refusals_change_nothing_and_keep_what_was_typed() {
     // Not signed in: off to sign in, and back here afterwards.
     let anonymous = serve.get(&format!("/act/{folio}"));
     assert_eq!(anonymous.status, 303);
-    let next = format!("/signin?next=/act/{folio}");
+    let next = format!("/signin?next=%2Fact%2F{folio}");
     assert_eq!(anonymous.header("Location"), Some(next.as_str()));
     let form = serve.get(&next);
     contains(

@@ -63,25 +63,15 @@ fn a_signed_in_requester_sees_and_answers_only_their_own_tickets() {
 
     let before = desk.commit_count();
     let token = token_of(&page);
-    let reply = serve.send(
-        format!(
-            "POST /mine/{f} HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nCookie: {cookie}\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {l}\r\n\r\n{b}",
-            f = folios[0],
-            p = serve.port,
-            l = encode(&[
-                ("token", &token),
-                ("do", "reply"),
-                ("body", "The lower tray.")
-            ])
-            .len(),
-            b = encode(&[
-                ("token", &token),
-                ("do", "reply"),
-                ("body", "The lower tray.")
-            ]),
-        )
-        .as_bytes(),
+    let reply = serve.post_with_cookie(
+        &format!("/mine/{}", folios[0]),
+        &cookie,
+        &encode(&[
+            ("token", &token),
+            ("do", "reply"),
+            ("body", "The lower tray."),
+        ]),
+        "",
     );
     assert_eq!(reply.status, 303, "{reply:?}");
     assert_eq!(
@@ -94,16 +84,11 @@ fn a_signed_in_requester_sees_and_answers_only_their_own_tickets() {
     contains(&message, "Via: web");
 
     // That page's token does not work on another ticket's page.
-    let crossed = serve.send(
-        format!(
-            "POST /mine/{f} HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nCookie: {cookie}\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {l}\r\n\r\n{b}",
-            f = folios[2],
-            p = serve.port,
-            l = encode(&[("token", &token), ("do", "reply"), ("body", "x")]).len(),
-            b = encode(&[("token", &token), ("do", "reply"), ("body", "x")]),
-        )
-        .as_bytes(),
+    let crossed = serve.post_with_cookie(
+        &format!("/mine/{}", folios[2]),
+        &cookie,
+        &encode(&[("token", &token), ("do", "reply"), ("body", "x")]),
+        "",
     );
     assert_eq!(crossed.status, 403);
     assert_eq!(desk.commit_count(), before + 1);
@@ -123,15 +108,7 @@ fn replies_through_a_follow_up_link_are_rate_limited_per_address() {
             ("do", "reply"),
             ("body", &format!("Reply {n}")),
         ]);
-        let answer = serve.send(
-            format!(
-                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nCookie: {cookie}\r\n\
-                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {l}\r\n\r\n{body}",
-                p = serve.port,
-                l = body.len(),
-            )
-            .as_bytes(),
-        );
+        let answer = serve.post_with_cookie(&path, &cookie, &body, "");
         statuses.push(answer.status);
         if answer.status == 429 {
             assert_eq!(answer.header("Retry-After"), Some("3600"));

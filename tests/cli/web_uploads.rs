@@ -7,7 +7,7 @@
 
 use crate::common::{contains, Desk};
 use crate::serve::{Answer, Serve};
-use crate::web_form::{encode, good, token_of};
+use crate::web_form::{allow_origin, encode, good, token_of};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -359,12 +359,7 @@ fn the_requester_replies_with_an_attachment_through_the_link() {
 #[test]
 fn the_snippet_posts_attachments_and_old_snippets_still_work() {
     let desk = upload_desk();
-    let config = desk.read("helpdesk.yaml");
-    desk.write(
-        "helpdesk.yaml",
-        &format!("{config}  allowed_origins: [https://www.ortega.example]\n"),
-    );
-    desk.git(&["commit", "-qam", "allow the practice's site"]);
+    allow_origin(&desk, "https://www.ortega.example");
     let snippet = desk.ok(&["form", "snippet", "--category", "technical"]);
     contains(
         &snippet,
