@@ -1042,6 +1042,7 @@ impl Sim {
             escalated: false,
             faq: None,
             follow_up: None,
+            mail: None,
             description,
         };
         let budget = 2 + rng.below(8) as u32;

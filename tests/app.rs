@@ -81,6 +81,7 @@ fn new_ticket(subject: &str) -> NewTicket {
         attachments: vec![],
         confidential: false,
         resolve: None,
+        mail: None,
     }
 }
 
@@ -94,6 +95,7 @@ fn post(ticket: &str, kind: EntryKind, body: &str) -> Post {
         status: None,
         reopen: false,
         time_spent: None,
+        mail: None,
     }
 }
 

@@ -42,6 +42,7 @@ fn ticket(
         escalated: false,
         faq: None,
         follow_up: None,
+        mail: None,
         description,
     }
 }

@@ -8,7 +8,7 @@ use super::uploads::{self, Upload};
 use crate::domain::access::Act;
 use crate::domain::event::Event;
 use crate::domain::model::config::Assignment;
-use crate::domain::model::{EntryKind, Folio, Priority, Status, Ticket};
+use crate::domain::model::{EntryKind, Folio, MailOrigin, Priority, Status, Ticket};
 use crate::domain::refusal::Refusal;
 use crate::domain::trailers::one_line;
 use crate::domain::workflow;
@@ -36,6 +36,8 @@ pub struct NewTicket {
     pub confidential: bool,
     /// Answered on the spot: resolve at once with this solution.
     pub resolve: Option<String>,
+    /// The mail the ticket was registered from (`tkt mail import`).
+    pub mail: Option<MailOrigin>,
 }
 
 /// Registers the ticket; returns its folio, the ticket and the events.
@@ -179,6 +181,7 @@ fn register_in(
         escalated: false,
         faq: None,
         follow_up,
+        mail: req.mail,
         description: req.description,
     };
     let mut tx = Transaction::new(&unit.tracker.root);

@@ -155,6 +155,7 @@ fn renumber_event(
         changes: vec![Change::new("folio", Some(old), Some(new))],
         attachments: vec![],
         time_spent: None,
+        mail: None,
         body: format!(
             "Registered as {old} on a clone that had not synced yet, while {taken_on} had \
              already given {old} to another ticket; it became {new} when it was synced."

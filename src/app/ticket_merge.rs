@@ -176,6 +176,7 @@ pub fn record(
                 changes: o.changes.iter().map(as_change).collect(),
                 attachments: vec![],
                 time_spent: None,
+                mail: None,
                 body: overridden_text(&o.changes, target),
             },
             action: "merge",

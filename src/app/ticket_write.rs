@@ -5,7 +5,7 @@
 use super::unit::{Scope, UnitOfWork};
 use super::uploads::{self, Attachment};
 use crate::domain::event::{self, Event};
-use crate::domain::model::{Change, EntryKind, Folio, Span, Ticket};
+use crate::domain::model::{Change, EntryKind, Folio, MailOrigin, Span, Ticket};
 use crate::store::{entry_file_name, render_entry, render_ticket, Tracker, Transaction};
 use anyhow::Result;
 
@@ -27,6 +27,8 @@ pub(super) struct Outcome {
     pub changes: Vec<Change>,
     pub attachments: Vec<Attachment>,
     pub time_spent: Option<Span>,
+    /// The mail the entry was made from (`tkt mail import`).
+    pub mail: Option<MailOrigin>,
     /// The `Action:` trailer.
     pub action: &'static str,
     pub summary: String,
@@ -43,6 +45,7 @@ impl Outcome {
             changes,
             attachments: vec![],
             time_spent: None,
+            mail: None,
             action,
             summary,
             notices: vec![],
@@ -86,6 +89,7 @@ pub(super) fn write(
         names,
     );
     entry.time_spent = outcome.time_spent;
+    entry.mail = outcome.mail;
     let file = entry_file_name(unit.stamp, &author);
     let events = event::of_entry(folio.as_str(), &file, &entry);
     tx.create(rel.join("replies").join(&file), render_entry(&entry)?);

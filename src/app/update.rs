@@ -8,7 +8,7 @@ use super::ticket_write::{change_ticket, Done, Outcome};
 use super::unit::{Scope, UnitOfWork};
 use super::uploads::{self, Upload};
 use crate::domain::access::{self, Act};
-use crate::domain::model::{EntryKind, Folio, Priority, Span, Status, Ticket};
+use crate::domain::model::{EntryKind, Folio, MailOrigin, Priority, Span, Status, Ticket};
 use crate::domain::refusal::Refusal;
 use crate::domain::workflow;
 use anyhow::Result;
@@ -25,6 +25,8 @@ pub struct Post {
     /// Reply to a resolved or closed ticket and reopen it.
     pub reopen: bool,
     pub time_spent: Option<Span>,
+    /// The mail the reply or note was made from (`tkt mail import`).
+    pub mail: Option<MailOrigin>,
 }
 
 /// Posts a reply or note; a reply may move the status as the workflow says.
@@ -71,6 +73,7 @@ pub fn post(scope: &Scope, req: Post) -> Result<Done<Folio>> {
             changes,
             attachments,
             time_spent: req.time_spent,
+            mail: req.mail,
             action: what,
             summary,
             notices: vec![],

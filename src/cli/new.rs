@@ -96,6 +96,7 @@ pub fn run(global: &Global, args: NewArgs) -> Result<i32> {
         attachments: attach::open(&args.attach)?,
         confidential: args.confidential,
         resolve: args.resolve,
+        mail: None,
     };
     let done = crate::app::register(global, request)?;
     let ticket = done.value;

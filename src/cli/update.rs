@@ -210,6 +210,7 @@ pub fn post(global: &Global, args: PostArgs, kind: EntryKind) -> Result<i32> {
         status: args.status,
         reopen: args.reopen,
         time_spent: args.time,
+        mail: None,
     };
     report(crate::app::post(global, request)?)
 }

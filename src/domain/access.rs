@@ -388,6 +388,7 @@ mod tests {
             changes: vec![],
             attachments: vec![],
             time_spent: None,
+            mail: None,
             body: "internal".into(),
         };
         assert!(may_see_entry(&staff, &note));

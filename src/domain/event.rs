@@ -203,6 +203,7 @@ mod tests {
             changes,
             attachments: vec![],
             time_spent: None,
+            mail: None,
             body: body.into(),
         }
     }

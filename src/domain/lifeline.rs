@@ -210,6 +210,7 @@ pub(crate) mod fixtures {
             changes: vec![],
             attachments: vec![],
             time_spent: None,
+            mail: None,
             body: "text".into(),
         }
     }

@@ -75,6 +75,11 @@ pub fn requester_for(
     }))
 }
 
+/// Whether `email` is a plausible address (see [`email_domain`]).
+pub fn looks_like_email(email: &str) -> bool {
+    email_domain(email.trim()).is_some()
+}
+
 /// The domain of a plausible address: one `@`, something before it, a
 /// dotted domain after it, no spaces or control characters.
 fn email_domain(email: &str) -> Option<&str> {

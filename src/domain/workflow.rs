@@ -291,6 +291,7 @@ pub fn record(
         changes,
         attachments,
         time_spent: None,
+        mail: None,
         body: body.trim_end().to_string(),
     }
 }

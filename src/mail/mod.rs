@@ -5,8 +5,10 @@
 //! reply's text from the quoted history and signature under it.
 
 mod html_text;
+mod ids;
 mod incoming;
 mod trim;
 
+pub use ids::{is_ours, other_message_id, ticket_message_id, ticket_uid_of};
 pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
 pub use trim::{trim_reply, Trimmed};

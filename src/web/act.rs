@@ -175,6 +175,7 @@ fn act(
                 status: None,
                 reopen: false,
                 time_spent: None,
+                mail: None,
             },
         ),
         Ask::Change(change) => crate::app::change(scope, &bench.folio, change),

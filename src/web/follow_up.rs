@@ -274,6 +274,7 @@ fn post(request: &Request, forms: &Forms, view: &FollowUp, place: &Place) -> Res
                 status: None,
                 reopen: false,
                 time_spent: None,
+                mail: None,
             },
         ),
         "confirm" => crate::app::change(&scope, &view.folio, TicketChange::Close),

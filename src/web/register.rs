@@ -442,6 +442,7 @@ fn post(
         attachments: answers.take_uploads(),
         confidential: false,
         resolve: None,
+        mail: None,
     };
     let registrant = Registrant {
         name: answers.get("name"),

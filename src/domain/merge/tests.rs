@@ -127,6 +127,7 @@ fn times_come_from_the_entries_a_side_added() {
         changes: vec![Change::new(field, None::<String>, Some("x"))],
         attachments: vec![],
         time_spent: None,
+        mail: None,
         body: String::new(),
     };
     let entries = [

@@ -80,6 +80,9 @@ pub struct Entry {
     /// Work time recorded with `--time`, summed by reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_spent: Option<super::Span>,
+    /// The mail this reply or note was made from (`tkt mail import`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<super::MailOrigin>,
     #[serde(skip)]
     pub body: String,
 }
@@ -92,6 +95,7 @@ impl Entry {
         "changes",
         "attachments",
         "time_spent",
+        "mail",
     ];
 
     /// Problems a hand edit can introduce that serde cannot see. `now`
@@ -133,6 +137,7 @@ impl Entry {
             ));
         }
         out.extend(self.changes.iter().filter_map(Change::problem));
+        out.extend(self.mail.iter().flat_map(|m| m.problems()));
         out.extend(
             self.attachments
                 .iter()

@@ -56,6 +56,9 @@ pub struct Ticket {
     /// of its token (the token itself is never stored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<String>,
+    /// The mail the ticket was registered from (`tkt mail import`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<super::MailOrigin>,
     /// The Markdown body of `ticket.md`.
     #[serde(skip)]
     pub description: String,
@@ -104,6 +107,7 @@ impl Ticket {
             escalated: false,
             faq: None,
             follow_up: None,
+            mail: None,
             description: "It jams.".into(),
         }
     }
@@ -130,12 +134,13 @@ impl Ticket {
         "escalated",
         "faq",
         "follow_up",
+        "mail",
     ];
 
     /// Problems a hand edit can introduce that serde cannot see; `now`
     /// tells recorded times from future ones.
     pub fn problems(&self, now: DateTime<Utc>) -> Vec<Problem> {
-        let mut out = Vec::new();
+        let mut out: Vec<Problem> = self.mail.iter().flat_map(|m| m.problems()).collect();
         if self.subject.trim().is_empty() {
             out.push(Problem::at("subject:", "subject is empty"));
         } else if let Some(c) = self.subject.chars().find(|c| c.is_control()) {

@@ -38,6 +38,10 @@ pub struct Config {
     /// The web front end (`tkt serve`'s forms); absent: read-only site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web: Option<super::WebSettings>,
+    /// Email in and out (`tkt mail import`, `tkt notify send`); absent:
+    /// no mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<super::MailSettings>,
 }
 
 /// Auto-sync (`sync:`): every command that writes integrates the remote's
@@ -137,6 +141,7 @@ impl Config {
             views: vec![],
             sync: SyncSettings::default(),
             web: None,
+            mail: None,
         }
     }
 }

@@ -9,6 +9,9 @@
 mod categories;
 mod document;
 mod lookup;
+mod mail;
+mod mail_import;
+mod mail_notify;
 mod people;
 mod validation;
 mod views;
@@ -16,6 +19,9 @@ mod web;
 
 pub use categories::{Category, FieldSpec, FieldType};
 pub use document::{Assignment, AttachmentPolicy, Config, SyncSettings};
+pub use mail::MailSettings;
+pub use mail_import::MailImport;
+pub use mail_notify::{MailNotify, Transport};
 pub use people::{Person, Role};
 pub use views::View;
 pub use web::{OpenTo, RequesterSees, WebSettings};

@@ -39,6 +39,9 @@ impl Config {
         for (key, message) in self.web.iter().flat_map(|web| web.problems()) {
             report(key, message);
         }
+        for (needle, message) in self.mail.iter().flat_map(|mail| mail.problems(self)) {
+            report(&needle, message);
+        }
         if !(1..=300).contains(&self.sync.timeout_seconds) {
             report(
                 "timeout_seconds:",
