@@ -8,6 +8,7 @@ mod history;
 mod hooks;
 mod index;
 mod journal;
+mod mail_spool;
 mod passwords;
 mod program;
 mod recovery;

@@ -7,8 +7,10 @@
 mod html_text;
 mod ids;
 mod incoming;
+mod refused;
 mod trim;
 
 pub use ids::{is_ours, other_message_id, ticket_message_id, ticket_uid_of};
 pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
+pub use refused::RefusedMail;
 pub use trim::{trim_reply, Trimmed};
