@@ -7,10 +7,13 @@
 mod html_text;
 mod ids;
 mod incoming;
+pub mod notify;
+mod outgoing;
 mod refused;
 mod trim;
 
 pub use ids::{is_ours, other_message_id, ticket_message_id, ticket_uid_of};
 pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
+pub use outgoing::{render, Rendered};
 pub use refused::RefusedMail;
 pub use trim::{trim_reply, Trimmed};
