@@ -446,8 +446,14 @@ fn mailbox(name: &str, address: &str) -> Option<Mailbox> {
     })
 }
 
+/// `[TKT042] …`, with `Re: ` before the folio and any other prefix
+/// after it, so the folio token is always there for the importer.
 fn subject(folio: &str, prefix: &str, text: &str) -> String {
-    header_line(&format!("{prefix}[{folio}] {text}"), 200)
+    let line = match prefix {
+        "Re: " => format!("Re: [{folio}] {text}"),
+        _ => format!("[{folio}] {prefix}{text}"),
+    };
+    header_line(&line, 200)
 }
 
 fn signature(config: &Config, mail: &MailSettings) -> String {
