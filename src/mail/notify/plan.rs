@@ -470,3 +470,133 @@ pub(super) fn signature_of(config: &Config, mail: &MailSettings) -> String {
 pub(super) fn mailbox_of(name: &str, address: &str) -> Option<Mailbox> {
     mailbox(name, address)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Change, EntryKind, MailOrigin};
+
+    const CONFIG: &str = "name: Desk\npeople:\n\
+        - {key: ana, name: Ana, email: ana@example.org, role: admin}\n\
+        - {key: ben, name: Ben, email: ben@example.org, role: operator}\n\
+        - {key: rita, name: Rita, email: rita@example.org, role: requester}\n\
+        - {key: remy, name: Remy, email: remy@example.org, role: requester}\n\
+        categories:\n- {key: technical, name: Tech, responsible: [ana, ben]}\n\
+        escalation: {contact: ben}\n\
+        mail:\n  address: helpdesk@example.org\n  notify:\n    new_tickets:\n    - to: [ana, remy]\n";
+
+    fn config() -> Config {
+        // Unvalidated: the planner holds the line even where validation would.
+        serde_yaml::from_str(CONFIG).unwrap()
+    }
+
+    fn ticket(confidential: bool, automatic: bool) -> Ticket {
+        let yaml = format!(
+            "id: TKT001\nuid: U1\nsubject: \"Hi\\r\\nBcc: x@y.z\"\nstatus: open\npriority: medium\n\
+             category: technical\nrequester: rita\ncreated: 2026-01-05T09:00:00Z\n\
+             updated: 2026-01-05T09:00:00Z\nconfidential: {confidential}\n"
+        );
+        let mut t: Ticket = serde_yaml::from_str(&yaml).unwrap();
+        t.mail = Some(MailOrigin {
+            message_id: "CAF1@mail.example.com".into(),
+            from: "Rita <rita@example.org>".into(),
+            cc: vec!["carl@example.com".into()],
+            automatic: automatic.then(|| "Auto-Submitted: auto-replied".into()),
+            review: false,
+        });
+        t
+    }
+
+    fn entry(author: &str, kind: EntryKind, changes: Vec<Change>) -> Entry {
+        Entry {
+            author: author.into(),
+            date: "2026-01-05T10:00:00Z".parse().unwrap(),
+            kind,
+            changes,
+            attachments: vec![],
+            time_spent: None,
+            mail: None,
+            body: "The words.".into(),
+        }
+    }
+
+    fn posted(config: &Config, ticket: &Ticket, entry: &Entry) -> Vec<Notification> {
+        let mail = config.mail.as_ref().unwrap();
+        let happening = Happening::Posted {
+            folio: "TKT001",
+            ticket,
+            file: "20260105T100000.000Z-ana-abc.md",
+            entry,
+        };
+        plan(config, mail, &happening).mails
+    }
+
+    #[test]
+    fn notes_and_the_requesters_own_words_are_never_mailed() {
+        let config = config();
+        let t = ticket(false, false);
+        assert!(posted(&config, &t, &entry("ana", EntryKind::Note, vec![])).is_empty());
+        assert!(posted(&config, &t, &entry("rita", EntryKind::Reply, vec![])).is_empty());
+        let mails = posted(&config, &t, &entry("ana", EntryKind::Reply, vec![]));
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].to[0].address, "rita@example.org");
+        assert_eq!(mails[0].cc[0].address, "carl@example.com");
+        assert_eq!(
+            mails[0].in_reply_to.as_deref(),
+            Some("tkt.U1.ack@example.org")
+        );
+        assert_eq!(
+            mails[0].references,
+            vec!["CAF1@mail.example.com", "tkt.U1.ack@example.org"]
+        );
+        assert!(!mails[0].subject.contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn a_confidential_ticket_goes_to_no_cc_and_escalation_not_to_its_author() {
+        let config = config();
+        let t = ticket(true, false);
+        let mails = posted(&config, &t, &entry("ana", EntryKind::Reply, vec![]));
+        assert!(mails[0].cc.is_empty());
+        let escalate = vec![Change::new("escalated", Some("no"), Some("yes"))];
+        let mails = posted(
+            &config,
+            &t,
+            &entry("ana", EntryKind::Event, escalate.clone()),
+        );
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].to[0].address, "ben@example.org");
+        assert!(posted(&config, &t, &entry("ben", EntryKind::Event, escalate)).is_empty());
+    }
+
+    #[test]
+    fn machine_mail_is_never_acknowledged_and_requesters_get_no_operator_notices() {
+        let config = config();
+        let mail = config.mail.as_ref().unwrap();
+        let registered = |t: &Ticket, actor: &str| {
+            plan(
+                &config,
+                mail,
+                &Happening::Registered {
+                    folio: "TKT001",
+                    ticket: t,
+                    actor,
+                    token: None,
+                },
+            )
+            .mails
+        };
+        let t = ticket(false, true);
+        let mails = registered(&t, "rita");
+        assert!(mails.iter().all(|m| m.kind != "ack"), "{mails:?}");
+        // remy is a requester: never told of others' tickets.
+        assert!(mails.iter().all(|m| m.to[0].address != "remy@example.org"));
+        assert_eq!(mails.iter().filter(|m| m.kind == "new-ticket").count(), 1);
+        // ana registering never tells ana.
+        let t = ticket(false, false);
+        let mails = registered(&t, "ana");
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert_eq!(mails[0].kind, "ack");
+        assert_eq!(mails[0].auto, Auto::Replied);
+    }
+}

@@ -150,11 +150,18 @@ impl MailNotify {
                     ));
                 }
                 for key in keys {
-                    if config.person(key).is_none() {
-                        out.push((
+                    match config.person(key) {
+                        None => out.push((
                             "new_tickets:".to_string(),
                             format!("mail notify new_tickets: `{key}` is no person in `people:`"),
-                        ));
+                        )),
+                        Some(p) if !p.role.is_staff() => out.push((
+                            "new_tickets:".to_string(),
+                            format!(
+                                "mail notify new_tickets: `{key}` is a requester; only operators and admins are told of new tickets"
+                            ),
+                        )),
+                        Some(_) => {}
                     }
                 }
             }
