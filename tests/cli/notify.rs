@@ -570,3 +570,41 @@ fn bad_mail_settings_are_named() {
     let stderr = desk.fails(&["notify", "send"], 1);
     assert!(stderr.contains("`nobody` is no person"), "{stderr}");
 }
+
+#[test]
+fn refused_mail_is_answered_once_and_the_automatic_limit_holds_a_loop() {
+    let desk = mail_desk("", "");
+    let git = tkt::git::Git::open(&desk.root).unwrap();
+    for n in 0..4 {
+        git.record_refused_mail(&tkt::mail::RefusedMail {
+            message_id: format!("loop{n}@bot.example.com"),
+            to: "bot@example.com".into(),
+            subject: "Out of office\r\nBcc: all@example.com".into(),
+            reason: "Only registered people may open tickets by mail.".into(),
+            date: format!("2026-03-02T09:0{n}:00Z").parse().unwrap(),
+        })
+        .unwrap();
+    }
+    let out = send(&desk);
+    assert!(
+        out.contains("3 sent") && out.contains("1 held back"),
+        "{out}"
+    );
+    assert!(
+        git.refused_mails().unwrap().is_empty(),
+        "each answered (or held) once"
+    );
+    let outbox = desk.root.join(".git/tkt/mail/outbox");
+    let emls: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(emls.len(), 3);
+    for eml in &emls {
+        let head = eml.split("\r\n\r\n").next().unwrap();
+        assert!(head.contains("Auto-Submitted: auto-replied"), "{head}");
+        assert!(head.contains("In-Reply-To: <loop"), "{head}");
+        assert!(!head.to_ascii_lowercase().contains("\r\nbcc:"), "{head}");
+    }
+    assert!(send(&desk).contains("0 sent"));
+}
