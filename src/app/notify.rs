@@ -336,7 +336,7 @@ fn plan_added(
     ticket.description = description;
     let happening_plan = if added.entry {
         let (mut entry, body): (Entry, String) =
-            frontmatter::parse(&added.text).map_err(|e| format!("{}", e.message))?;
+            frontmatter::parse(&added.text).map_err(|e| e.message)?;
         entry.body = body;
         notify::plan(
             config,

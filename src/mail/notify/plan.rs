@@ -71,11 +71,9 @@ pub fn plan(config: &Config, mail: &MailSettings, happening: &Happening) -> Plan
                         visibility: Visibility::Public,
                         author,
                         ..
-                    } if kind == "reply" && !resolved => {
-                        if mail.notify.requester.replies {
-                            out.mails
-                                .extend(reply(config, mail, folio, ticket, stem, entry, author));
-                        }
+                    } if kind == "reply" && !resolved && mail.notify.requester.replies => {
+                        out.mails
+                            .extend(reply(config, mail, folio, ticket, stem, entry, author));
                     }
                     Event::Resolved { .. } if mail.notify.requester.resolution => {
                         out.mails
