@@ -113,6 +113,20 @@ pub fn send(scope: &Scope, request: &SendRequest) -> Result<SendReport> {
             }
         }
     }
+    let since = *state.watch_from.get_or_insert(now);
+    if mail.notify.sla || mail.notify.unanswered.is_some() {
+        let loaded = tracker.read_lifelines()?;
+        for (ticket, life) in &loaded.items {
+            planned.extend(notify::reminders(
+                &tracker.config,
+                mail,
+                ticket,
+                life,
+                since,
+                now,
+            ));
+        }
+    }
     let refused = git.refused_mails()?;
     planned.extend(
         refused

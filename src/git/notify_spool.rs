@@ -30,6 +30,10 @@ pub struct NotifyState {
     pub digests: BTreeMap<String, PendingDigest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run: Option<DateTime<Utc>>,
+    /// The first run: reminders (unanswered, SLA) for what fell due before
+    /// it are never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch_from: Option<DateTime<Utc>>,
     /// Queued mails so far (orders the queue).
     #[serde(default)]
     pub counter: u64,

@@ -608,3 +608,66 @@ fn refused_mail_is_answered_once_and_the_automatic_limit_holds_a_loop() {
     }
     assert!(send(&desk).contains("0 sent"));
 }
+
+#[test]
+fn unanswered_and_sla_reminders_reach_the_assignee_once() {
+    let desk = mail_desk(
+        "  notify:\n    unanswered: {after: 4h}\n    sla: true\n",
+        "",
+    );
+    let at = |t: &str| format!("2026-03-{t}:00Z");
+    let run = |time: &str| {
+        let out = desk
+            .cmd()
+            .env("TKT_NOW", at(time))
+            .args(["notify", "send"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    desk.cmd()
+        .env("TKT_NOW", at("02T09:00"))
+        .args([
+            "--as",
+            "rita",
+            "new",
+            "-s",
+            "VPN down",
+            "-c",
+            "technical",
+            "-m",
+            "x",
+        ])
+        .assert()
+        .success();
+    let assignee = desk
+        .read("tickets/TKT001/ticket.md")
+        .lines()
+        .find_map(|l| l.strip_prefix("assignee: "))
+        .unwrap()
+        .to_string();
+    let out = run("02T09:00");
+    assert!(out.contains("1 sent"), "only the acknowledgment: {out}");
+    let out = run("02T14:00");
+    assert!(
+        out.contains(&format!(
+            "sent unanswered → {assignee}@example.org: [TKT001] Unanswered: VPN down"
+        )),
+        "{out}"
+    );
+    let out = run("03T10:00");
+    assert!(
+        out.contains("sent sla →") && out.contains("SLA breached"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 sent"),
+        "the unanswered reminder is not repeated: {out}"
+    );
+    assert!(run("03T11:00").contains("0 sent"));
+}

@@ -11,9 +11,11 @@
 
 mod digest;
 mod plan;
+mod reminders;
 
 pub use digest::{digest, digest_due, DigestItem};
 pub use plan::{plan, refusal, Happening, Plan};
+pub use reminders::reminders;
 
 use serde::{Deserialize, Serialize};
 

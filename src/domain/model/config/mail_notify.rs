@@ -21,6 +21,14 @@ pub struct MailNotify {
     /// Escalated tickets are mailed to `escalation.contact`.
     #[serde(default = "yes")]
     pub escalation: bool,
+    /// A reminder to the assignee of a ticket nobody has answered this
+    /// long after it was registered (once per ticket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unanswered: Option<Unanswered>,
+    /// SLA targets at risk or breached are mailed to the assignee, once
+    /// per target and state.
+    #[serde(default)]
+    pub sla: bool,
     /// At most this much automatic mail (acknowledgments, refusals) to
     /// one address: a mail loop with an auto-responder stops here.
     #[serde(default)]
@@ -29,6 +37,13 @@ pub struct MailNotify {
 
 fn yes() -> bool {
     true
+}
+
+/// `unanswered: {after: 4h}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unanswered {
+    pub after: Span,
 }
 
 /// Which mails the requester gets.
@@ -171,6 +186,12 @@ impl MailNotify {
                     "mail notify new_tickets every: 0m; write `immediately` or a duration of at least 1m".to_string(),
                 ));
             }
+        }
+        if self.unanswered.is_some_and(|u| u.after.minutes == 0) {
+            out.push((
+                "unanswered:".to_string(),
+                "mail notify unanswered after: 0m; write a duration such as 4h".to_string(),
+            ));
         }
         if self.automatic_limit.mails == 0 || self.automatic_limit.per.minutes == 0 {
             out.push((

@@ -23,7 +23,7 @@ pub use mail::MailSettings;
 pub use mail_import::MailImport;
 pub use mail_notify::{
     AutomaticLimit, MailNotify, NewTicketRule, RecipientKeyword, Recipients, RequesterNotices,
-    Rhythm, Security, Sendmail, Smtp, Transport, TransportKind,
+    Rhythm, Security, Sendmail, Smtp, Transport, TransportKind, Unanswered,
 };
 pub use people::{Person, Role};
 pub use views::View;
