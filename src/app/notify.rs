@@ -171,9 +171,17 @@ pub fn send(scope: &Scope, request: &SendRequest) -> Result<SendReport> {
         if sent.contains(&n.id) || git.is_queued(&n.id) || !seen.insert(n.id.clone()) {
             continue;
         }
-        let rendered = crate::mail::render(&n, &from, now)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("cannot render mail {}", n.id))?;
+        // A mail that cannot be rendered (an address lettre refuses) is
+        // reported and dropped, never left to block the rest.
+        let rendered = match crate::mail::render(&n, &from, now) {
+            Ok(rendered) => rendered,
+            Err(why) => {
+                report
+                    .notices
+                    .push(format!("mail {} ({}) not sent: {why}", n.id, n.kind));
+                continue;
+            }
+        };
         state.counter += 1;
         fresh.push(Queued {
             order: state.counter,

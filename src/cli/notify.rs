@@ -18,9 +18,10 @@ Run it from cron, e.g. every 5 minutes:
 
 Which mails go out and how they are delivered (outbox folder, SMTP,
 sendmail) is set under `mail: notify:` and `mail: transport:` in
-helpdesk.yaml. Each mail is delivered once, even when a run is killed or
-two runs overlap. Exit status 1 when a delivery failed (it stays queued
-and is retried by the next run).";
+helpdesk.yaml. Each mail is delivered once, even when a run is killed;
+a run that finds another one busy on the clone exits without doing
+anything. Exit status 1 when a delivery failed (it stays queued and is
+retried by the next run) or another run was busy.";
 
 #[derive(Debug, Subcommand)]
 pub enum NotifyCommand {

@@ -97,6 +97,10 @@ pub fn refusal(
     mail: &MailSettings,
     refused: &RefusedMail,
 ) -> Option<Notification> {
+    // Never answer our own address (a loop through the mailbox).
+    if is_ours(&refused.to, mail) {
+        return None;
+    }
     let to = mailbox("", &refused.to)?;
     let id = refused_id(&refused.message_id);
     Some(Notification {
