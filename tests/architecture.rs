@@ -48,7 +48,9 @@ fn forbidden(layer: &str) -> Vec<(&'static str, &'static str)> {
                 ("git2", "git"),
                 ("clap", "argument parsing"),
                 ("httparse", "HTTP"),
-                ("notify", "file watching"),
+                // The file-watching crate, not `mail::notify` or `mail: notify:`.
+                ("use notify", "file watching"),
+                (" notify::", "file watching"),
                 ("crate::store", "the store"),
                 ("crate::git", "git"),
                 ("crate::clock", "the clock"),
@@ -178,6 +180,12 @@ fn the_rules_bite() {
     assert!(domain
         .iter()
         .any(|(n, _)| "crate::store::Tracker".contains(n)));
+    assert!(domain
+        .iter()
+        .any(|(n, _)| "let w = notify::recommended_watcher(f);".contains(n)));
+    assert!(!domain
+        .iter()
+        .any(|(n, _)| "use crate::mail::notify::plan; mail.notify.sla".contains(n)));
     let cli = forbidden("cli");
     assert!(cli.iter().any(|(n, _)| "use crate::web::run;".contains(n)));
     assert!(cli.iter().any(|(n, _)| "crate::git::Git::open".contains(n)));
