@@ -671,3 +671,57 @@ fn unanswered_and_sla_reminders_reach_the_assignee_once() {
     );
     assert!(run("03T11:00").contains("0 sent"));
 }
+
+#[test]
+fn actions_synced_in_from_another_clone_are_notified() {
+    let desk = mail_desk("", "");
+    assert!(send(&desk).contains("0 sent"));
+    let remote = desk.publish();
+    let other = desk.clone_as(&remote, "other", "Ben Okafor", "ben@example.org");
+    let in_other = |args: &[&str]| {
+        desk.cmd().current_dir(&other).args(args).assert().success();
+    };
+    in_other(&[
+        "--as",
+        "rita",
+        "new",
+        "-s",
+        "From afar",
+        "-c",
+        "technical",
+        "-m",
+        "x",
+    ]);
+    in_other(&["--as", "ben", "sync"]);
+    desk.ok(&["sync"]);
+    let out = send(&desk);
+    assert!(
+        out.contains("sent ack → rita@example.org: [TKT001] From afar"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_second_run_while_one_is_busy_does_nothing_and_says_so() {
+    let desk = mail_desk("", "");
+    desk.ok(&[
+        "--as",
+        "rita",
+        "new",
+        "-s",
+        "Busy",
+        "-c",
+        "technical",
+        "-m",
+        "x",
+    ]);
+    let git = tkt::git::Git::open(&desk.root).unwrap();
+    let held = git.notify_lock().unwrap();
+    let stderr = desk.fails(&["notify", "send"], 1);
+    assert!(
+        stderr.contains("another `tkt notify send` is running"),
+        "{stderr}"
+    );
+    drop(held);
+    assert!(send(&desk).contains("1 sent"));
+}
