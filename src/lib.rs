@@ -6,8 +6,8 @@
 //! - [`domain`]: the pure core. Model, front-matter, workflow and access
 //!   rules, SLA clock, reports, ranking. No files, git, terminal or HTTP.
 //! - [`mail`]: pure too; reads one email message into a typed value.
-//! - [`clock`], [`store`], [`git`]: the edges that read the time, the
-//!   tracker's files and the repository.
+//! - [`clock`], [`store`], [`git`], [`deliver`]: the edges that read the
+//!   time, the tracker's files and the repository, and send mail.
 //! - [`app`]: the use cases. Each runs in one unit of work (lock, actor,
 //!   access check, write, commit) and returns domain events; the read model
 //!   every reader shares lives here too.
@@ -18,6 +18,7 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod deliver;
 pub mod domain;
 pub mod git;
 pub mod mail;

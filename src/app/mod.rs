@@ -19,6 +19,7 @@ pub mod escalation;
 pub mod init;
 pub mod knowledge;
 pub mod links;
+pub mod notify;
 pub mod passwords;
 pub mod people;
 pub mod reader;

@@ -18,6 +18,7 @@ mod log;
 mod manpage;
 mod merge_driver;
 mod new;
+mod notify;
 mod output;
 mod passwd;
 mod person;
@@ -207,6 +208,10 @@ pub enum Command {
     #[command(subcommand, after_help = link::EXAMPLES)]
     Link(link::LinkCommand),
 
+    /// Notifications by mail: send what is pending, show the queue.
+    #[command(subcommand, after_help = notify::EXAMPLES)]
+    Notify(notify::NotifyCommand),
+
     /// Set a person's password for signing in to `tkt serve`.
     #[command(after_help = passwd::EXAMPLES)]
     Passwd(passwd::PasswdArgs),
@@ -268,6 +273,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Sync(args) => sync::run(&global, args),
         Command::Passwd(args) => passwd::run(&global, args),
         Command::Link(command) => link::run(&global, command),
+        Command::Notify(command) => notify::run(&global, command),
         Command::Form(command) => form::run(&global, command),
         Command::Setup(args) => merge_driver::setup(&global, args),
         Command::MergeDriver(args) => merge_driver::merge_driver(args),

@@ -2,15 +2,20 @@
 //! bytes of one message and returns what the rest of tkt needs to know
 //! about it (who, what, threading ids, attachments, and whether it is
 //! machine mail that must never be answered automatically), and splits a
-//! reply's text from the quoted history and signature under it.
+//! reply's text from the quoted history and signature under it. Going
+//! out, it plans notifications from what happened (`notify`) and renders
+//! them as messages (`outgoing`), still without I/O.
 
 mod html_text;
 mod ids;
 mod incoming;
+pub mod notify;
+mod outgoing;
 mod refused;
 mod trim;
 
 pub use ids::{is_ours, other_message_id, ticket_message_id, ticket_uid_of};
 pub use incoming::{parse, Address, Automatic, Bounce, IncomingMail, MailError, MailPart};
+pub use outgoing::{render, Rendered};
 pub use refused::RefusedMail;
 pub use trim::{trim_reply, Trimmed};

@@ -14,6 +14,7 @@ mod knowledge;
 mod links;
 mod list_show;
 mod new;
+mod notify;
 mod passwd;
 mod recipes;
 mod serve;

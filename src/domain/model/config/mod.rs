@@ -21,7 +21,10 @@ pub use categories::{Category, FieldSpec, FieldType};
 pub use document::{Assignment, AttachmentPolicy, Config, SyncSettings};
 pub use mail::MailSettings;
 pub use mail_import::MailImport;
-pub use mail_notify::{MailNotify, Transport};
+pub use mail_notify::{
+    AutomaticLimit, MailNotify, NewTicketRule, RecipientKeyword, Recipients, RequesterNotices,
+    Rhythm, Security, Sendmail, Smtp, Transport, TransportKind, Unanswered,
+};
 pub use people::{Person, Role};
 pub use views::View;
 pub use web::{OpenTo, RequesterSees, WebSettings};
