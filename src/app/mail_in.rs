@@ -15,6 +15,7 @@
 //!   is not solved); from staff, a reply; machine mail or mail from anyone
 //!   else, an internal note by the clone's declared actor, flagged for
 //!   review unless it is machine mail;
+//! - an automatic reply (out-of-office) to nothing tkt knows: nothing;
 //! - else a new ticket for the sender, if the `mail: import:`
 //!   registration rule admits them; else refused (recorded for the
 //!   notifier to answer, unless it is machine mail or `refused: ignore`).
@@ -31,9 +32,7 @@ use crate::domain::registration::{self, Door};
 use crate::domain::text::MAX_TEXT_BYTES;
 use crate::domain::trailers::Via;
 use crate::git::Git;
-use crate::mail::{
-    self, IncomingMail, MailPart, RefusedMail, Rules, Sender, Thread,
-};
+use crate::mail::{self, IncomingMail, MailPart, RefusedMail, Rules, Sender, Thread};
 use crate::store::Tracker;
 use anyhow::{anyhow, Context, Result};
 
@@ -185,6 +184,9 @@ impl Importer {
         };
         match on_ticket {
             Some((folio, ticket)) => self.add_to(&tracker, &folio, &ticket, &mail, origin),
+            None if mail.automatic.as_ref().is_some_and(|a| a.is_auto_reply()) => {
+                Ok(skipped("an automatic reply to no mail of this helpdesk"))
+            }
             None => self.register(&tracker, &git, &mail, origin),
         }
     }
@@ -221,7 +223,9 @@ impl Importer {
                 } else {
                     "not on this ticket"
                 };
-                body = format!("Mail from {who}, who is {listed}; review it before acting on it:\n\n{body}");
+                body = format!(
+                    "Mail from {who}, who is {listed}; review it before acting on it:\n\n{body}"
+                );
                 origin.review = true;
                 (EntryKind::Note, self.scope.actor.clone(), Added::Review)
             }
@@ -372,7 +376,9 @@ impl Importer {
             Ok(done) => done,
             // The rule may have changed under the lock (another clone).
             Err(e) if refused_at_the_door(&e) => {
-                let why = super::refusal_of(&e).map(|r| r.message.clone()).unwrap_or_default();
+                let why = super::refusal_of(&e)
+                    .map(|r| r.message.clone())
+                    .unwrap_or_default();
                 return self.refuse(git, mail, &kept, settings, why);
             }
             Err(e) => return Err(e.context("cannot register a ticket from the mail")),
@@ -486,12 +492,19 @@ fn origin_of(mail: &IncomingMail, message_id: &str, config: &Config) -> MailOrig
 
 /// The mail's files that the tracker takes, and a line for each left
 /// out; plus the quoted history cut from a reply, as a file.
-fn uploads(mail: &IncomingMail, quoted: Option<&str>, config: &Config) -> (Vec<Upload>, Vec<String>) {
+fn uploads(
+    mail: &IncomingMail,
+    quoted: Option<&str>,
+    config: &Config,
+) -> (Vec<Upload>, Vec<String>) {
     let limit = config.attachments.max_size;
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
     if let Some(quoted) = quoted {
-        kept.push(Upload::from_bytes(QUOTED_HISTORY, quoted.as_bytes().to_vec()));
+        kept.push(Upload::from_bytes(
+            QUOTED_HISTORY,
+            quoted.as_bytes().to_vec(),
+        ));
     }
     for part in &mail.attachments {
         match too_big(part, limit) {
@@ -527,7 +540,10 @@ fn with_left_out(text: String, left_out: &[String]) -> String {
         return text;
     }
     let lines: Vec<String> = left_out.iter().map(|l| format!("- {l}")).collect();
-    format!("{text}\n\n---\nFiles of the mail that were left out:\n{}", lines.join("\n"))
+    format!(
+        "{text}\n\n---\nFiles of the mail that were left out:\n{}",
+        lines.join("\n")
+    )
 }
 
 /// The file that keeps a text too long for a ticket or entry.

@@ -79,7 +79,9 @@ fn bounded(input: impl Read) -> Result<Vec<u8>, String> {
 fn is_mbox(path: &Path) -> Result<bool, String> {
     let mut head = [0u8; 5];
     let mut file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let n = file.read(&mut head).map_err(|e| format!("cannot read: {e}"))?;
+    let n = file
+        .read(&mut head)
+        .map_err(|e| format!("cannot read: {e}"))?;
     Ok(&head[..n] == b"From ")
 }
 
