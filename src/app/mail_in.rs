@@ -167,19 +167,31 @@ impl Importer {
                 None => Ok(skipped("a bounce of no mail of this helpdesk")),
             };
         }
+        if mail
+            .from
+            .email
+            .eq_ignore_ascii_case(&settings(config)?.address)
+        {
+            return Ok(skipped("sent from the helpdesk's own address"));
+        }
+        let by_token = || {
+            let number = mail::folio_token(&mail.subject, &config.folio)?;
+            let folio = config.folio.folio(number);
+            tracker
+                .read_ticket(&folio)
+                .ok()
+                .filter(|t| mail::sender_on(t, config, &mail.from.email).may_use_token())
+                .map(|t| (folio, t))
+        };
         let on_ticket = match thread {
+            // A thread whose ticket this clone does not have (yet): the
+            // subject token may still name one.
             Thread::Reply { uid } => self
                 .index
                 .folio_of(&tracker, &uid)
-                .and_then(|folio| Some((folio.clone(), tracker.read_ticket(&folio).ok()?))),
-            Thread::Token { number } => {
-                let folio = config.folio.folio(number);
-                tracker
-                    .read_ticket(&folio)
-                    .ok()
-                    .filter(|t| mail::sender_on(t, config, &mail.from.email).may_use_token())
-                    .map(|t| (folio, t))
-            }
+                .and_then(|folio| Some((folio.clone(), tracker.read_ticket(&folio).ok()?)))
+                .or_else(by_token),
+            Thread::Token { .. } => by_token(),
             _ => None,
         };
         match on_ticket {
@@ -407,6 +419,7 @@ impl Importer {
     ) -> Result<Imported> {
         let answered = mail.automatic.is_none()
             && settings.import.refused == RefusedSenders::Reply
+            && registration::looks_like_email(&mail.from.email)
             && !origin.message_id.is_empty();
         if answered {
             git.record_refused_mail(&RefusedMail {

@@ -37,9 +37,7 @@ fn token_span(subject: &str, folio: &FolioFormat) -> Option<(usize, usize, u64)>
     let mut from = 0;
     while let Some(open) = subject[from..].find('[').map(|i| i + from) {
         let inner_start = open + 1;
-        let Some(close) = subject[inner_start..].find(']').map(|i| i + inner_start) else {
-            return None;
-        };
+        let close = subject[inner_start..].find(']').map(|i| i + inner_start)?;
         let inner = subject[inner_start..close].trim();
         let digits = inner
             .get(..prefix.len())
