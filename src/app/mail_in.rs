@@ -12,7 +12,8 @@
 //!   nothing (never a ticket);
 //! - on a ticket's thread: from the requester, a public reply (reopening
 //!   a resolved or closed ticket, as a reply from the requester means it
-//!   is not solved); from staff, a reply; machine mail or mail from anyone
+//!   is not solved); from staff, a reply (a note on a resolved or closed
+//!   ticket, which it does not reopen); machine mail or mail from anyone
 //!   else, an internal note by the clone's declared actor, flagged for
 //!   review unless it is machine mail;
 //! - an automatic reply (out-of-office) to nothing tkt knows: nothing;
@@ -71,6 +72,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Added {
     Reply,
+    /// A staff member's mail on a resolved or closed ticket, as their note.
+    Note,
     /// A note from someone not on the ticket, for review.
     Review,
     /// A note recording machine mail (an auto-reply).
@@ -226,9 +229,13 @@ impl Importer {
                 );
                 (EntryKind::Note, self.scope.actor.clone(), Added::Automatic)
             }
-            (Sender::Requester(key) | Sender::Staff(key), None) => {
-                (EntryKind::Reply, Some(key.clone()), Added::Reply)
+            (Sender::Requester(key), None) => (EntryKind::Reply, Some(key.clone()), Added::Reply),
+            // Staff mail on a finished ticket (a thank-you, a late copy)
+            // does not reopen it: it is kept as their note.
+            (Sender::Staff(key), None) if ticket.status.is_done() => {
+                (EntryKind::Note, Some(key.clone()), Added::Note)
             }
+            (Sender::Staff(key), None) => (EntryKind::Reply, Some(key.clone()), Added::Reply),
             (Sender::Listed | Sender::Stranger, None) => {
                 let listed = if sender == Sender::Listed {
                     "on the ticket's copy list but not its requester or staff"

@@ -84,34 +84,31 @@ impl MailIndex {
             version: VERSION,
             ..MailIndex::default()
         };
-        for folio in tracker.folios()? {
-            self.read_folder(tracker, folio.as_str());
+        use rayon::prelude::*;
+        let folders: Vec<Folder> = tracker
+            .folios()?
+            .par_iter()
+            .filter_map(|folio| read_folder(tracker, folio.as_str()))
+            .collect();
+        for folder in folders {
+            self.take(folder);
         }
         Ok(())
     }
 
-    /// (Re)reads one ticket folder: its uid's folio, and the mail ids of
-    /// the ticket and its entries. A folder gone (renumbered, removed)
+    fn take(&mut self, folder: Folder) {
+        self.folios.insert(folder.uid.clone(), folder.name);
+        for id in folder.ids {
+            self.ids.insert(id, folder.uid.clone());
+        }
+    }
+
+    /// (Re)reads one ticket folder. A folder gone (renumbered, removed)
     /// drops its uid's folio if it still pointed there.
     fn read_folder(&mut self, tracker: &Tracker, folder: &str) {
-        let Ok(folio) = tracker.folio(folder) else {
-            return;
-        };
-        if folio.as_str() != folder {
-            return;
-        }
-        let Ok(ticket) = tracker.read_ticket(&folio) else {
-            self.folios.retain(|_, f| f != folder);
-            return;
-        };
-        self.folios.insert(ticket.uid.clone(), folder.to_string());
-        if let Some(mail) = &ticket.mail {
-            self.ids.insert(mail.message_id.clone(), ticket.uid.clone());
-        }
-        for (_, entry) in tracker.read_timeline(&folio).items {
-            if let Some(mail) = &entry.mail {
-                self.ids.insert(mail.message_id.clone(), ticket.uid.clone());
-            }
+        match read_folder(tracker, folder) {
+            Some(found) => self.take(found),
+            None => self.folios.retain(|_, f| f != folder),
         }
     }
 
@@ -140,4 +137,35 @@ impl MailIndex {
             }
         }
     }
+}
+
+/// What one ticket folder holds for the index.
+struct Folder {
+    name: String,
+    uid: String,
+    /// The mail ids of the ticket and its entries.
+    ids: Vec<String>,
+}
+
+/// The ticket in `folder` with its mail ids; `None` when there is no
+/// readable ticket there.
+fn read_folder(tracker: &Tracker, folder: &str) -> Option<Folder> {
+    let folio = tracker.folio(folder).ok()?;
+    if folio.as_str() != folder {
+        return None;
+    }
+    let ticket = tracker.read_ticket(&folio).ok()?;
+    let mut ids: Vec<String> = ticket.mail.iter().map(|m| m.message_id.clone()).collect();
+    ids.extend(
+        tracker
+            .read_timeline(&folio)
+            .items
+            .into_iter()
+            .filter_map(|(_, entry)| entry.mail.map(|m| m.message_id)),
+    );
+    Some(Folder {
+        name: folder.to_string(),
+        uid: ticket.uid,
+        ids,
+    })
 }

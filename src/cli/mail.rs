@@ -29,7 +29,8 @@ Each mail is one commit (`Via: email`): a new ticket for its sender, a reply
 or note on the ticket it answers (by In-Reply-To/References, or a [TKT042]
 subject token from someone on the ticket), or nothing when it was imported
 before. One line per mail, then a summary; exit status 1 when any mail could
-not be imported (the others are). With --watch, files delivered into new/
+not be imported (the others are). A Maildir given as SOURCE is only read
+(importing it again skips what was imported). With --watch, files delivered into new/
 are imported as they arrive and moved to cur/ (flag S, or F when the mail
 could not be imported); stop it with Ctrl-C.";
 
@@ -114,6 +115,7 @@ impl Tally {
                 self.added += 1;
                 match how {
                     Added::Reply => format!("{folio} reply from {from}"),
+                    Added::Note => format!("{folio} note from {from} (the ticket is finished)"),
                     Added::Review => format!("{folio} note for review: mail from {from}"),
                     Added::Automatic => format!("{folio} note: machine mail from {from}"),
                     Added::Bounce => format!("{folio} note: bounce from {from}"),

@@ -329,6 +329,26 @@ fn a_subject_token_counts_only_from_people_on_the_ticket() {
     let out = token("Mallory <mallory@evil.example>", "m1@m");
     assert!(out.contains("TKT002 created"), "{out}");
     assert_eq!(entries(&desk, "TKT001").len(), 3);
+
+    // Once resolved: staff mail is their note and leaves it resolved; the
+    // requester's reopens it.
+    desk.ok(&["resolve", "TKT001", "--solution", "New battery."]);
+    let out = token("Cai Wen <cai@example.org>", "c2@m");
+    assert!(
+        out.contains("TKT001 note from cai@example.org (the ticket is finished)"),
+        "{out}"
+    );
+    assert!(ticket(&desk, "TKT001").contains("status: resolved"));
+    let out = token("Rita Ruiz <rita@example.org>", "r3@m");
+    assert!(out.contains("TKT001 reply from rita"), "{out}");
+    assert!(ticket(&desk, "TKT001").contains("status: in-progress"));
+}
+
+#[test]
+fn a_tracker_without_mail_settings_says_what_to_add() {
+    let desk = Desk::new();
+    let err = desk.fails(&["mail", "import", "-"], 1);
+    assert!(err.contains("add a `mail:` section"), "{err}");
 }
 
 #[test]
