@@ -26,7 +26,7 @@ use super::register::{register_from_mail, NewTicket, Registrant};
 use super::unit::Scope;
 use super::update::{post, Post};
 use super::uploads::Upload;
-use crate::domain::model::config::{MailSettings, RefusedSenders};
+use crate::domain::model::config::{MailImport, MailSettings, RefusedSenders};
 use crate::domain::model::{ByteSize, Config, EntryKind, Folio, MailOrigin, Priority, Ticket};
 use crate::domain::refusal::RefusalKind;
 use crate::domain::registration::{self, Door};
@@ -93,7 +93,10 @@ pub struct Imported {
 /// compiled and the message-id index built once.
 pub struct Importer {
     scope: Scope,
+    /// The rules as compiled, and the settings they were compiled from
+    /// (a long `--watch` recompiles them when helpdesk.yaml changes).
     rules: Rules,
+    compiled_from: MailImport,
     index: MailIndex,
 }
 
@@ -111,6 +114,7 @@ impl Importer {
                 ..scope.clone()
             },
             rules,
+            compiled_from: settings.import.clone(),
             index,
         })
     }
@@ -142,6 +146,11 @@ impl Importer {
         let message_id = message_id_of(&mail, raw);
         let config = &tracker.config;
         let domain = settings(config)?.domain();
+        let import = &settings(config)?.import;
+        if *import != self.compiled_from {
+            self.rules = Rules::compile(import).map_err(|e| anyhow!("helpdesk.yaml: {e}"))?;
+            self.compiled_from = import.clone();
+        }
         let thread = mail::thread(&mail, &message_id, &domain, config, |id| {
             self.index.ticket_of_mail(id)
         });
@@ -344,7 +353,16 @@ impl Importer {
             });
         }
         let email = mail.from.email.as_str();
-        let name = mail.from.name.as_deref().unwrap_or_default();
+        // A display name is anyone's text; git signs commits with it.
+        let name: String = mail
+            .from
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '<' | '>'))
+            .collect();
+        let name = name.as_str();
         let rule = Door::Mail.rule(config)?;
         if let Err(refusal) = registration::requester_for(config, &rule, name, email) {
             return self.refuse(git, mail, &origin, settings, refusal.message);

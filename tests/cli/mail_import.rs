@@ -559,7 +559,13 @@ fn unknown_senders_are_refused_with_a_record_or_admitted() {
         refused[0]
     );
 
-    let insider = mail("Kim Lee <kim@example.org>", "k1@m", "Help", "", "Please.");
+    let insider = mail(
+        "\"Kim <Lee>\" <kim@example.org>",
+        "k1@m",
+        "Help",
+        "",
+        "Please.",
+    );
     let out = import(&desk, &[&mail_file(&desk, "k.eml", &insider)]);
     assert!(out.contains("TKT001 created"), "{out}");
     let config = desk.read("helpdesk.yaml");
