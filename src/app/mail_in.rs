@@ -131,12 +131,8 @@ impl Importer {
         if raw.len() as u64 > MAX_MAIL_BYTES {
             return Err(anyhow!(
                 "the mail is {}, over the {} a mail may be",
-                ByteSize {
-                    bytes: raw.len() as u64
-                },
-                ByteSize {
-                    bytes: MAX_MAIL_BYTES
-                }
+                human(raw.len() as u64),
+                human(MAX_MAIL_BYTES)
             ));
         }
         let mail = mail::parse(raw).map_err(|e| anyhow!("cannot read mail: {e}"))?;
@@ -227,7 +223,10 @@ impl Importer {
         let config = &tracker.config;
         let trimmed = mail::trim_reply(&mail.text);
         let mut notices = Vec::new();
-        let mut body = trimmed.reply.clone();
+        let mut body = match trimmed.reply.trim() {
+            "" if mail.attachments.is_empty() => "(The mail had no text.)".to_string(),
+            _ => trimmed.reply.clone(),
+        };
         let sender = mail::sender_on(ticket, config, &mail.from.email);
         let who = mail::mailbox(&mail.from);
         let (kind, actor, how) = match (&sender, &mail.automatic) {
