@@ -221,7 +221,7 @@ impl Importer {
         mut origin: MailOrigin,
     ) -> Result<Imported> {
         let config = &tracker.config;
-        let trimmed = mail::trim_reply(&mail.text);
+        let trimmed = mail::trim_reply(&images_named(&mail.text, &mail.attachments));
         let mut notices = Vec::new();
         let mut body = match trimmed.reply.trim() {
             "" if mail.attachments.is_empty() => "(The mail had no text.)".to_string(),
@@ -379,7 +379,7 @@ impl Importer {
         let mut extra = Vec::new();
         let text = match mail.text.trim() {
             "" => "(The mail had no text.)".to_string(),
-            _ => mail.text.clone(),
+            _ => images_named(&mail.text, &mail.attachments),
         };
         let description = with_left_out(fit_text(text, &mut extra), &left_out);
         let mut attachments = attachments;
@@ -581,6 +581,19 @@ fn with_left_out(text: String, left_out: &[String]) -> String {
         "{text}\n\n---\nFiles of the mail that were left out:\n{}",
         lines.join("\n")
     )
+}
+
+/// `text` with each `[cid:…]` placeholder a mail program left for an
+/// inline image replaced by the image's file name, which the reader finds
+/// among the attachments.
+fn images_named(text: &str, parts: &[MailPart]) -> String {
+    let mut out = text.to_string();
+    for part in parts {
+        if let Some(cid) = &part.inline_cid {
+            out = out.replace(&format!("[cid:{cid}]"), &format!("[image: {}]", part.name));
+        }
+    }
+    out
 }
 
 /// The file that keeps a text too long for a ticket or entry.

@@ -136,6 +136,10 @@ fn real_world_mail_becomes_tickets_with_subject_text_and_files() {
     let apple = ticket(&desk, "TKT003");
     assert!(apple.contains("subject: Screen flickers"), "{apple}");
     assert_eq!(attachments(&desk, "TKT003"), ["image-1.png"]);
+    assert!(
+        apple.contains("see the photo:\n\n[image: image-1.png]"),
+        "{apple}"
+    );
     let html = ticket(&desk, "TKT004");
     assert!(html.contains("Invoice address & VAT number"), "{html}");
     assert!(!html.contains("<p>") && !html.contains("<div"), "{html}");
