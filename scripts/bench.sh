@@ -23,6 +23,11 @@
 #   --web         instead of timing commands: 200 registrations through
 #                 tkt serve's web form from 20 concurrent clients on a copy
 #                 of the tracker (scripts/bench_web.py)
+#   --mail [N]    instead of timing commands: `tkt mail import` of N varied
+#                 mails (default 1000; scripts/gen_mail.py: new tickets,
+#                 replies by In-Reply-To and by [TKT…] token, duplicates) in
+#                 one mbox into a copy of the tracker, then the same mbox
+#                 again (everything skipped)
 #
 # Read-only commands run on bench-data/tracker. Commands that write (`new`,
 # `reply`) run on bench-data/work, a fresh copy made at each run of this
@@ -41,6 +46,7 @@ runs=15
 warmup=2
 only=
 web=0
+mails=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --fresh) fresh=1 ;;
@@ -50,6 +56,9 @@ while [ $# -gt 0 ]; do
         --warmup) warmup="$2"; shift ;;
         --only) only="$2"; shift ;;
         --web) web=1 ;;
+        --mail)
+            mails=1000
+            if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then mails="$2"; shift; fi ;;
         --stress)
             rounds=2000
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then rounds="$2"; shift; fi
@@ -63,7 +72,7 @@ while [ $# -gt 0 ]; do
             if [ "$seed_given" = 1 ]; then export TKT_TEAM_SEED="$seed"; fi
             TKT_TEAM_ROUNDS="$rounds" exec cargo test --release --test cli \
                 teams:: -- --nocapture ;;
-        -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -117,6 +126,31 @@ YAML
     git -C "$work" commit -qam "bench: open the web form"
     echo "==> 200 registrations from 20 clients through tkt serve's form (on $work)" >&2
     exec python3 scripts/bench_web.py "$tkt" "$work" --total 200 --clients 20
+fi
+
+if [ "$mails" != 0 ]; then
+    cat >> "$work/helpdesk.yaml" <<'YAML'
+mail:
+  address: helpdesk@ortega-lindqvist.example
+  import:
+    registration:
+      open_to: domains
+      domains: [ortega-lindqvist.example]
+YAML
+    git -C "$work" commit -qam "bench: take mail"
+    "$tkt" --dir "$tracker" --as ana list --all --format json > "$data/tickets.json"
+    echo "==> generating $mails mails: $(python3 scripts/gen_mail.py "$data/mails.mbox" \
+        --tickets "$data/tickets.json" --count "$mails")" >&2
+    for round in "first import" "the same mbox again"; do
+        start=$(date +%s.%N)
+        "$tkt" --dir "$work" --as ana mail import "$data/mails.mbox" > "$data/mail-import.log" 2>&1 || true
+        end=$(date +%s.%N)
+        summary=$(tail -1 "$data/mail-import.log")
+        python3 -c "
+s = $end - $start
+print(f'tkt mail import, {\"$round\"}: {s:.1f} s for $mails mails, {$mails / s:.0f} mails/s, {1000 * s / $mails:.1f} ms per mail ({\"$summary\"})')"
+    done
+    exit 0
 fi
 
 # Read commands run as a member of the team, who sees every ticket (a

@@ -19,6 +19,8 @@ pub mod escalation;
 pub mod init;
 pub mod knowledge;
 pub mod links;
+pub mod mail_in;
+mod mail_index;
 pub mod notify;
 pub mod passwords;
 pub mod people;

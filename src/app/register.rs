@@ -10,6 +10,7 @@ use crate::domain::event::Event;
 use crate::domain::model::config::Assignment;
 use crate::domain::model::{EntryKind, Folio, MailOrigin, Priority, Status, Ticket};
 use crate::domain::refusal::Refusal;
+use crate::domain::registration::Door;
 use crate::domain::trailers::one_line;
 use crate::domain::workflow;
 use crate::store::{
@@ -43,7 +44,7 @@ pub struct NewTicket {
 /// Registers the ticket; returns its folio, the ticket and the events.
 pub fn register(scope: &Scope, req: NewTicket) -> Result<Done<Ticket>> {
     check_description(&req)?;
-    register_in(UnitOfWork::begin(scope)?, req, None)
+    register_in(UnitOfWork::begin(scope)?, req, None, false)
 }
 
 /// Who registers from outside the team's clones (the web form, mail).
@@ -62,19 +63,45 @@ pub fn register_from_outside(
     registrant: Registrant,
     req: NewTicket,
 ) -> Result<Done<(Ticket, String)>> {
+    if req.assignee.is_some() {
+        return Err(outsiders_choose_nothing().into());
+    }
+    outside(scope, registrant, Door::Web, req)
+}
+
+/// As [`register_from_outside`], by the `mail: import:` registration
+/// rule; the assignee, if any, is the one a mail rule in `helpdesk.yaml`
+/// set, so the sender chose nothing.
+pub(super) fn register_from_mail(
+    scope: &Scope,
+    registrant: Registrant,
+    req: NewTicket,
+) -> Result<Done<(Ticket, String)>> {
+    outside(scope, registrant, Door::Mail, req)
+}
+
+fn outsiders_choose_nothing() -> Refusal {
+    Refusal::forbidden("a registration from outside names no other requester, assignee or solution")
+}
+
+fn outside(
+    scope: &Scope,
+    registrant: Registrant,
+    door: Door,
+    req: NewTicket,
+) -> Result<Done<(Ticket, String)>> {
     check_description(&req)?;
-    if req.requester.is_some() || req.assignee.is_some() || req.resolve.is_some() {
-        return Err(Refusal::forbidden(
-            "a registration from outside names no other requester, assignee or solution",
-        )
-        .into());
+    if req.requester.is_some() || req.resolve.is_some() {
+        return Err(outsiders_choose_nothing().into());
     }
     let acting = Acting::Registering {
         name: registrant.name,
         email: registrant.email,
+        door,
     };
     let (token, kept) = super::links::new_token();
-    let done = register_in(UnitOfWork::begin_acting(scope, acting)?, req, Some(kept))?;
+    let unit = UnitOfWork::begin_acting(scope, acting)?;
+    let done = register_in(unit, req, Some(kept), true)?;
     Ok(Done {
         summary: done.summary,
         events: done.events,
@@ -95,11 +122,14 @@ fn check_description(req: &NewTicket) -> Result<()> {
     Ok(())
 }
 
-/// `follow_up`: the stored form of the ticket's follow-up link, if any.
+/// `follow_up`: the stored form of the ticket's follow-up link, if any;
+/// `configured_assignee`: an assignee in `req` was chosen by the config
+/// (a mail rule), not by the actor.
 fn register_in(
     unit: UnitOfWork,
     req: NewTicket,
     follow_up: Option<String>,
+    configured_assignee: bool,
 ) -> Result<Done<Ticket>> {
     let config = &unit.tracker.config;
     let subject = one_line(&req.subject, 200);
@@ -151,7 +181,9 @@ fn register_in(
     )?;
     let assignee = match &req.assignee {
         Some(key) => {
-            unit.check(Act::ChooseAssignee, None)?;
+            if !configured_assignee {
+                unit.check(Act::ChooseAssignee, None)?;
+            }
             Some(staff_member(&unit.tracker, key)?)
         }
         None => auto_assignee(&unit.tracker, &category.key, config.assignment, last)?,

@@ -6,7 +6,7 @@ use super::auto_sync::AutoSync;
 use crate::domain::access::{self, Act, Viewer};
 use crate::domain::model::{Folio, Person, Ticket};
 use crate::domain::refusal::{Refusal, Remedy};
-use crate::domain::registration::{self, Requester};
+use crate::domain::registration::{self, Door, Requester};
 use crate::domain::renumber::Renumbered;
 use crate::domain::trailers::{self, TicketRef, Via};
 use crate::git::{Git, Identity, Lock};
@@ -80,8 +80,12 @@ pub enum Acting<'a> {
     Declared,
     /// Someone registering from outside the team's clones (the web form,
     /// mail) by name and address: a person the config knows, or a newcomer
-    /// the `web:` registration rule admits, added with the change.
-    Registering { name: &'a str, email: &'a str },
+    /// the door's registration rule admits, added with the change.
+    Registering {
+        name: &'a str,
+        email: &'a str,
+        door: Door,
+    },
 }
 
 impl UnitOfWork {
@@ -119,7 +123,9 @@ impl UnitOfWork {
             (Acting::Declared, Some(declared)) => {
                 (resolve_actor(&tracker, &git, Some(&declared.key))?, None)
             }
-            (Acting::Registering { name, email }, _) => registering(&tracker, name, email)?,
+            (Acting::Registering { name, email, door }, _) => {
+                registering(&tracker, name, email, door)?
+            }
             (Acting::Declared, None) => unreachable!("a declared actor was resolved above"),
         };
         let stamp = crate::clock::precise_now()?;
@@ -198,15 +204,16 @@ impl UnitOfWork {
 }
 
 /// The person registering by `name` and `email`, and whether they are new.
-fn registering(tracker: &Tracker, name: &str, email: &str) -> Result<(Person, Option<Person>)> {
+fn registering(
+    tracker: &Tracker,
+    name: &str,
+    email: &str,
+    door: Door,
+) -> Result<(Person, Option<Person>)> {
     let config = &tracker.config;
-    let web = config.web.as_ref().ok_or_else(|| {
-        Refusal::forbidden(
-            "this helpdesk takes no registrations from outside: `web:` is not set in helpdesk.yaml",
-        )
-    })?;
+    let rule = door.rule(config)?;
     Ok(
-        match registration::requester_for(config, web, name, email)? {
+        match registration::requester_for(config, &rule, name, email)? {
             Requester::Known(key) => (
                 config
                     .require_person(&key)

@@ -15,6 +15,8 @@ mod kb;
 mod link;
 mod list;
 mod log;
+mod mail;
+mod mail_source;
 mod manpage;
 mod merge_driver;
 mod new;
@@ -216,6 +218,10 @@ pub enum Command {
     #[command(after_help = passwd::EXAMPLES)]
     Passwd(passwd::PasswdArgs),
 
+    /// Mail in: tickets, replies and notes from .eml, mbox, Maildir or stdin.
+    #[command(subcommand, after_help = mail::EXAMPLES)]
+    Mail(mail::MailCommand),
+
     /// Share this clone's work: fetch, replay unpushed actions on top, push.
     #[command(after_help = sync::EXAMPLES)]
     Sync(sync::SyncArgs),
@@ -271,6 +277,7 @@ pub fn run(global: Global, command: Command) -> anyhow::Result<i32> {
         Command::Audit(args) => audit::run(&global, args),
         Command::Check(args) => check::run(&global, args),
         Command::Sync(args) => sync::run(&global, args),
+        Command::Mail(command) => mail::run(&global, command),
         Command::Passwd(args) => passwd::run(&global, args),
         Command::Link(command) => link::run(&global, command),
         Command::Notify(command) => notify::run(&global, command),

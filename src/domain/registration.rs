@@ -3,7 +3,7 @@
 //! requester the registration rule lets in, or a refusal naming the rule.
 //! Pure: the front end hands in the name and address it was given.
 
-use super::model::config::{OpenTo, WebSettings};
+use super::model::config::{OpenTo, Registration};
 use super::model::{Config, Person, Role};
 use super::refusal::Refusal;
 use super::trailers::one_line;
@@ -20,12 +20,40 @@ pub enum Requester {
 /// The longest address accepted (RFC 5321's path limit).
 const MAX_EMAIL: usize = 254;
 
-/// Decides who registers, by the address given and the `web:` rule.
+/// The way in from outside: each has its own registration rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// The web form: `web: registration:`.
+    Web,
+    /// Mail (`tkt mail import`): `mail: import: registration:`, which
+    /// defaults to the web form's rule.
+    Mail,
+}
+
+impl Door {
+    /// The rule this door applies, or why it takes no registrations.
+    pub fn rule(self, config: &Config) -> Result<Registration, Refusal> {
+        match self {
+            Door::Web => config.web.as_ref().map(|w| w.registration.clone()).ok_or_else(|| {
+                Refusal::forbidden(
+                    "this helpdesk takes no registrations from outside: `web:` is not set in helpdesk.yaml",
+                )
+            }),
+            Door::Mail => config.mail.as_ref().map(|m| m.import.registration(config)).ok_or_else(|| {
+                Refusal::forbidden(
+                    "this helpdesk takes no mail: `mail:` is not set in helpdesk.yaml",
+                )
+            }),
+        }
+    }
+}
+
+/// Decides who registers, by the address given and the door's rule.
 /// Someone new is refused under `open_to: people` (they must be added by
 /// an admin) and outside the listed domains under `open_to: domains`.
 pub fn requester_for(
     config: &Config,
-    web: &WebSettings,
+    rule: &Registration,
     name: &str,
     email: &str,
 ) -> Result<Requester, Refusal> {
@@ -43,7 +71,6 @@ pub fn requester_for(
     {
         return Ok(Requester::Known(person.key.clone()));
     }
-    let rule = &web.registration;
     let admitted = match rule.open_to {
         OpenTo::Anyone => true,
         OpenTo::People => false,
@@ -145,11 +172,8 @@ mod tests {
         .unwrap()
     }
 
-    fn web(rule: &str) -> WebSettings {
-        serde_yaml::from_str(&format!(
-            "base_url: https://help.example.org\nregistration: {rule}\n"
-        ))
-        .unwrap()
+    fn web(rule: &str) -> Registration {
+        serde_yaml::from_str(rule).unwrap()
     }
 
     #[test]

@@ -68,6 +68,17 @@ impl Git {
         Ok(out)
     }
 
+    /// The importer's index of imported message ids (`index.json`), as
+    /// last written; `None` when there is none yet.
+    pub fn mail_index_file(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.mail_dir().join("index.json")).ok()
+    }
+
+    /// Replaces the importer's index of message ids.
+    pub fn write_mail_index_file(&self, bytes: &[u8]) -> Result<()> {
+        super::clone_file::write(&self.mail_dir().join("index.json"), bytes)
+    }
+
     /// Forgets a refused mail (its answer was delivered, or is not due).
     pub fn forget_refused_mail(&self, message_id: &str) -> Result<()> {
         remove_if_there(

@@ -2,6 +2,7 @@
 //! a ticket's history, and serialise concurrent tkt runs on one clone.
 
 mod audit;
+mod changes;
 mod clone_file;
 mod commit;
 mod history;

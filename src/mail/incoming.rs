@@ -65,6 +65,21 @@ pub struct Automatic {
     pub value: String,
 }
 
+impl Automatic {
+    /// An answer a program sent to some other mail (`Auto-Submitted:
+    /// auto-replied`: out-of-office, vacation), as opposed to mail a
+    /// program wrote on its own (a monitoring alert may rightly open a
+    /// ticket).
+    pub fn is_auto_reply(&self) -> bool {
+        self.header == "Auto-Submitted"
+            && self
+                .value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("auto-replied")
+    }
+}
+
 /// A delivery status notification (RFC 3464).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bounce {
@@ -477,6 +492,15 @@ mod tests {
         assert_eq!(reason(a, ""), None);
         assert_eq!(reason(a, "Auto-Submitted: no\r\n"), None);
         assert_eq!(reason(a, "Precedence: first-class\r\n"), None);
+        let auto = |extra: &str| {
+            parse(format!("From: {a}\r\n{extra}\r\nbody").as_bytes())
+                .unwrap()
+                .automatic
+                .unwrap()
+        };
+        assert!(auto("Auto-Submitted: Auto-Replied (vacation)\r\n").is_auto_reply());
+        assert!(!auto("Auto-Submitted: auto-generated\r\n").is_auto_reply());
+        assert!(!auto("Precedence: bulk\r\n").is_auto_reply());
         assert_eq!(
             reason(a, "Auto-Submitted: auto-generated\r\n"),
             Some(("Auto-Submitted", "auto-generated".into()))

@@ -13,6 +13,7 @@ mod init_person;
 mod knowledge;
 mod links;
 mod list_show;
+mod mail_import;
 mod new;
 mod notify;
 mod passwd;

@@ -20,11 +20,11 @@ mod web;
 pub use categories::{Category, FieldSpec, FieldType};
 pub use document::{Assignment, AttachmentPolicy, Config, SyncSettings};
 pub use mail::MailSettings;
-pub use mail_import::MailImport;
+pub use mail_import::{MailImport, MailMatch, MailRule, MailSet, Pattern, RefusedSenders};
 pub use mail_notify::{
     AutomaticLimit, MailNotify, NewTicketRule, RecipientKeyword, Recipients, RequesterNotices,
     Rhythm, Security, Sendmail, Smtp, Transport, TransportKind, Unanswered,
 };
 pub use people::{Person, Role};
 pub use views::View;
-pub use web::{OpenTo, RequesterSees, WebSettings};
+pub use web::{OpenTo, Registration, RequesterSees, WebSettings};

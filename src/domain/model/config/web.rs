@@ -53,6 +53,38 @@ impl Default for Registration {
     }
 }
 
+impl Registration {
+    /// Problems as (text to find the line by, message).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        match (self.open_to, self.domains.is_empty()) {
+            (OpenTo::Domains, true) => out.push((
+                "open_to:",
+                "registration open_to: domains needs at least one domain under `domains:`".into(),
+            )),
+            (OpenTo::Anyone | OpenTo::People, false) => out.push((
+                "domains:",
+                "registration domains are used only with open_to: domains".into(),
+            )),
+            _ => {}
+        }
+        for domain in &self.domains {
+            let valid = domain.contains('.')
+                && !domain.starts_with(['.', '@'])
+                && domain
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            if !valid {
+                out.push((
+                    "domains:",
+                    format!("registration domain `{domain}` is not a domain such as example.org"),
+                ));
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OpenTo {
@@ -166,33 +198,7 @@ impl WebSettings {
                 out.push(("allowed_origins:", format!("allowed origin {why}")));
             }
         }
-        match (
-            self.registration.open_to,
-            self.registration.domains.is_empty(),
-        ) {
-            (OpenTo::Domains, true) => out.push((
-                "open_to:",
-                "registration open_to: domains needs at least one domain under `domains:`".into(),
-            )),
-            (OpenTo::Anyone | OpenTo::People, false) => out.push((
-                "domains:",
-                "registration domains are used only with open_to: domains".into(),
-            )),
-            _ => {}
-        }
-        for domain in &self.registration.domains {
-            let valid = domain.contains('.')
-                && !domain.starts_with(['.', '@'])
-                && domain
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-            if !valid {
-                out.push((
-                    "domains:",
-                    format!("registration domain `{domain}` is not a domain such as example.org"),
-                ));
-            }
-        }
+        out.extend(self.registration.problems());
         let limits = &self.limits;
         for (key, value, range) in [
             ("subject_chars:", limits.subject_chars, 10..=1000),
