@@ -419,9 +419,7 @@ impl Importer {
             }
             Err(e) => return Err(e.context("cannot register a ticket from the mail")),
         };
-        let (ticket, token) = done.value;
-        // The acknowledgment (`tkt notify send`) carries the follow-up link.
-        git.stash_follow_up_token(&ticket.uid, &token)?;
+        let (ticket, _token) = done.value;
         let mut notices = left_out;
         notices.extend(done.notices);
         Ok(Imported {

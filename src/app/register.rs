@@ -101,7 +101,14 @@ fn outside(
     };
     let (token, kept) = super::links::new_token();
     let unit = UnitOfWork::begin_acting(scope, acting)?;
+    let root = unit.tracker.root.clone();
+    let acknowledged = unit.tracker.config.mail.is_some();
     let done = register_in(unit, req, Some(kept), true)?;
+    if acknowledged {
+        // The acknowledgment (`tkt notify send`) carries the follow-up
+        // link: only this clone ever knows the token.
+        crate::git::Git::open(&root)?.stash_follow_up_token(&done.value.uid, &token)?;
+    }
     Ok(Done {
         summary: done.summary,
         events: done.events,

@@ -663,3 +663,35 @@ fn behind_a_local_proxy_each_forwarded_client_has_its_own_limit() {
         200
     );
 }
+
+#[test]
+fn with_mail_set_up_the_acknowledgment_repeats_the_forms_follow_up_link() {
+    let desk = web_desk(10);
+    let config = desk.read("helpdesk.yaml");
+    desk.write(
+        "helpdesk.yaml",
+        &format!("{config}mail:\n  address: helpdesk@example.org\n"),
+    );
+    desk.git(&["commit", "-qam", "mail out through the outbox"]);
+    let serve = Serve::start(&desk, &[]);
+    let link = register_by_form(&serve, "The scanner jams");
+    drop(serve);
+    desk.ok(&["notify", "send"]);
+    let outbox = desk.root.join(".git/tkt/mail/outbox");
+    let mails: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let ack = mails
+        .iter()
+        .find(|m| m.contains("[TKT001]"))
+        .unwrap_or_else(|| panic!("an acknowledgment in the outbox: {mails:?}"));
+    contains(ack, &format!("https://help.example.org{link}"));
+    assert!(
+        std::fs::read_dir(desk.root.join(".git/tkt/mail/links"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0,
+        "the token is forgotten once the acknowledgment is out"
+    );
+}
