@@ -1337,6 +1337,120 @@ tk "11-02 09:20" tomas reply 30 \
 tk "11-02 09:21" tomas sync
 
 # ---------------------------------------------------------------------------
+# Mon 2 November, later: Helena switches on email. Mail to the helpdesk's
+# address becomes tickets and replies (`tkt mail import`, run on the office
+# server by the mail system), and `tkt notify send` (from cron) mails the
+# acknowledgments, replies and notices. Outgoing mail lands in the clone's
+# outbox folder until a mail server is configured under `transport:`.
+
+cat >>helpdesk.yaml <<'EOF'
+
+# Email in and out (README "Email", docs/FORMAT.md): who may register by
+# mail follows the web rule above (the practice's own addresses); rules
+# route new tickets; operators hear of new tickets at once, Helena once a
+# day; nobody is told of their own action and internal notes never leave.
+mail:
+  address: helpdesk@example.org
+  name: O&L Helpdesk
+  import:
+    category: other     # mail no rule routes
+    refused: reply      # strangers are told this helpdesk is for staff
+    rules:
+      - name: printers and scanners
+        match: { subject: { regex: "(?i)print|scan|toner|paper jam" } }
+        set: { category: technical, tags: [printer], fields: { device: printer } }
+      - name: supplier newsletters
+        match: { from: "@news.officesupplies.example" }
+        drop: true
+  notify:
+    new_tickets:
+      - { to: responsible, every: immediately }
+      - { to: [helena], every: 1d }
+    unanswered: { after: 4h }
+    sla: true
+EOF
+commit_as "11-02 09:40" helena "Email: take mail at helpdesk@example.org and notify by mail" helpdesk.yaml
+
+# The mails, as the mail system hands them over.
+mkdir -p "$FILES/mail"
+{
+    printf 'From: Priya Nair <priya.nair@example.org>\r\nTo: O&L Helpdesk <helpdesk@example.org>\r\n'
+    printf 'Cc: Jonas Weber <jonas.weber@example.org>\r\n'
+    printf 'Subject: Printer on the first floor prints blank pages\r\n'
+    printf 'Message-ID: <CAPriya-20261102-1010@mail.example.org>\r\n'
+    printf 'Date: Mon, 02 Nov 2026 10:10:00 +0000\r\nMIME-Version: 1.0\r\n'
+    printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+    printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+    printf 'Hello,\r\n\r\nthe printer by the first-floor kitchen prints blank pages since this\r\nmorning: the paper comes out, but empty or with faint streaks (photo of a\r\ntest page attached). I need to print the Osei bundle by 3 pm.\r\n\r\nPriya\r\n\r\n'
+    printf -- '--b1\r\nContent-Type: image/png; name="test-page.png"\r\nContent-Disposition: attachment; filename="test-page.png"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+    base64 -w 76 "$FILES/test-page-streaks.png" | sed 's/$/\r/'
+    printf -- '--b1--\r\n'
+} >"$FILES/mail/01-printer.eml"
+tk "11-02 10:12" helena mail import "$FILES/mail/01-printer.eml"
+[[ -f tickets/TKT031/ticket.md ]] || { echo "make-example-repo: the printer mail did not become TKT031" >&2; exit 1; }
+uid=$(sed -n 's/^uid: //p' tickets/TKT031/ticket.md)
+
+tk "11-02 10:31" tomas reply 31 --status waiting-on-requester \
+    -m "Thanks, Priya. Is it every page, or only some? And does the display show a toner warning?"
+
+# Priya answers from her mail program: her answer threads onto TKT031 by
+# its headers (tkt's own Message-IDs name the ticket), the quote under it
+# is trimmed and kept as quoted-history.txt, and the ticket is back in
+# progress.
+cat >"$FILES/mail/02-answer.eml" <<EOF
+From: Priya Nair <priya.nair@example.org>
+To: O&L Helpdesk <helpdesk@example.org>
+Subject: Re: [TKT031] Printer on the first floor prints blank pages
+Message-ID: <CAPriya-20261102-1044@mail.example.org>
+In-Reply-To: <tkt.$uid.ack@example.org>
+References: <CAPriya-20261102-1010@mail.example.org> <tkt.$uid.ack@example.org>
+Date: Mon, 02 Nov 2026 10:44:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Every page. The display says "Toner low (black)", but it has said that
+for weeks.
+
+On Mon, 2 Nov 2026 at 10:31, O&L Helpdesk <helpdesk@example.org> wrote:
+> Thanks, Priya. Is it every page, or only some? And does the display
+> show a toner warning?
+EOF
+tk "11-02 10:45" helena mail import "$FILES/mail/02-answer.eml"
+
+# Jonas was copied; his mail threads onto the ticket too, but he is not
+# its requester, so it becomes an internal note flagged for review.
+cat >"$FILES/mail/03-jonas.eml" <<EOF
+From: Jonas Weber <jonas.weber@example.org>
+To: O&L Helpdesk <helpdesk@example.org>
+Cc: Priya Nair <priya.nair@example.org>
+Subject: Re: Printer on the first floor prints blank pages
+Message-ID: <JW-20261102-1052@mail.example.org>
+In-Reply-To: <CAPriya-20261102-1010@mail.example.org>
+Date: Mon, 02 Nov 2026 10:52:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+There are two new black toner cartridges in the supplies cupboard at
+reception, if that helps.
+EOF
+tk "11-02 10:53" helena mail import "$FILES/mail/03-jonas.eml"
+
+# A supplier's newsletter: dropped by the rule, nothing committed.
+cat >"$FILES/mail/04-newsletter.eml" <<'EOF'
+From: Office Supplies Direct <offers@news.officesupplies.example>
+To: helpdesk@example.org
+Subject: November offers: 20% off toner
+Message-ID: <nl-2026-11@news.officesupplies.example>
+Date: Mon, 02 Nov 2026 10:58:00 +0000
+List-Unsubscribe: <mailto:unsubscribe@news.officesupplies.example>
+Content-Type: text/plain; charset=utf-8
+
+This month only: 20% off all toner cartridges.
+EOF
+tk "11-02 10:59" helena mail import "$FILES/mail/04-newsletter.eml"
+
+tk "11-02 11:20" tomas action add 31 "Replace the black toner cartridge (spare from reception)" --done
+tk "11-02 11:22" tomas resolve 31 --solution "The black toner cartridge was empty; the low-toner warning had been showing for weeks and was ignored. Replaced it with a spare from reception and printed a clean test page. Ordered two more spares."
+
+# ---------------------------------------------------------------------------
 # Publish: the tracker's files, without its .git, become example-repo/.
 # They are checked in the tracker, where git tracks them all: under tkt's
 # own repository the fresh copies are not committed yet, which `tkt check`

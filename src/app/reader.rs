@@ -105,6 +105,7 @@ impl Reader {
             .items
             .into_iter()
             .filter(|(_, e)| access::may_see_entry(&viewer, e))
+            .map(|(file, e)| (file, access::entry_as_seen_by(&viewer, e)))
             .collect();
         let errors = if viewer.is_staff() {
             loaded.errors
@@ -114,7 +115,7 @@ impl Reader {
         let dir = self.tracker.ticket_dir(&folio);
         Ok(TicketView {
             folio,
-            ticket,
+            ticket: access::as_seen_by(&viewer, ticket),
             timeline,
             errors,
             dir,
@@ -134,6 +135,11 @@ impl Reader {
     /// The ticket `input` names, if the viewer may know of it.
     pub fn visible(&self, input: &str) -> Result<(Folio, Ticket)> {
         existing_ticket(&self.tracker, input, &self.viewer())
+    }
+
+    /// A loaded ticket this viewer sees, as they may read it.
+    pub fn shown(&self, ticket: Ticket) -> Ticket {
+        access::as_seen_by(&self.viewer(), ticket)
     }
 
     /// Whether a loaded ticket shows in this viewer's lists.

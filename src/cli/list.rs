@@ -132,6 +132,7 @@ pub fn run(global: &Global, args: ListArgs) -> Result<i32> {
         (tickets, loaded.errors)
     };
     tickets.retain(|t| reader.sees(t) && filter.matches(t));
+    let mut tickets: Vec<_> = tickets.into_iter().map(|t| reader.shown(t)).collect();
     sort_by_urgency(&mut tickets);
     match args.format {
         Format::Table => print_table(&tickets)?,

@@ -192,6 +192,24 @@ pub fn may_see_entry(viewer: &Viewer, entry: &Entry) -> bool {
     entry.kind != EntryKind::Note || viewer.is_staff()
 }
 
+/// A visible ticket as `viewer` may read it: the mail it came from (who
+/// wrote, who was copied) is for the team only, as every other person's
+/// address is.
+pub fn as_seen_by(viewer: &Viewer, mut ticket: Ticket) -> Ticket {
+    if !viewer.is_staff() {
+        ticket.mail = None;
+    }
+    ticket
+}
+
+/// A visible timeline entry as `viewer` may read it (see [`as_seen_by`]).
+pub fn entry_as_seen_by(viewer: &Viewer, mut entry: Entry) -> Entry {
+    if !viewer.is_staff() {
+        entry.mail = None;
+    }
+    entry
+}
+
 /// Whether a commit of a ticket's audit trail shows, from its `Action:`
 /// trailer (`None` for a commit not made by tkt). Notes are internal, and a
 /// hand-made commit may hold anything, so both are for the team only.
@@ -366,6 +384,24 @@ mod tests {
         );
         let hidden = check(&rita, Act::Reply, Some(&ticket("sam", true))).unwrap_err();
         assert_eq!(hidden.message, "no ticket TKT001");
+    }
+
+    #[test]
+    fn the_mail_a_ticket_came_from_is_for_the_team() {
+        let operator = person("ben", Role::Operator);
+        let rita = person("rita", Role::Requester);
+        let mut t = ticket("rita", false);
+        t.mail = Some(crate::domain::model::MailOrigin {
+            message_id: "a@b".into(),
+            from: "Rita <rita@example.org>".into(),
+            cc: vec!["sam@example.org".into()],
+            automatic: None,
+            review: false,
+        });
+        assert!(as_seen_by(&Viewer::Person(&operator), t.clone())
+            .mail
+            .is_some());
+        assert!(as_seen_by(&Viewer::Person(&rita), t).mail.is_none());
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn the_example_repo_is_valid() {
         String::from_utf8_lossy(&out.stdout)
     );
     let summary = String::from_utf8_lossy(&out.stderr);
-    contains(&summary, "Checked 30 tickets");
+    contains(&summary, "Checked 31 tickets");
     contains(&summary, "no problems");
 }
 
