@@ -21,6 +21,36 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Every `*.json` record in `dir` (none when the folder does not exist),
+/// in no particular order; a file that is not a `what` is an error naming
+/// it.
+pub fn read_records<T: serde::de::DeserializeOwned>(dir: &Path, what: &str) -> Result<Vec<T>> {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::new();
+    for item in listing {
+        let path = item?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let record = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{} is not {what}; remove it", path.display()))?;
+            out.push(record);
+        }
+    }
+    Ok(out)
+}
+
+/// Removes `path`; one already gone is fine.
+pub fn remove(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

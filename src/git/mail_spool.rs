@@ -7,7 +7,7 @@
 
 use super::Git;
 use crate::mail::RefusedMail;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::PathBuf;
 
 impl Git {
@@ -32,7 +32,7 @@ impl Git {
 
     /// Forgets ticket `uid`'s token (its acknowledgment was delivered).
     pub fn forget_follow_up_token(&self, uid: &str) -> Result<()> {
-        remove_if_there(self.link_path(uid))
+        super::clone_file::remove(&self.link_path(uid))
     }
 
     fn refused_dir(&self) -> PathBuf {
@@ -49,21 +49,8 @@ impl Git {
 
     /// The refused mails not answered yet, oldest first.
     pub fn refused_mails(&self) -> Result<Vec<RefusedMail>> {
-        let dir = self.refused_dir();
-        let Ok(listing) = std::fs::read_dir(&dir) else {
-            return Ok(vec![]);
-        };
-        let mut out = Vec::new();
-        for item in listing {
-            let path = item?.path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let refused: RefusedMail = serde_json::from_slice(&bytes)
-                    .with_context(|| format!("{} is not a refused-mail record", path.display()))?;
-                out.push(refused);
-            }
-        }
+        let mut out: Vec<RefusedMail> =
+            super::clone_file::read_records(&self.refused_dir(), "a refused-mail record")?;
         out.sort_by(|a, b| (a.date, &a.message_id).cmp(&(b.date, &b.message_id)));
         Ok(out)
     }
@@ -81,8 +68,9 @@ impl Git {
 
     /// Forgets a refused mail (its answer was delivered, or is not due).
     pub fn forget_refused_mail(&self, message_id: &str) -> Result<()> {
-        remove_if_there(
-            self.refused_dir()
+        super::clone_file::remove(
+            &self
+                .refused_dir()
                 .join(format!("{}.json", safe_name(message_id))),
         )
     }
@@ -101,14 +89,6 @@ fn safe_name(id: &str) -> String {
     let hash = Sha256::digest(id.as_bytes());
     let short: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
     format!("{}-{short}", kept.trim_start_matches('.'))
-}
-
-fn remove_if_there(path: PathBuf) -> Result<()> {
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
-    }
 }
 
 #[cfg(test)]

@@ -183,34 +183,14 @@ impl Git {
 
     /// The queue, in the order the mails were planned.
     pub fn queued_mails(&self) -> Result<Vec<Queued>> {
-        let dir = self.queue_dir();
-        let Ok(listing) = std::fs::read_dir(&dir) else {
-            return Ok(vec![]);
-        };
-        let mut out = Vec::new();
-        for item in listing {
-            let path = item?.path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let queued: Queued = serde_json::from_slice(&bytes).with_context(|| {
-                    format!("{} is not a queued mail; remove it", path.display())
-                })?;
-                out.push(queued);
-            }
-        }
+        let mut out: Vec<Queued> = clone_file::read_records(&self.queue_dir(), "a queued mail")?;
         out.sort_by(|a, b| (a.order, &a.notification.id).cmp(&(b.order, &b.notification.id)));
         Ok(out)
     }
 
     /// Takes a delivered (and logged) mail out of the queue.
     pub fn unqueue_mail(&self, id: &str) -> Result<()> {
-        let path = self.queue_dir().join(format!("{id}.json"));
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
-        }
+        clone_file::remove(&self.queue_dir().join(format!("{id}.json")))
     }
 
     /// Every line of `sent.log` (lines it cannot read are skipped).
