@@ -6,9 +6,10 @@
 //!
 //! Kept in `.git/tkt/mail/index.json` as of one HEAD, like the link index
 //! and the site's history cache. When HEAD has moved, only the ticket
-//! folders whose tree differs between the two commits are read again; a missing or unreadable file, or a HEAD that is gone, means one
-//! full read. An import run builds it once and then follows its own
-//! commits the same way.
+//! folders whose tree differs between the two commits are read again; a
+//! missing or unreadable file, or a HEAD that is gone, means one full
+//! read. An import run builds it once and then follows its own commits
+//! the same way.
 
 use crate::domain::model::Folio;
 use crate::git::Git;
