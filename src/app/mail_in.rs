@@ -135,10 +135,11 @@ impl Importer {
                 human(MAX_MAIL_BYTES)
             ));
         }
-        let mail = mail::parse(raw).map_err(|e| anyhow!("cannot read mail: {e}"))?;
+        let mail = crate::clock::timed("mail: parse", || mail::parse(raw))
+            .map_err(|e| anyhow!("cannot read mail: {e}"))?;
         let tracker = self.scope.open_tracker()?;
         let git = Git::open(&tracker.root)?;
-        self.index.refresh(&tracker, &git)?;
+        crate::clock::timed("mail: index", || self.index.refresh(&tracker, &git))?;
         let message_id = message_id_of(&mail, raw);
         let config = &tracker.config;
         let domain = settings(config)?.domain();
@@ -202,13 +203,13 @@ impl Importer {
             Thread::Token { .. } => by_token(),
             _ => None,
         };
-        match on_ticket {
+        crate::clock::timed("mail: write", || match on_ticket {
             Some((folio, ticket)) => self.add_to(&tracker, &folio, &ticket, &mail, origin),
             None if mail.automatic.as_ref().is_some_and(|a| a.is_auto_reply()) => {
                 Ok(skipped("an automatic reply to no mail of this helpdesk"))
             }
             None => self.register(&tracker, &git, &mail, origin),
-        }
+        })
     }
 
     /// A reply, or a note, on a ticket the mail threads onto.

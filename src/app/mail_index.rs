@@ -6,10 +6,10 @@
 //!
 //! Kept in `.git/tkt/mail/index.json` as of one HEAD, like the link index
 //! and the site's history cache. When HEAD has moved, only the ticket
-//! folders that the commits in between touched are read again (a tree
-//! diff); a missing or unreadable file, or a HEAD that is gone, means one
-//! full read. An import run builds it once and then follows its own
-//! commits the same way.
+//! folders whose tree differs between the two commits are read again; a
+//! missing or unreadable file, or a HEAD that is gone, means one full
+//! read. An import run builds it once and then follows its own commits
+//! the same way.
 
 use crate::domain::model::Folio;
 use crate::git::Git;
@@ -55,21 +55,13 @@ impl MailIndex {
         }
         let dir = git.relative(&tracker.tickets_dir())?;
         let changed = match (&self.head, &head) {
-            (Some(old), Some(new)) => git.files_changed_between(old, new, &dir)?,
+            (Some(old), Some(new)) => git.folders_changed_between(old, new, &dir)?,
             _ => None,
         };
         match changed {
-            Some(paths) => {
-                let prefix = format!("{}/", dir.trim_end_matches('/'));
-                let mut folders: Vec<&str> = paths
-                    .iter()
-                    .filter_map(|p| p.strip_prefix(&prefix))
-                    .filter_map(|rest| rest.split('/').next())
-                    .collect();
-                folders.sort();
-                folders.dedup();
+            Some(folders) => {
                 for folder in folders {
-                    self.read_folder(tracker, folder);
+                    self.read_folder(tracker, &folder);
                 }
             }
             None => self.rebuild(tracker)?,

@@ -1,52 +1,94 @@
-//! Which files changed between two commits: how caches keyed on HEAD
+//! Which folders changed between two commits: how caches keyed on HEAD
 //! (the mail index) catch up after a commit or a sync without reading
-//! the whole tracker again. A tree-to-tree comparison, so it does not
-//! matter whether the new HEAD descends from the old one (a sync may
-//! have replayed local commits).
+//! the whole tracker again. Trees are compared, not history walked, so it
+//! does not matter whether the new HEAD descends from the old one (a sync
+//! may have replayed local commits); and only one level is compared (the
+//! folder entries' object ids), so a commit touching one ticket of
+//! 10,000 costs one pass over 10,000 entries in memory, not a recursive
+//! diff.
 
 use super::Git;
 use anyhow::Result;
-use git2::{DiffOptions, Oid};
+use git2::{ObjectType, Oid};
+use std::cmp::Ordering;
+use std::path::Path;
 
 impl Git {
-    /// Paths (repository-relative) under `dir` that differ between
-    /// commits `old` and `new`; `None` when `old` is not a commit here
-    /// any more (then a cache is rebuilt from scratch).
-    pub fn files_changed_between(
+    /// Names of the entries of folder `dir` (repository-relative) that
+    /// differ between commits `old` and `new` (changed, added or gone);
+    /// `None` when `old` is not a commit here any more (then a cache is
+    /// rebuilt from scratch).
+    pub fn folders_changed_between(
         &self,
         old: &str,
         new: &str,
         dir: &str,
     ) -> Result<Option<Vec<String>>> {
-        let tree = |hex: &str| -> Option<git2::Tree<'_>> {
-            let oid = Oid::from_str(hex).ok()?;
-            self.repo.find_commit(oid).ok()?.tree().ok()
-        };
-        let (Some(old), Some(new)) = (tree(old), tree(new)) else {
+        let Some(old) = self.commit_tree(old) else {
             return Ok(None);
         };
-        let mut options = DiffOptions::new();
-        if !dir.is_empty() {
-            options.pathspec(format!("{}/", dir.trim_end_matches('/')));
+        let Some(new) = self.commit_tree(new) else {
+            return Ok(None);
+        };
+        let folder = |tree: &git2::Tree<'_>| -> Option<Oid> {
+            let entry = tree.get_path(Path::new(dir)).ok()?;
+            (entry.kind() == Some(ObjectType::Tree)).then(|| entry.id())
+        };
+        let (before, after) = (folder(&old), folder(&new));
+        if before == after {
+            return Ok(Some(vec![]));
         }
-        let diff = self
-            .repo
-            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut options))?;
-        let mut paths = Vec::new();
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if let Some(path) = file.path().and_then(|p| p.to_str()) {
-                    paths.push(path.to_string());
+        let tree = |oid: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
+            Ok(oid.map(|oid| self.repo.find_tree(oid)).transpose()?)
+        };
+        let (before, after) = (tree(before)?, tree(after)?);
+        // Both listings are in git's canonical order: one merge-walk.
+        let mut old_entries = before.iter().flat_map(|t| t.iter()).peekable();
+        let mut new_entries = after.iter().flat_map(|t| t.iter()).peekable();
+        let mut changed = Vec::new();
+        let name = |e: &git2::TreeEntry<'_>| String::from_utf8_lossy(e.name_bytes()).into_owned();
+        loop {
+            let order = match (old_entries.peek(), new_entries.peek()) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(a), Some(b)) => git_order(a).cmp(&git_order(b)),
+            };
+            match order {
+                Ordering::Less => changed.extend(old_entries.next().map(|e| name(&e))),
+                Ordering::Greater => changed.extend(new_entries.next().map(|e| name(&e))),
+                Ordering::Equal => {
+                    let (a, b) = (old_entries.next(), new_entries.next());
+                    if let (Some(a), Some(b)) = (a, b) {
+                        if a.id() != b.id() {
+                            changed.push(name(&b));
+                        }
+                    }
                 }
             }
         }
-        paths.sort();
-        paths.dedup();
-        Ok(Some(paths))
+        changed.sort();
+        changed.dedup();
+        Ok(Some(changed))
+    }
+
+    fn commit_tree(&self, hex: &str) -> Option<git2::Tree<'_>> {
+        let oid = Oid::from_str(hex).ok()?;
+        self.repo.find_commit(oid).ok()?.tree().ok()
     }
 
     /// HEAD's commit id in hex, `None` on an unborn branch.
     pub fn head_hex(&self) -> Result<Option<String>> {
         Ok(self.head_oid()?.map(|oid| oid.to_string()))
     }
+}
+
+/// The key git sorts tree entries by: the name, with a `/` after a
+/// folder's.
+fn git_order(entry: &git2::TreeEntry<'_>) -> Vec<u8> {
+    let mut key = entry.name_bytes().to_vec();
+    if entry.kind() == Some(ObjectType::Tree) {
+        key.push(b'/');
+    }
+    key
 }
