@@ -7,7 +7,7 @@
 
 use super::Git;
 use anyhow::{Context, Result};
-use git2::{Delta, DiffOptions, ErrorCode, Oid, Sort};
+use git2::{ErrorCode, Oid, Sort};
 use std::path::Path;
 
 /// One commit's additions under `tickets/`.
@@ -132,44 +132,65 @@ impl Git {
         let tree = commit.tree()?;
         let parent = match commit.parent_count() {
             0 => None,
-            _ => Some(commit.parent(0)?.tree()?),
+            _ => Some(commit.parent(0)?),
         };
-        let mut options = DiffOptions::new();
-        options.pathspec(format!("{rel}/"));
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut options))?;
+        // The ticket folders this commit touched: one level compared, not
+        // a recursive diff of 10,000 folders (a pathspec diff costs tens
+        // of milliseconds per commit on a large tracker).
+        let folios = match &parent {
+            Some(parent) => self
+                .folders_changed_between(&parent.id().to_string(), &commit.id().to_string(), rel)?
+                .unwrap_or_default(),
+            None => subtree(&self.repo, &tree, rel)
+                .map(|t| t.iter().map(|e| entry_name(&e)).collect())
+                .unwrap_or_default(),
+        };
+        let parent_tree = parent.map(|p| p.tree()).transpose()?;
         let mut out = Vec::new();
-        for delta in diff.deltas() {
-            if delta.status() != Delta::Added {
-                continue;
-            }
-            let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else {
+        for folio in folios {
+            let path = format!("{rel}/{folio}");
+            let Some(now) = subtree(&self.repo, &tree, &path) else {
                 continue;
             };
-            let Some(inside) = path.strip_prefix(&format!("{rel}/")) else {
-                continue;
-            };
-            let parts: Vec<&str> = inside.split('/').collect();
-            let (folio, name, entry) = match parts.as_slice() {
-                [folio, "ticket.md"] => (*folio, "ticket.md", false),
-                [folio, "replies", name] if name.ends_with(".md") => (*folio, *name, true),
-                _ => continue,
-            };
-            let Some(text) = self.blob_text(delta.new_file().id()) else {
-                continue;
-            };
-            let ticket_text = tree
-                .get_path(Path::new(&format!("{rel}/{folio}/ticket.md")))
-                .ok()
+            let before = parent_tree
+                .as_ref()
+                .and_then(|t| subtree(&self.repo, t, &path));
+            let ticket_text = now
+                .get_name("ticket.md")
                 .and_then(|e| self.blob_text(e.id()));
-            out.push(AddedFile {
-                folio: folio.to_string(),
-                name: name.to_string(),
-                entry,
-                text,
-                ticket_text,
-            });
+            // In path order, as git lists them: replies/… before ticket.md.
+            let had_replies: Vec<String> = before
+                .as_ref()
+                .and_then(|b| subtree(&self.repo, b, "replies"))
+                .map(|r| r.iter().map(|e| entry_name(&e)).collect())
+                .unwrap_or_default();
+            if let Some(replies) = subtree(&self.repo, &now, "replies") {
+                for entry in replies.iter() {
+                    let name = entry_name(&entry);
+                    if !name.ends_with(".md") || had_replies.binary_search(&name).is_ok() {
+                        continue;
+                    }
+                    if let Some(text) = self.blob_text(entry.id()) {
+                        out.push(AddedFile {
+                            folio: folio.clone(),
+                            name,
+                            entry: true,
+                            text,
+                            ticket_text: ticket_text.clone(),
+                        });
+                    }
+                }
+            }
+            let ticket_is_new = before.is_none_or(|b| b.get_name("ticket.md").is_none());
+            if let (true, Some(text)) = (ticket_is_new, &ticket_text) {
+                out.push(AddedFile {
+                    folio: folio.clone(),
+                    name: "ticket.md".into(),
+                    entry: false,
+                    text: text.clone(),
+                    ticket_text: ticket_text.clone(),
+                });
+            }
         }
         Ok(out)
     }
@@ -181,4 +202,20 @@ impl Git {
         }
         String::from_utf8(blob.content().to_vec()).ok()
     }
+}
+
+/// The folder at `path` under `tree`, if there is one.
+fn subtree<'r>(
+    repo: &'r git2::Repository,
+    tree: &git2::Tree<'_>,
+    path: &str,
+) -> Option<git2::Tree<'r>> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    (entry.kind() == Some(git2::ObjectType::Tree))
+        .then(|| repo.find_tree(entry.id()).ok())
+        .flatten()
+}
+
+fn entry_name(entry: &git2::TreeEntry<'_>) -> String {
+    String::from_utf8_lossy(entry.name_bytes()).into_owned()
 }
