@@ -816,18 +816,18 @@ describe("the web forms over tkt serve", () => {
       mimeType: "text/plain",
       buffer: Buffer.from("The screen says: NO SIGNAL (HDMI 1)\n"),
     });
-    assert.ok(await page.locator("h1", { hasText: "Ticket TKT031 registered" }).isVisible());
+    assert.ok(await page.locator("h1", { hasText: "Ticket TKT032 registered" }).isVisible());
 
     // The operator answers in the repository; the requester sees it.
-    tkt(["--dir", desk, "--as", "tomas", "reply", "31", "-m", "Which laptop model is it?"]);
-    tkt(["--dir", desk, "--as", "tomas", "note", "31", "-m", "INTERNAL: adapter stock is low."]);
+    tkt(["--dir", desk, "--as", "tomas", "reply", "32", "-m", "Which laptop model is it?"]);
+    tkt(["--dir", desk, "--as", "tomas", "note", "32", "-m", "INTERNAL: adapter stock is low."]);
     await page.goto(followUp);
     await page.locator("text=Which laptop model is it?").waitFor({ timeout: WAIT_MS });
     assert.ok(!(await page.content()).includes("adapter stock"), "an internal note was shown");
     // The file sent with the form is the ticket's, and the page lists it.
     await page.locator("li", { hasText: "no-signal.txt" }).waitFor({ timeout: WAIT_MS });
     assert.equal(
-      fs.readFileSync(path.join(desk, "tickets", "TKT031", "attachments", "no-signal.txt"), "utf8"),
+      fs.readFileSync(path.join(desk, "tickets", "TKT032", "attachments", "no-signal.txt"), "utf8"),
       "The screen says: NO SIGNAL (HDMI 1)\n",
     );
 
@@ -840,18 +840,18 @@ describe("the web forms over tkt serve", () => {
     await page.click("button[value=reply]");
     await page.locator("text=A ThinkPad X1, with the USB-C adapter.").waitFor({ timeout: WAIT_MS });
     await page.locator("li", { hasText: "adapter.txt" }).waitFor({ timeout: WAIT_MS });
-    const shown = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
+    const shown = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "32", "--json"]));
     assert.equal(shown.requester, "samira");
     assert.deepEqual(shown.attachments, ["no-signal.txt"]);
     const replied = shown.timeline.find((e) => e.author === "samira" && e.kind === "reply");
     assert.deepEqual(replied && replied.attachments, ["adapter.txt"]);
     assert.ok(shown.timeline.some((e) => e.author === "samira" && e.kind === "reply"), "no reply by the requester");
 
-    tkt(["--dir", desk, "--as", "tomas", "resolve", "31", "--solution", "Replaced the USB-C adapter."]);
+    tkt(["--dir", desk, "--as", "tomas", "resolve", "32", "--solution", "Replaced the USB-C adapter."]);
     await page.goto(followUp);
     await page.click("button[value=confirm]");
     await page.locator("dd", { hasText: "closed" }).waitFor({ timeout: WAIT_MS });
-    const closed = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "31", "--json"]));
+    const closed = JSON.parse(tkt(["--dir", desk, "--as", "tomas", "show", "32", "--json"]));
     assert.equal(closed.status, "closed");
     await done(p);
   });
