@@ -102,7 +102,8 @@ fn outside(
     let (token, kept) = super::links::new_token();
     let unit = UnitOfWork::begin_acting(scope, acting)?;
     let root = unit.tracker.root.clone();
-    let acknowledged = unit.tracker.config.mail.is_some();
+    let acknowledged =
+        (unit.tracker.config.mail.as_ref()).is_some_and(|mail| mail.notify.requester.acknowledge);
     let done = register_in(unit, req, Some(kept), true)?;
     if acknowledged {
         // The acknowledgment (`tkt notify send`) carries the follow-up
