@@ -42,34 +42,7 @@ impl Git {
             Ok(oid.map(|oid| self.repo.find_tree(oid)).transpose()?)
         };
         let (before, after) = (tree(before)?, tree(after)?);
-        // Both listings are in git's canonical order: one merge-walk.
-        let mut old_entries = before.iter().flat_map(|t| t.iter()).peekable();
-        let mut new_entries = after.iter().flat_map(|t| t.iter()).peekable();
-        let mut changed = Vec::new();
-        let name = |e: &git2::TreeEntry<'_>| String::from_utf8_lossy(e.name_bytes()).into_owned();
-        loop {
-            let order = match (old_entries.peek(), new_entries.peek()) {
-                (None, None) => break,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(a), Some(b)) => git_order(a).cmp(&git_order(b)),
-            };
-            match order {
-                Ordering::Less => changed.extend(old_entries.next().map(|e| name(&e))),
-                Ordering::Greater => changed.extend(new_entries.next().map(|e| name(&e))),
-                Ordering::Equal => {
-                    let (a, b) = (old_entries.next(), new_entries.next());
-                    if let (Some(a), Some(b)) = (a, b) {
-                        if a.id() != b.id() {
-                            changed.push(name(&b));
-                        }
-                    }
-                }
-            }
-        }
-        changed.sort();
-        changed.dedup();
-        Ok(Some(changed))
+        Ok(Some(entries_changed(before.as_ref(), after.as_ref())))
     }
 
     fn commit_tree(&self, hex: &str) -> Option<git2::Tree<'_>> {
@@ -91,4 +64,40 @@ fn git_order(entry: &git2::TreeEntry<'_>) -> Vec<u8> {
         key.push(b'/');
     }
     key
+}
+
+/// Names of the entries that differ between two listings of one folder
+/// (changed, added or gone), sorted. Both listings are in git's canonical
+/// order, so this is one merge-walk, without reading any entry's content.
+pub(super) fn entries_changed(
+    before: Option<&git2::Tree<'_>>,
+    after: Option<&git2::Tree<'_>>,
+) -> Vec<String> {
+    let mut old_entries = before.into_iter().flat_map(|t| t.iter()).peekable();
+    let mut new_entries = after.into_iter().flat_map(|t| t.iter()).peekable();
+    let mut changed = Vec::new();
+    let name = |e: &git2::TreeEntry<'_>| String::from_utf8_lossy(e.name_bytes()).into_owned();
+    loop {
+        let order = match (old_entries.peek(), new_entries.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(a), Some(b)) => git_order(a).cmp(&git_order(b)),
+        };
+        match order {
+            Ordering::Less => changed.extend(old_entries.next().map(|e| name(&e))),
+            Ordering::Greater => changed.extend(new_entries.next().map(|e| name(&e))),
+            Ordering::Equal => {
+                let (a, b) = (old_entries.next(), new_entries.next());
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a.id() != b.id() {
+                        changed.push(name(&b));
+                    }
+                }
+            }
+        }
+    }
+    changed.sort();
+    changed.dedup();
+    changed
 }

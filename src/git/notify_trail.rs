@@ -113,12 +113,24 @@ impl Git {
         }
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
         let mut out = Vec::new();
+        // The tickets folder of the commit before, which is nearly always
+        // the parent of the next one: a 10,000-entry tree parsed once.
+        let mut previous: Option<(Oid, Option<git2::Tree<'_>>)> = None;
         for oid in walk {
             let commit = self.repo.find_commit(oid?)?;
             if commit.parent_count() > 1 {
                 continue;
             }
-            let added = self.added_files(&commit, &rel)?;
+            let tickets = subtree(&self.repo, &commit.tree()?, &rel);
+            let before = match (commit.parent_ids().next(), previous.take()) {
+                (None, _) => None,
+                (Some(parent), Some((id, tree))) if id == parent => tree,
+                (Some(parent), _) => {
+                    subtree(&self.repo, &self.repo.find_commit(parent)?.tree()?, &rel)
+                }
+            };
+            let added = self.added_files(before.as_ref(), tickets.as_ref())?;
+            previous = Some((commit.id(), tickets));
             out.push(TrailCommit {
                 hash: commit.id().to_string(),
                 message: commit.message().unwrap_or("").to_string(),
@@ -128,33 +140,25 @@ impl Git {
         Ok(out)
     }
 
-    fn added_files(&self, commit: &git2::Commit, rel: &str) -> Result<Vec<AddedFile>> {
-        let tree = commit.tree()?;
-        let parent = match commit.parent_count() {
-            0 => None,
-            _ => Some(commit.parent(0)?),
+    /// The ticket files a commit added, from its tickets folder and its
+    /// parent's (`None`: there was none).
+    fn added_files(
+        &self,
+        parent: Option<&git2::Tree<'_>>,
+        tickets: Option<&git2::Tree<'_>>,
+    ) -> Result<Vec<AddedFile>> {
+        let Some(tickets) = tickets else {
+            return Ok(vec![]);
         };
         // The ticket folders this commit touched: one level compared, not
-        // a recursive diff of 10,000 folders (a pathspec diff costs tens
-        // of milliseconds per commit on a large tracker).
-        let folios = match &parent {
-            Some(parent) => self
-                .folders_changed_between(&parent.id().to_string(), &commit.id().to_string(), rel)?
-                .unwrap_or_default(),
-            None => subtree(&self.repo, &tree, rel)
-                .map(|t| t.iter().map(|e| entry_name(&e)).collect())
-                .unwrap_or_default(),
-        };
-        let parent_tree = parent.map(|p| p.tree()).transpose()?;
+        // a recursive diff of 10,000 folders.
+        let folios = super::changes::entries_changed(parent, Some(tickets));
         let mut out = Vec::new();
         for folio in folios {
-            let path = format!("{rel}/{folio}");
-            let Some(now) = subtree(&self.repo, &tree, &path) else {
+            let Some(now) = subtree(&self.repo, tickets, &folio) else {
                 continue;
             };
-            let before = parent_tree
-                .as_ref()
-                .and_then(|t| subtree(&self.repo, t, &path));
+            let before = parent.and_then(|t| subtree(&self.repo, t, &folio));
             let ticket_text = now
                 .get_name("ticket.md")
                 .and_then(|e| self.blob_text(e.id()));
