@@ -308,6 +308,17 @@ impl Desk {
     }
 }
 
+/// The standard output of a run that must have succeeded; otherwise the
+/// test fails with the run's standard error.
+pub fn succeeded(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 pub fn contains(haystack: &str, needle: &str) {
     assert!(
         haystack.contains(needle),

@@ -4,7 +4,7 @@
 //! the ticket is resolved and the resolution notice arrives — all through a
 //! real SMTP server.
 
-use crate::common::Desk;
+use crate::common::{succeeded, Desk};
 use crate::smtp::{Mail, SmtpServer};
 
 /// The test desk taking mail from anyone and sending through `port`.
@@ -26,18 +26,13 @@ fn mail_desk(port: u16) -> Desk {
 
 /// `tkt mail import -` with `raw` on standard input, as a mail server pipes it.
 fn import(desk: &Desk, raw: &str) -> String {
-    let out = desk
-        .cmd()
-        .args(["mail", "import", "-"])
-        .write_stdin(raw.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(
+        desk.cmd()
+            .args(["mail", "import", "-"])
+            .write_stdin(raw.to_string())
+            .output()
+            .unwrap(),
+    )
 }
 
 /// The mails that arrived for `address` and whose subject holds `words`.

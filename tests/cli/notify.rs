@@ -2,7 +2,7 @@
 //! delivering into a Maildir), plus the outbox and sendmail transports:
 //! what arrives, to whom, with which threading headers, and exactly once.
 
-use crate::common::Desk;
+use crate::common::{succeeded, Desk};
 use crate::smtp::{Mail, SmtpServer};
 use std::path::PathBuf;
 
@@ -197,18 +197,13 @@ fn smtp_digest_escalation_and_operators_never_told_of_their_own_action() {
         .assert()
         .success();
     let run = |time: &str| {
-        let out = desk
-            .cmd()
-            .env("TKT_NOW", at(time))
-            .args(["notify", "send"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        succeeded(
+            desk.cmd()
+                .env("TKT_NOW", at(time))
+                .args(["notify", "send"])
+                .output()
+                .unwrap(),
+        )
     };
     run("09:30");
     let mails = server.messages();
@@ -486,18 +481,13 @@ fn unanswered_and_sla_reminders_reach_the_assignee_once() {
     );
     let at = |t: &str| format!("2026-03-{t}:00Z");
     let run = |time: &str| {
-        let out = desk
-            .cmd()
-            .env("TKT_NOW", at(time))
-            .args(["notify", "send"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        succeeded(
+            desk.cmd()
+                .env("TKT_NOW", at(time))
+                .args(["notify", "send"])
+                .output()
+                .unwrap(),
+        )
     };
     desk.cmd()
         .env("TKT_NOW", at("02T09:00"))
